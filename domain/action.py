@@ -1,0 +1,342 @@
+"""The Action aggregate: one numbered item of the plan with its key actions, evidence and progress.
+
+An action is the unit leads work on, so it is the consistency boundary: two leads recording
+progress on different actions never contend, and everything that must agree within one action
+(step numbers, which progress entry corrects which, open/closed) is checked in one place.
+
+Corrections are always new events. Rewording keeps the old words in history, rescheduling keeps
+the old timescale with a reason, a corrected progress entry stays and is marked as corrected by
+the new one. Values that one event replaces carry a stamp (who, when, effective from) so that a
+stale edit can be refused by name, and a back-dated change can never slip under a later one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.domain import event
+
+from .base import PlanAggregate
+from .errors import InvalidInput, NotAllowed, NotFound
+from .vocabulary import BRAG_NEEDING_REASON, ActionState, Brag, StepStatus
+
+REWORDABLE_FIELDS = ("text", "key_outcome", "expected_evidence")
+
+
+class Action(PlanAggregate):
+    """An action (area for development / action required / recommendation)."""
+
+    @event("Raised")
+    def __init__(
+        self,
+        *,
+        plan_id: str,
+        ref: str,
+        standard: int | None,
+        number: int,
+        text: str,
+        sources: list[str],
+        key_outcome: str,
+        expected_evidence: str,
+        actor: str,
+        effective_on: str,
+    ) -> None:
+        self.plan_id = plan_id
+        self.ref = ref
+        self.standard = standard
+        self.number = number
+        self.text = text
+        self.sources = list(sources)
+        self.key_outcome = key_outcome
+        self.expected_evidence = expected_evidence
+        self.raised_on = effective_on
+        self.state = ActionState.OPEN.value
+        self.brag: str | None = None
+        self.steps: dict[str, dict[str, Any]] = {}
+        self.progress: dict[str, dict[str, Any]] = {}
+        self.evidence: list[str] = []
+        for key in REWORDABLE_FIELDS:
+            self._stamp(key, getattr(self, key))
+        self._stamp("state", self.state)
+
+    # -- guards ------------------------------------------------------------------------------
+
+    def check_open(self) -> None:
+        if self.state != ActionState.OPEN:
+            raise NotAllowed(
+                f"action {self.ref} is {self.state}; reopen it before changing it"
+            )
+
+    def step(self, number: int) -> dict[str, Any]:
+        try:
+            return self.steps[str(number)]
+        except KeyError:
+            raise NotFound(f"action {self.ref} has no key action {number}") from None
+
+    def _check_replace(
+        self, key: str, effective_on: str, today: str, seen_version: int | None, label: str
+    ) -> None:
+        self.check_unchanged_since(key, seen_version, label)
+        self.check_effective(
+            effective_on, today, not_before=self.stamp_effective(key) or self.raised_on,
+            what=f"the current {label}",
+        )
+
+    def _check_add(self, effective_on: str, today: str) -> None:
+        self.check_effective(
+            effective_on, today, not_before=self.raised_on, what=f"action {self.ref}"
+        )
+
+    # -- commands ----------------------------------------------------------------------------
+
+    def reword(
+        self, field: str, value: str, reason: str, actor: str, effective_on: str, today: str,
+        seen_version: int | None = None,
+    ) -> None:
+        self.check_open()
+        if field not in REWORDABLE_FIELDS:
+            raise InvalidInput.one("field", f"must be one of {', '.join(REWORDABLE_FIELDS)}", field)
+        self._check_replace(field, effective_on, today, seen_version, f"the {field} of {self.ref}")
+        self._reworded(field=field, value=value, reason=reason, actor=actor,
+                       effective_on=effective_on)  # fmt: skip
+
+    def add_step(
+        self, text: str, timescale: str, leads: list[str], actor: str, effective_on: str,
+        today: str,
+    ) -> int:
+        self.check_open()
+        self._check_add(effective_on, today)
+        number = max((int(n) for n in self.steps), default=0) + 1
+        self._step_added(number=number, text=text, timescale=timescale, leads=list(leads),
+                         status=StepStatus.NOT_STARTED.value, actor=actor,
+                         effective_on=effective_on)  # fmt: skip
+        return number
+
+    def reword_step(
+        self, number: int, text: str, reason: str, actor: str, effective_on: str, today: str,
+        seen_version: int | None = None,
+    ) -> None:
+        self.check_open()
+        self.step(number)
+        label = f"the text of key action {self.ref}.{number}"
+        self._check_replace(f"step:{number}:text", effective_on, today, seen_version, label)
+        self._step_reworded(number=number, text=text, reason=reason, actor=actor,
+                            effective_on=effective_on)  # fmt: skip
+
+    def reschedule_step(
+        self, number: int, timescale: str, reason: str, actor: str, effective_on: str,
+        today: str, seen_version: int | None = None,
+    ) -> None:
+        self.check_open()
+        if self.step(number)["timescale"] == timescale:
+            raise InvalidInput.one("timescale", "is the same as the current timescale", timescale)
+        label = f"the timescale of key action {self.ref}.{number}"
+        self._check_replace(f"step:{number}:timescale", effective_on, today, seen_version, label)
+        self._step_rescheduled(number=number, timescale=timescale, reason=reason, actor=actor,
+                               effective_on=effective_on)  # fmt: skip
+
+    def assign_leads(
+        self, number: int, leads: list[str], reason: str, actor: str, effective_on: str,
+        today: str, seen_version: int | None = None,
+    ) -> None:
+        self.check_open()
+        self.step(number)
+        label = f"the leads of key action {self.ref}.{number}"
+        self._check_replace(f"step:{number}:leads", effective_on, today, seen_version, label)
+        self._leads_assigned(number=number, leads=list(leads), reason=reason, actor=actor,
+                             effective_on=effective_on)  # fmt: skip
+
+    def change_step_status(
+        self, number: int, status: StepStatus, note: str, actor: str, effective_on: str,
+        today: str, seen_version: int | None = None,
+    ) -> None:
+        self.check_open()
+        if self.step(number)["status"] == status.value:
+            raise InvalidInput.one("status", "is already the key action's status", status.value)
+        label = f"the status of key action {self.ref}.{number}"
+        self._check_replace(f"step:{number}:status", effective_on, today, seen_version, label)
+        self._step_status_changed(number=number, status=status.value, note=note, actor=actor,
+                                  effective_on=effective_on)  # fmt: skip
+
+    def rate(
+        self, rating: Brag, reason: str, actor: str, effective_on: str, today: str,
+        seen_version: int | None = None,
+    ) -> None:
+        self.check_open()
+        if rating in BRAG_NEEDING_REASON and not reason.strip():
+            raise InvalidInput.one("brag_reason", f"is required for a {rating.value} rating")
+        self._check_replace("brag", effective_on, today, seen_version, f"the BRAG rating of {self.ref}")
+        self._rated(rating=rating.value, reason=reason, actor=actor, effective_on=effective_on)
+
+    def add_evidence(
+        self, evidence_id: str, title: str, location: str, sha256: str, size: int | None,
+        step: int | None, actor: str, effective_on: str, today: str,
+    ) -> None:
+        self.check_open()
+        if step is not None:
+            self.step(step)
+        self._check_add(effective_on, today)
+        self._evidence_added(evidence_id=evidence_id, title=title, location=location,
+                             sha256=sha256, size=size, step=step, actor=actor,
+                             effective_on=effective_on)  # fmt: skip
+
+    def record_progress(
+        self, entry_id: str, period: str, narrative: str, next_actions: str, actor: str,
+        effective_on: str, today: str,
+    ) -> None:
+        self.check_open()
+        self._check_add(effective_on, today)
+        self._progress_recorded(entry_id=entry_id, period=period, narrative=narrative,
+                                next_actions=next_actions, actor=actor,
+                                effective_on=effective_on)  # fmt: skip
+
+    def correct_progress(
+        self, entry_id: str, corrects: str, period: str, narrative: str, next_actions: str,
+        reason: str, actor: str, effective_on: str, today: str,
+    ) -> None:
+        corrects, original = self._current_entry(corrects)
+        self.check_effective(effective_on, today, not_before=original["effective_on"],
+                             what="the entry it corrects")  # fmt: skip
+        self._progress_corrected(entry_id=entry_id, corrects=corrects, period=period,
+                                 narrative=narrative, next_actions=next_actions, reason=reason,
+                                 actor=actor, effective_on=effective_on)  # fmt: skip
+
+    def withdraw_progress(
+        self, entry_id: str, reason: str, actor: str, effective_on: str, today: str
+    ) -> None:
+        entry_id, original = self._current_entry(entry_id)
+        self.check_effective(effective_on, today, not_before=original["effective_on"],
+                             what="the entry it withdraws")  # fmt: skip
+        self._progress_withdrawn(entry_id=entry_id, reason=reason, actor=actor,
+                                 effective_on=effective_on)  # fmt: skip
+
+    def close(self, reason: str, actor: str, effective_on: str, today: str) -> None:
+        self._change_state(ActionState.CLOSED, reason, actor, effective_on, today)
+
+    def withdraw(self, reason: str, actor: str, effective_on: str, today: str) -> None:
+        self._change_state(ActionState.WITHDRAWN, reason, actor, effective_on, today)
+
+    def reopen(self, reason: str, actor: str, effective_on: str, today: str) -> None:
+        if self.state == ActionState.OPEN:
+            raise NotAllowed(f"action {self.ref} is already open")
+        self.check_effective(effective_on, today, not_before=self.stamp_effective("state"),
+                             what=f"the action's {self.state} state")  # fmt: skip
+        self._reopened(reason=reason, actor=actor, effective_on=effective_on)
+
+    def _change_state(
+        self, state: ActionState, reason: str, actor: str, effective_on: str, today: str
+    ) -> None:
+        self.check_open()
+        self.check_effective(effective_on, today, not_before=self.stamp_effective("state"),
+                             what=f"action {self.ref}")  # fmt: skip
+        if state is ActionState.CLOSED:
+            self._closed(reason=reason, actor=actor, effective_on=effective_on)
+        else:
+            self._withdrawn(reason=reason, actor=actor, effective_on=effective_on)
+
+    def _current_entry(self, entry_id: str) -> tuple[str, dict[str, Any]]:
+        """Find an entry by its id or an unambiguous prefix of it (people type 8 characters)."""
+        matches = [key for key in self.progress if key.startswith(entry_id.strip())]
+        if entry_id in self.progress:
+            matches = [entry_id]
+        if len(matches) != 1:
+            problem = "has no progress entry" if not matches else "has several entries starting"
+            raise NotFound(f"action {self.ref} {problem} {entry_id!r}")
+        found = self.progress[matches[0]]
+        if found["state"] != "current":
+            raise NotAllowed(
+                f"progress entry {entry_id} of {self.ref} is already {found['state']}; "
+                "correct the entry that replaced it instead"
+            )
+        return matches[0], found
+
+    # -- events ------------------------------------------------------------------------------
+
+    @event("Reworded")
+    def _reworded(self, field: str, value: str, reason: str, actor: str, effective_on: str) -> None:
+        setattr(self, field, value)
+        self._stamp(field, value)
+
+    @event("StepAdded")
+    def _step_added(
+        self, number: int, text: str, timescale: str, leads: list[str], status: str, actor: str,
+        effective_on: str,
+    ) -> None:
+        self.steps[str(number)] = {"text": text, "timescale": timescale, "leads": list(leads),
+                                   "status": status}  # fmt: skip
+        for key in ("text", "timescale", "leads", "status"):
+            self._stamp(f"step:{number}:{key}", self.steps[str(number)][key])
+
+    @event("StepReworded")
+    def _step_reworded(
+        self, number: int, text: str, reason: str, actor: str, effective_on: str
+    ) -> None:
+        self._set_step(number, "text", text)
+
+    @event("StepRescheduled")
+    def _step_rescheduled(
+        self, number: int, timescale: str, reason: str, actor: str, effective_on: str
+    ) -> None:
+        self._set_step(number, "timescale", timescale)
+
+    @event("LeadsAssigned")
+    def _leads_assigned(
+        self, number: int, leads: list[str], reason: str, actor: str, effective_on: str
+    ) -> None:
+        self._set_step(number, "leads", list(leads))
+
+    @event("StepStatusChanged")
+    def _step_status_changed(
+        self, number: int, status: str, note: str, actor: str, effective_on: str
+    ) -> None:
+        self._set_step(number, "status", status)
+
+    def _set_step(self, number: int, key: str, value: Any) -> None:
+        self.steps[str(number)][key] = value
+        self._stamp(f"step:{number}:{key}", value)
+
+    @event("BragRated")
+    def _rated(self, rating: str, reason: str, actor: str, effective_on: str) -> None:
+        self.brag = rating
+        self._stamp("brag", rating)
+
+    @event("EvidenceAdded")
+    def _evidence_added(
+        self, evidence_id: str, title: str, location: str, sha256: str, size: int | None,
+        step: int | None, actor: str, effective_on: str,
+    ) -> None:
+        self.evidence.append(evidence_id)
+
+    @event("ProgressRecorded")
+    def _progress_recorded(
+        self, entry_id: str, period: str, narrative: str, next_actions: str, actor: str,
+        effective_on: str,
+    ) -> None:
+        self.progress[entry_id] = {"state": "current", "effective_on": effective_on}
+
+    @event("ProgressCorrected")
+    def _progress_corrected(
+        self, entry_id: str, corrects: str, period: str, narrative: str, next_actions: str,
+        reason: str, actor: str, effective_on: str,
+    ) -> None:
+        self.progress[corrects]["state"] = "corrected"
+        self.progress[entry_id] = {"state": "current", "effective_on": effective_on}
+
+    @event("ProgressWithdrawn")
+    def _progress_withdrawn(self, entry_id: str, reason: str, actor: str, effective_on: str) -> None:
+        self.progress[entry_id]["state"] = "withdrawn"
+
+    @event("Closed")
+    def _closed(self, reason: str, actor: str, effective_on: str) -> None:
+        self.state = ActionState.CLOSED.value
+        self._stamp("state", self.state)
+
+    @event("Withdrawn")
+    def _withdrawn(self, reason: str, actor: str, effective_on: str) -> None:
+        self.state = ActionState.WITHDRAWN.value
+        self._stamp("state", self.state)
+
+    @event("Reopened")
+    def _reopened(self, reason: str, actor: str, effective_on: str) -> None:
+        self.state = ActionState.OPEN.value
+        self._stamp("state", self.state)

@@ -1,0 +1,47 @@
+"""Every error the domain raises, in one place, each with a message a person can act on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PlanError(Exception):
+    """Base of every refusal plantrail gives: the message says what was wrong."""
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One thing wrong with one field: which field, what was wrong, what was given."""
+
+    field: str
+    message: str
+    given: object = None
+
+    def __str__(self) -> str:
+        given = "" if self.given is None else f" (given: {self.given!r})"
+        return f"{self.field}: {self.message}{given}"
+
+
+class InvalidInput(PlanError):
+    """Input that fails validation; carries one problem per offending field."""
+
+    def __init__(self, problems: list[FieldProblem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+    @classmethod
+    def one(cls, field: str, message: str, given: object = None) -> InvalidInput:
+        """The common case: a single field is wrong."""
+        return cls([FieldProblem(field, message, given)])
+
+
+class NotFound(PlanError):
+    """A reference, person or entry that does not exist."""
+
+
+class NotAllowed(PlanError):
+    """A change the plan's rules forbid in its current state (e.g. editing a closed action)."""
+
+
+class ChangedSinceRead(PlanError):
+    """Someone else replaced the value since the caller read it; nothing was written."""

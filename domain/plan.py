@@ -1,0 +1,174 @@
+"""The Plan aggregate: what changes rarely and must be unique across one plan.
+
+It holds the title, organisation, owners, plan date and update cadence; the sources (codes such
+as "(a)"); the standards; the directory of people, roles and groups that can lead; the plan's
+notes; and the index of action references, so two people can never raise the same "2.7".
+Actions live in their own aggregates (:mod:`.action`) so leads updating different actions never
+contend; raising an action saves both aggregates in one transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import event
+
+from .base import PlanAggregate
+from .errors import InvalidInput, NotFound
+
+#: One plan per database: a fixed id means a second ``init`` is refused by the store itself.
+PLAN_ID = uuid5(NAMESPACE_URL, "https://plantrail.invalid/plan")
+
+
+class Plan(PlanAggregate):
+    """An improvement plan's header, directory and action index."""
+
+    @staticmethod
+    def create_id(**_: Any) -> UUID:
+        return PLAN_ID
+
+    @event("Created")
+    def __init__(
+        self,
+        *,
+        title: str,
+        organisation: str,
+        owners: list[str],
+        plan_date: str,
+        cadence_days: int,
+        actor: str,
+        effective_on: str,
+    ) -> None:
+        self.title = title
+        self.organisation = organisation
+        self.owners = list(owners)
+        self.plan_date = plan_date
+        self.cadence_days = cadence_days
+        self.started_on = effective_on
+        self.sources: dict[str, str] = {}
+        self.standards: dict[str, str] = {}
+        self.people: dict[str, dict[str, str]] = {}
+        self.groups: dict[str, list[str]] = {}
+        self.notes: list[str] = []
+        self.refs: dict[str, str] = {}
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def add_source(self, code: str, text: str, actor: str, effective_on: str, today: str) -> None:
+        self._check_date(effective_on, today)
+        if code in self.sources:
+            raise InvalidInput.one("code", "is already a source of this plan", code)
+        self._source_added(code=code, text=text, actor=actor, effective_on=effective_on)
+
+    def add_standard(
+        self, number: int, title: str, actor: str, effective_on: str, today: str
+    ) -> None:
+        self._check_date(effective_on, today)
+        if str(number) in self.standards:
+            raise InvalidInput.one("number", "is already a standard of this plan", number)
+        self._standard_added(number=number, title=title, actor=actor, effective_on=effective_on)
+
+    def add_person(
+        self, name: str, kind: str, role: str, actor: str, effective_on: str, today: str
+    ) -> None:
+        self._check_date(effective_on, today)
+        self._check_new_name(name)
+        self._person_added(name=name, kind=kind, role=role, actor=actor, effective_on=effective_on)
+
+    def add_group(
+        self, name: str, members: list[str], actor: str, effective_on: str, today: str
+    ) -> None:
+        self._check_date(effective_on, today)
+        self._check_new_name(name)
+        resolved = [self.person_named(m, field="members") for m in members]
+        self._group_added(name=name, members=resolved, actor=actor, effective_on=effective_on)
+
+    def add_note(self, text: str, actor: str, effective_on: str, today: str) -> None:
+        self._check_date(effective_on, today)
+        self._note_added(text=text, actor=actor, effective_on=effective_on)
+
+    def register_action(
+        self, ref: str, action_id: str, actor: str, effective_on: str, today: str
+    ) -> None:
+        self._check_date(effective_on, today)
+        if ref in self.refs:
+            raise InvalidInput.one("ref", "is already an action of this plan", ref)
+        self._action_registered(ref=ref, action_id=action_id, actor=actor, effective_on=effective_on)
+
+    def _check_date(self, effective_on: str, today: str) -> None:
+        self.check_effective(effective_on, today, not_before=self.started_on, what="the plan")
+
+    # -- queries used by the service ---------------------------------------------------------
+
+    def next_action_number(self, standard: int | None) -> int:
+        """The next free number within a standard (or in the plan, when it has none)."""
+        numbers = [
+            int(ref.rsplit(".", 1)[-1])
+            for ref in self.refs
+            if (standard is None and "." not in ref) or ref.startswith(f"{standard}.")
+        ]
+        return max(numbers, default=0) + 1
+
+    def check_standard(self, standard: int | None) -> None:
+        if standard is not None and str(standard) not in self.standards:
+            raise InvalidInput.one("standard", "is not a standard of this plan", standard)
+
+    def check_sources(self, codes: list[str]) -> None:
+        unknown = [c for c in codes if c not in self.sources]
+        if unknown:
+            known = ", ".join(self.sources) or "none yet"
+            raise InvalidInput.one("sources", f"unknown source code(s); known: {known}", unknown)
+
+    def action_id(self, ref: str) -> str:
+        try:
+            return self.refs[ref]
+        except KeyError:
+            raise NotFound(f"no action {ref!r} in this plan") from None
+
+    def person_named(self, name: str, *, field: str) -> str:
+        for known in self.people:
+            if known.casefold() == name.strip().casefold():
+                return known
+        raise InvalidInput.one(field, "is not in the plan's directory (add them first)", name)
+
+    def lead_named(self, name: str) -> str:
+        """A lead is a person, a role or a group in the directory; matched ignoring case."""
+        for known in [*self.people, *self.groups]:
+            if known.casefold() == name.strip().casefold():
+                return known
+        raise InvalidInput.one(
+            "leads", "is not a person, role or group in the plan's directory", name
+        )
+
+    def _check_new_name(self, name: str) -> None:
+        if any(n.casefold() == name.casefold() for n in [*self.people, *self.groups]):
+            raise InvalidInput.one("name", "is already in the plan's directory", name)
+
+    # -- events ------------------------------------------------------------------------------
+
+    @event("SourceAdded")
+    def _source_added(self, code: str, text: str, actor: str, effective_on: str) -> None:
+        self.sources[code] = text
+
+    @event("StandardAdded")
+    def _standard_added(self, number: int, title: str, actor: str, effective_on: str) -> None:
+        self.standards[str(number)] = title
+
+    @event("PersonAdded")
+    def _person_added(
+        self, name: str, kind: str, role: str, actor: str, effective_on: str
+    ) -> None:
+        self.people[name] = {"kind": kind, "role": role}
+
+    @event("GroupAdded")
+    def _group_added(self, name: str, members: list[str], actor: str, effective_on: str) -> None:
+        self.groups[name] = list(members)
+
+    @event("NoteAdded")
+    def _note_added(self, text: str, actor: str, effective_on: str) -> None:
+        self.notes.append(text)
+
+    @event("ActionRegistered")
+    def _action_registered(self, ref: str, action_id: str, actor: str, effective_on: str) -> None:
+        self.refs[ref] = action_id

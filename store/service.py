@@ -1,0 +1,405 @@
+"""The application service: the one door every change goes through, and the plan's queries.
+
+Command methods take a validated command model and the actor, load the aggregates they touch,
+call domain methods, and save everything in one transaction; they return ids. Query methods
+return the models of :mod:`.views`. The command line, the TUI and importers all use this class.
+
+Concurrency: two writers that touch the same action collide on its version in the store.
+Additive changes (a progress entry, evidence, a new key action) simply reload and retry. A
+change that replaces a value (status, timescale, leads, BRAG, wording) is checked against the
+version the caller read (``seen_version``, or the version loaded on the first attempt): if
+someone else replaced that value since, it is refused naming who and when, and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import RecordConflictError
+
+from ..domain import commands as c
+from ..domain.action import Action
+from ..domain.base import PlanAggregate, project
+from ..domain.clock import LONDON, now, today_in_london
+from ..domain.errors import InvalidInput, NotFound, PlanError
+from ..domain.plan import PLAN_ID, Plan
+from .audit import AuditFilter, audit_rows
+from .config import Database
+from .fold import View, empty_view, fold
+from .records import EventRecord, read_log
+from .views import AuditRow, PlanOut, build_plan
+from .viewstore import ViewStore
+
+ATTEMPTS = 8
+#: Persist the current view once this many events have been folded since it was last stored.
+PERSIST_EVERY = 200
+
+
+class ConcurrentWriteError(PlanError):
+    """The store stayed busy with other writers through every retry."""
+
+
+class PlanService(Application[uuid.UUID]):
+    """plantrail's application: commands that return ids, queries that return plain data."""
+
+    name = "plantrail"
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Plan: 50, Action: 50}
+    snapshotting_projectors: ClassVar[dict[type[Any], Any]] = {Plan: project, Action: project}
+    env: ClassVar[dict[str, str]] = {
+        "AGGREGATE_CACHE_MAXSIZE": "2000",
+        "AGGREGATE_CACHE_FASTFORWARD": "y",
+        "IS_SNAPSHOTTING_ENABLED": "y",
+    }
+
+    def __init__(self, database: Database | str | None = None, *, schema: str | None = None):
+        self.database = database if isinstance(database, Database) else Database.parse(database)
+        super().__init__(env=self.database.env(schema))
+        self.views = ViewStore(
+            self.factory.datastore,  # type: ignore[attr-defined]
+            is_postgres=self.database.is_postgres, schema=schema or "public",
+        )  # fmt: skip
+        self._lock = threading.RLock()
+        self._view: View | None = None
+        self._persisted_at = 0
+
+    @classmethod
+    def open(cls, db: str | None = None, *, schema: str | None = None) -> PlanService:
+        """Open the store named by ``--db`` / ``PLANTRAIL_DB`` (default ``./plantrail.db``)."""
+        return cls(Database.parse(db), schema=schema)
+
+    # -- loading aggregates ------------------------------------------------------------------
+
+    def _plan(self) -> Plan:
+        try:
+            plan: Plan = self.repository.get(PLAN_ID, projector_func=project)
+        except AggregateNotFoundError:
+            raise NotFound("there is no plan in this database yet: run `plantrail init`") from None
+        return plan
+
+    def _action(self, plan: Plan, ref: str) -> Action:
+        action: Action = self.repository.get(
+            uuid.UUID(plan.action_id(ref)), projector_func=project
+        )
+        return action
+
+    def _step_target(self, plan: Plan, step_ref: str) -> tuple[Action, int]:
+        action_ref, _, number = step_ref.rpartition(".")
+        if action_ref not in plan.refs:
+            raise NotFound(f"no key action {step_ref!r}: there is no action {action_ref!r}")
+        action = self._action(plan, action_ref)
+        action.step(int(number))
+        return action, int(number)
+
+    def _retrying(self, change: Callable[[int], list[PlanAggregate]]) -> None:
+        """Run ``change(attempt)`` and save its aggregates, retrying on a version clash."""
+        for attempt in range(ATTEMPTS):
+            aggregates = change(attempt)
+            try:
+                self.save(*aggregates)
+                return
+            except RecordConflictError:
+                continue
+        raise ConcurrentWriteError(
+            "the plan is being changed by others; nothing was saved, please try again"
+        )
+
+    @staticmethod
+    def _dates(cmd: c.Command) -> tuple[str, str]:
+        today = today_in_london()
+        return (cmd.effective_on or today).isoformat(), today.isoformat()
+
+    def _on_action(
+        self, ref: str, actor: str, cmd: c.Command,
+        change: Callable[[Action, int | None, str, str], None],
+    ) -> Action:  # fmt: skip
+        """Load action ``ref``, apply ``change``, save; retry on clashes.
+
+        ``change`` receives the version the caller saw (``seen_version`` if the command carries
+        one, else the version loaded first), so a replacing change refuses to overwrite a value
+        changed by someone else in between.
+        """
+        _check_actor(actor)
+        effective_on, today = self._dates(cmd)
+        seen: list[int | None] = [getattr(cmd, "seen_version", None)]
+        result: list[Action] = []
+
+        def attempt(n: int) -> list[PlanAggregate]:
+            action = self._action(self._plan(), ref)
+            if n == 0 and seen[0] is None:
+                seen[0] = action.version
+            change(action, seen[0], effective_on, today)
+            result[:] = [action]
+            return [action]
+
+        self._retrying(attempt)
+        return result[0]
+
+    def _on_step(
+        self, step_ref: str, actor: str, cmd: c.Command,
+        change: Callable[[Action, int, int | None, str, str], None],
+    ) -> None:  # fmt: skip
+        action_ref, _, number = step_ref.rpartition(".")
+        plan = self._plan()
+        if action_ref not in plan.refs:
+            raise NotFound(f"no key action {step_ref!r}: there is no action {action_ref!r}")
+        self._on_action(
+            action_ref, actor, cmd,
+            lambda action, seen, eff, today: change(action, int(number), seen, eff, today),
+        )  # fmt: skip
+
+    # -- plan commands -----------------------------------------------------------------------
+
+    def create_plan(self, cmd: c.CreatePlan, actor: str) -> str:
+        _check_actor(actor)
+        effective_on, today = self._dates(cmd)
+        if effective_on > today:
+            raise InvalidInput.one("effective_on", "is later than today", effective_on)
+        try:
+            self._plan()
+        except NotFound:
+            pass
+        else:
+            raise PlanError("this database already holds a plan; plantrail keeps one per database")
+        plan = Plan(
+            title=cmd.title, organisation=cmd.organisation, owners=list(cmd.owners),
+            plan_date=cmd.plan_date.isoformat(), cadence_days=cmd.cadence_days, actor=actor,
+            effective_on=effective_on,
+        )  # fmt: skip
+        try:
+            self.save(plan)
+        except RecordConflictError:
+            raise PlanError("this database already holds a plan") from None
+        return str(plan.id)
+
+    def _on_plan(self, actor: str, cmd: c.Command, change: Callable[[Plan, str, str], None]) -> None:
+        _check_actor(actor)
+        effective_on, today = self._dates(cmd)
+
+        def attempt(_: int) -> list[PlanAggregate]:
+            plan = self._plan()
+            change(plan, effective_on, today)
+            return [plan]
+
+        self._retrying(attempt)
+
+    def add_source(self, cmd: c.AddSource, actor: str) -> str:
+        self._on_plan(actor, cmd, lambda p, eff, today: p.add_source(
+            cmd.code, cmd.text, actor, eff, today))  # fmt: skip
+        return cmd.code
+
+    def add_standard(self, cmd: c.AddStandard, actor: str) -> int:
+        self._on_plan(actor, cmd, lambda p, eff, today: p.add_standard(
+            cmd.number, cmd.title, actor, eff, today))  # fmt: skip
+        return cmd.number
+
+    def add_person(self, cmd: c.AddPerson, actor: str) -> str:
+        self._on_plan(actor, cmd, lambda p, eff, today: p.add_person(
+            cmd.name, cmd.kind, cmd.role, actor, eff, today))  # fmt: skip
+        return cmd.name
+
+    def add_group(self, cmd: c.AddGroup, actor: str) -> str:
+        self._on_plan(actor, cmd, lambda p, eff, today: p.add_group(
+            cmd.name, list(cmd.members), actor, eff, today))  # fmt: skip
+        return cmd.name
+
+    def add_note(self, cmd: c.AddNote, actor: str) -> None:
+        self._on_plan(actor, cmd, lambda p, eff, today: p.add_note(cmd.text, actor, eff, today))
+
+    # -- action commands ---------------------------------------------------------------------
+
+    def raise_action(self, cmd: c.RaiseAction, actor: str) -> str:
+        """Raise a new action; returns its reference (e.g. ``2.7``)."""
+        _check_actor(actor)
+        effective_on, today = self._dates(cmd)
+        refs: list[str] = []
+
+        def attempt(_: int) -> list[PlanAggregate]:
+            plan = self._plan()
+            standard, number, ref = _place_action(plan, cmd)
+            plan.check_sources(list(cmd.sources))
+            action = Action(
+                plan_id=str(plan.id), ref=ref, standard=standard, number=number, text=cmd.text,
+                sources=list(cmd.sources), key_outcome=cmd.key_outcome,
+                expected_evidence=cmd.expected_evidence, actor=actor, effective_on=effective_on,
+            )  # fmt: skip
+            action.check_effective(effective_on, today, not_before=plan.started_on, what="the plan")
+            plan.register_action(ref, str(action.id), actor, effective_on, today)
+            refs[:] = [ref]
+            return [plan, action]
+
+        self._retrying(attempt)
+        return refs[0]
+
+    def reword_action(self, cmd: c.RewordAction, actor: str) -> None:
+        self._on_action(cmd.ref, actor, cmd, lambda a, seen, eff, today: a.reword(
+            cmd.field, cmd.value, cmd.reason, actor, eff, today, seen))  # fmt: skip
+
+    def add_step(self, cmd: c.AddStep, actor: str) -> str:
+        """Add a key action; returns its reference (e.g. ``2.7.3``)."""
+        leads = self._leads(cmd.leads)
+        numbers: list[int] = []
+
+        def change(a: Action, seen: int | None, eff: str, today: str) -> None:
+            numbers[:] = [a.add_step(cmd.text, cmd.timescale, leads, actor, eff, today)]
+
+        self._on_action(cmd.ref, actor, cmd, change)
+        return f"{cmd.ref}.{numbers[0]}"
+
+    def reword_step(self, cmd: c.RewordStep, actor: str) -> None:
+        self._on_step(cmd.step, actor, cmd, lambda a, n, seen, eff, today: a.reword_step(
+            n, cmd.text, cmd.reason, actor, eff, today, seen))  # fmt: skip
+
+    def reschedule_step(self, cmd: c.RescheduleStep, actor: str) -> None:
+        self._on_step(cmd.step, actor, cmd, lambda a, n, seen, eff, today: a.reschedule_step(
+            n, cmd.timescale, cmd.reason, actor, eff, today, seen))  # fmt: skip
+
+    def assign_leads(self, cmd: c.AssignLeads, actor: str) -> None:
+        leads = self._leads(cmd.leads)
+        self._on_step(cmd.step, actor, cmd, lambda a, n, seen, eff, today: a.assign_leads(
+            n, leads, cmd.reason, actor, eff, today, seen))  # fmt: skip
+
+    def change_step_status(self, cmd: c.ChangeStepStatus, actor: str) -> None:
+        self._on_step(cmd.step, actor, cmd, lambda a, n, seen, eff, today: a.change_step_status(
+            n, cmd.status, cmd.note, actor, eff, today, seen))  # fmt: skip
+
+    def rate_action(self, cmd: c.RateAction, actor: str) -> None:
+        self._on_action(cmd.ref, actor, cmd, lambda a, seen, eff, today: a.rate(
+            cmd.rating, cmd.reason, actor, eff, today, seen))  # fmt: skip
+
+    def add_evidence(self, cmd: c.AddEvidence, actor: str) -> str:
+        evidence_id = uuid.uuid4().hex
+        self._on_action(cmd.ref, actor, cmd, lambda a, seen, eff, today: a.add_evidence(
+            evidence_id, cmd.title, cmd.location, cmd.sha256, cmd.size, cmd.step, actor, eff,
+            today))  # fmt: skip
+        return evidence_id
+
+    def record_progress(self, cmd: c.RecordProgress, actor: str) -> str:
+        """Record a progress entry (and, if given, a BRAG rating) in one transaction."""
+        entry_id = uuid.uuid4().hex
+
+        def change(a: Action, seen: int | None, eff: str, today: str) -> None:
+            a.record_progress(entry_id, cmd.period, cmd.narrative, cmd.next_actions, actor, eff,
+                              today)  # fmt: skip
+            if cmd.brag is not None and (cmd.brag.value != a.brag or cmd.brag_reason):
+                a.rate(cmd.brag, cmd.brag_reason, actor, eff, today, seen)
+
+        self._on_action(cmd.ref, actor, cmd, change)
+        return entry_id
+
+    def correct_progress(self, cmd: c.CorrectProgress, actor: str) -> str:
+        entry_id = uuid.uuid4().hex
+        self._on_action(cmd.ref, actor, cmd, lambda a, seen, eff, today: a.correct_progress(
+            entry_id, cmd.entry, cmd.period, cmd.narrative, cmd.next_actions, cmd.reason, actor,
+            eff, today))  # fmt: skip
+        return entry_id
+
+    def withdraw_progress(self, cmd: c.WithdrawProgress, actor: str) -> None:
+        self._on_action(cmd.ref, actor, cmd, lambda a, seen, eff, today: a.withdraw_progress(
+            cmd.entry, cmd.reason, actor, eff, today))  # fmt: skip
+
+    def close_action(self, cmd: c.ChangeActionState, actor: str) -> None:
+        self._on_action(cmd.ref, actor, cmd, lambda a, seen, eff, today: a.close(
+            cmd.reason, actor, eff, today))  # fmt: skip
+
+    def withdraw_action(self, cmd: c.ChangeActionState, actor: str) -> None:
+        self._on_action(cmd.ref, actor, cmd, lambda a, seen, eff, today: a.withdraw(
+            cmd.reason, actor, eff, today))  # fmt: skip
+
+    def reopen_action(self, cmd: c.ChangeActionState, actor: str) -> None:
+        self._on_action(cmd.ref, actor, cmd, lambda a, seen, eff, today: a.reopen(
+            cmd.reason, actor, eff, today))  # fmt: skip
+
+    def _leads(self, names: list[str]) -> list[str]:
+        plan = self._plan()
+        return [plan.lead_named(n) for n in names]
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def records(self, after: int = 0, upto: int | None = None) -> Iterator[EventRecord]:
+        """The stored log as plain records, in order."""
+        return read_log(self.recorder, after, upto)
+
+    def last_position(self) -> int:
+        """The newest notification id: one tiny query, for change polling."""
+        return self.recorder.max_notification_id() or 0
+
+    def current_view(self) -> View:
+        """The folded current view, caught up with every event stored so far."""
+        with self._lock:
+            if self._view is None:
+                self._view = self.views.load("current") or empty_view()
+                self._persisted_at = self._view["position"]
+            fold(self.records(after=self._view["position"]), self._view)
+            if self._view["position"] - self._persisted_at >= PERSIST_EVERY:
+                self.views.save("current", self._view)
+                self._persisted_at = self._view["position"]
+            return self._view
+
+    def current(self, today: date | None = None) -> PlanOut:
+        """The plan now: every event, overdue judged against today (Europe/London)."""
+        with self._lock:
+            return _require(build_plan(self.current_view(), today or today_in_london()))
+
+    def as_at(self, day: date) -> PlanOut:
+        """The plan as at ``day``: only what was effective on or before it."""
+        if day > today_in_london():
+            raise InvalidInput.one("--as-at", "is in the future", day.isoformat())
+        wanted = day.isoformat()
+        view = fold(r for r in self.records() if r.effective_on <= wanted)
+        plan = build_plan(view, day, as_at=day)
+        if plan is None:
+            raise NotFound(f"the plan did not exist as at {wanted}")
+        return plan
+
+    def as_known_at(self, moment: datetime) -> PlanOut:
+        """The plan as the system recorded it up to ``moment`` (whatever dates it claimed)."""
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=LONDON)
+        if moment > now():
+            raise InvalidInput.one("--as-known-at", "is in the future", moment.isoformat())
+        view = fold(r for r in self.records() if datetime.fromisoformat(r.recorded_at) <= moment)
+        plan = build_plan(view, moment.astimezone(LONDON).date(), as_known_at=moment)
+        if plan is None:
+            raise NotFound(f"no plan had been recorded by {moment.isoformat()}")
+        return plan
+
+    def history(self, keep: AuditFilter | None = None) -> Iterator[AuditRow]:
+        """The audit trail, one row per event, filtered by ``keep``."""
+        return audit_rows(self.records(), keep)
+
+
+def _require(plan: PlanOut | None) -> PlanOut:
+    if plan is None:
+        raise NotFound("there is no plan in this database yet: run `plantrail init`")
+    return plan
+
+
+def _check_actor(actor: str) -> None:
+    if not actor or not actor.strip():
+        raise InvalidInput.one("--as", "who is making the change must be named", actor)
+
+
+def _place_action(plan: Plan, cmd: c.RaiseAction) -> tuple[int | None, int, str]:
+    """Work out the standard, number and reference of a new action."""
+    if cmd.ref:
+        head, _, tail = cmd.ref.rpartition(".")
+        standard = int(head) if head else None
+        if cmd.standard is not None and standard != cmd.standard:
+            raise InvalidInput.one("ref", f"is not in standard {cmd.standard}", cmd.ref)
+        plan.check_standard(standard)
+        if standard is None and plan.standards:
+            raise InvalidInput.one(
+                "ref", "this plan has standards: give the standard too, as in 2.7", cmd.ref
+            )
+        return standard, int(tail), cmd.ref
+    if cmd.standard is None and plan.standards:
+        raise InvalidInput.one("standard", "this plan has standards: say which one")
+    plan.check_standard(cmd.standard)
+    number = plan.next_action_number(cmd.standard)
+    ref = f"{cmd.standard}.{number}" if cmd.standard is not None else str(number)
+    return cmd.standard, number, ref
