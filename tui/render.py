@@ -1,0 +1,133 @@
+"""Plain-text renderings for the command line: tables via tabulate, dates in Europe/London."""
+
+from __future__ import annotations
+
+import csv
+import json
+import textwrap
+from typing import IO
+
+from tabulate import tabulate
+
+from ..domain.clock import in_london
+from ..store.views import ActionOut, AuditRow, PlanOut
+
+WIDTH = 48
+
+
+def _clip(text: str, width: int = WIDTH) -> str:
+    return textwrap.shorten(" ".join(text.split()), width=width, placeholder="…") if text else ""
+
+
+def _wrap(text: str, width: int = WIDTH) -> str:
+    return "\n".join(textwrap.wrap(text, width)) if text else ""
+
+
+def brag_label(brag: str | None) -> str:
+    """BRAG as a letter and a word, so nothing depends on colour."""
+    if not brag:
+        return "-"
+    letter = {"blue": "B", "red": "R", "amber": "A", "green": "G", "grey": "N"}[brag]
+    return f"{letter} {brag.title()}"
+
+
+def heading(plan: PlanOut) -> str:
+    lines = [f"{plan.title} — {plan.organisation}", f"Owner(s): {', '.join(plan.owners)}",
+             f"Plan date: {plan.plan_date:%d %B %Y}; updates every {plan.cadence_days} days"]  # fmt: skip
+    if plan.as_at:
+        lines.append(f"AS AT {plan.as_at:%d %B %Y} (effective dates) — read only")
+    elif plan.as_known_at:
+        lines.append(f"AS KNOWN AT {in_london(plan.as_known_at):%d %B %Y %H:%M} — read only")
+    return "\n".join(lines)
+
+
+def plan_table(plan: PlanOut) -> str:
+    """The whole plan: one table per standard, one row per action."""
+    parts = [heading(plan)]
+    if plan.sources:
+        parts.append("Sources: " + "; ".join(f"{k} {v}" for k, v in plan.sources.items()))
+    for standard in plan.standards:
+        title = f"Standard {standard.number} - {standard.title}" if standard.number else "Actions"
+        rows = [
+            [a.ref, brag_label(a.brag), _clip(a.text), f"{a.steps_done}/{a.steps_total}",
+             a.overdue_steps or "", a.next_due or "", a.state if a.state != "open" else "",
+             a.latest_progress.period if a.latest_progress else ""]
+            for a in standard.actions
+        ]  # fmt: skip
+        parts.append(f"\n{title}\n" + tabulate(
+            rows, headers=["Ref", "BRAG", "Action", "Done", "Overdue", "Next due", "State",
+                           "Last progress"], tablefmt="simple"))  # fmt: skip
+    return "\n".join(parts)
+
+
+def action_detail(plan: PlanOut, action: ActionOut) -> str:
+    """One action with its key actions, progress (newest first) and evidence."""
+    parts = [heading(plan), "", f"Action {action.ref} [{brag_label(action.brag)}] ({action.state}"
+             f"{': ' + action.state_reason if action.state_reason else ''})", _wrap(action.text, 90)]  # fmt: skip
+    if action.brag_reason:
+        parts.append(f"BRAG reason: {action.brag_reason}")
+    if action.sources:
+        parts.append("Sources: " + ", ".join(f"{s} {plan.sources.get(s, '')}" for s in action.sources))
+    if action.key_outcome:
+        parts.append(f"Key outcome: {action.key_outcome}")
+    if action.expected_evidence:
+        parts.append(f"Expected evidence: {action.expected_evidence}")
+    rows = [
+        [s.ref, _wrap(s.text, 36), s.timescale.words + (f"\n(due {s.timescale.due})" if s.timescale.due
+         else f"\n({s.timescale.kind})"), _wrap(", ".join(s.leads), 20), s.status,
+         "OVERDUE" if s.overdue else ""]
+        for s in action.steps
+    ]  # fmt: skip
+    parts.append("\nKey actions\n" + tabulate(
+        rows, headers=["Ref", "Key action", "Timescale", "Lead(s)", "Status", ""], tablefmt="grid"))  # fmt: skip
+    if action.progress:
+        parts.append("\nProgress (newest first)")
+        for p in action.progress:
+            mark = {"corrected": f" [CORRECTED by {p.corrected_by and p.corrected_by[:8]}]",
+                    "withdrawn": f" [WITHDRAWN: {p.reason}]"}.get(p.state, "")  # fmt: skip
+            fix = f" (corrects {p.corrects[:8]}: {p.reason})" if p.corrects else ""
+            parts.append(
+                f"- {p.period} — entry {p.id[:8]}{mark}{fix}\n"
+                f"  by {p.author}, effective {p.effective_on}, recorded "
+                f"{in_london(p.recorded_at):%d %b %Y %H:%M}\n"
+                + textwrap.indent(_wrap(p.narrative, 86), "  ")
+                + (f"\n  Next: {p.next_actions}" if p.next_actions else "")
+            )
+    if action.evidence:
+        parts.append("\nEvidence\n" + tabulate(
+            [[e.title, e.location, e.sha256[:12], e.size or "", e.added_on, e.added_by]
+             for e in action.evidence],
+            headers=["Title", "Location", "SHA-256", "Bytes", "Added", "By"]))  # fmt: skip
+    return "\n".join(parts)
+
+
+def _change_text(row: AuditRow) -> str:
+    def show(v: object) -> str:
+        if isinstance(v, list):
+            return ", ".join(map(str, v))
+        return "∅" if v in (None, "") else str(v)
+
+    return "; ".join(f"{c.ref} {c.field}: {show(c.before)} → {show(c.after)}" for c in row.changes)
+
+
+def history(rows: list[AuditRow], fmt: str, out: IO[str]) -> None:
+    """Print the audit trail as a table, JSON (a list of rows) or CSV (one row per event)."""
+    if fmt == "json":
+        json.dump([r.model_dump(mode="json") for r in rows], out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return
+    if fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(["seq", "recorded_at_utc", "recorded_at_london", "effective_on", "actor",
+                         "ref", "event", "summary", "changes"])  # fmt: skip
+        for r in rows:
+            writer.writerow([r.seq, r.recorded_at.isoformat(), in_london(r.recorded_at).isoformat(),
+                             r.effective_on, r.actor, r.ref, r.event, r.summary, _change_text(r)])  # fmt: skip
+        return
+    table = [
+        [r.seq, f"{in_london(r.recorded_at):%d %b %Y %H:%M}", r.effective_on, r.actor, r.ref,
+         _wrap(r.summary, 50), _wrap(_change_text(r), 40)]
+        for r in rows
+    ]  # fmt: skip
+    out.write(tabulate(table, headers=["#", "Recorded (London)", "Effective", "Who", "Ref", "What",
+                                       "Before → after"], tablefmt="simple") + "\n")  # fmt: skip
