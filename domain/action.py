@@ -79,7 +79,7 @@ class Action(PlanAggregate):
         self.check_unchanged_since(key, seen_version, label)
         self.check_effective(
             effective_on, today, not_before=self.stamp_effective(key) or self.raised_on,
-            what=f"the current {label}",
+            what=f"{label} as it stands",
         )
 
     def _check_add(self, effective_on: str, today: str) -> None:

@@ -104,6 +104,7 @@ class _Mention:
     is_day: bool
     note: str = ""
     is_quarter: bool = False
+    has_year: bool = True
 
 
 @dataclass
@@ -188,7 +189,9 @@ def _scan(text: str, plan_date: date) -> list[_Mention]:
         else:
             year = _year_for_month(month, plan_date)
         start, due = date(year, month, 1), _month_end(year, month)
-        scan.mentions.append(_Mention(m.start(), m.end(), start, due, False, note))
+        scan.mentions.append(
+            _Mention(m.start(), m.end(), start, due, False, note, has_year=bool(m["n"]))
+        )
     return sorted(scan.mentions, key=lambda x: x.begin)
 
 
@@ -215,8 +218,13 @@ def _read(words: str, plan_date: date) -> Timescale:
         return Timescale(words, TimescaleKind.FROM, start=first.start, note=notes)
     if len(mentions) == 2 and _RANGE_JOIN.match(text[first.end : last.begin]):
         start, due = first.start, last.due
-        if due < start and not _has_year(text[first.begin : first.end]):
-            start = start.replace(year=start.year - 1)
+        if not first.has_year and last.has_year:
+            # "June - August 2026": the first month takes its year from the second.
+            start = start.replace(year=due.year)
+        if due < start:
+            if first.has_year:
+                return Timescale(words, TimescaleKind.UNPARSED, note="range ends before it starts")
+            start = start.replace(year=due.year - 1)
         return Timescale(words, TimescaleKind.RANGE, start=start, due=due, note=notes)
     kind = TimescaleKind.DATE if last.is_day else TimescaleKind.MONTH
     if last.is_quarter:
@@ -230,7 +238,3 @@ def _read(words: str, plan_date: date) -> Timescale:
         for i, m in enumerate(mentions)
     )  # fmt: skip
     return Timescale(words, kind, start=start, due=last.due, stages=stages, note=notes)
-
-
-def _has_year(text: str) -> bool:
-    return bool(re.search(r"\d{2,4}\s*$", text))

@@ -230,7 +230,9 @@ class PlanService(Application[uuid.UUID]):
             action.check_effective(effective_on, today, not_before=plan.started_on, what="the plan")
             plan.register_action(ref, str(action.id), actor, effective_on, today)
             refs[:] = [ref]
-            return [plan, action]
+            # The action's Raised event was created first: store it first, so recording times
+            # run in log order within the transaction.
+            return [action, plan]
 
         self._retrying(attempt)
         return refs[0]

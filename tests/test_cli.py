@@ -1,0 +1,142 @@
+"""The command line: real commands against a real SQLite file; output and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from plantrail.store.service import PlanService
+from plantrail.tui.cli import main
+
+PLANTRAIL = str(Path(sys.executable).parent / "plantrail")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    path = str(tmp_path / "cli.db")
+    run(path, "init", "--title", "Plan", "--organisation", "Marsh Vale", "--owner", "Ann Vale",
+        "--plan-date", "2026-01-05", "--effective", "2026-01-05")  # fmt: skip
+    run(path, "source", "add", "a", "Inspection", "--effective", "2026-01-05")
+    run(path, "standard", "add", "1", "Front door", "--effective", "2026-01-05")
+    run(path, "person", "add", "Bea Lowe", "--role", "Manager", "--effective", "2026-01-05")
+    run(path, "action", "add", "--standard", "1", "--text", "Screen contacts", "--source", "a",
+        "--effective", "2026-01-05")  # fmt: skip
+    run(path, "step", "add", "1.1", "--text", "Daily huddle", "--timescale", "End Feb 26",
+        "--lead", "Bea Lowe", "--effective", "2026-01-05")  # fmt: skip
+    return path
+
+
+def run(db: str, *args: str, actor: str = "ann") -> int:
+    return main(["--db", db, "--as", actor, *args])
+
+
+def position(db: str) -> int:
+    service = PlanService.open(db)
+    try:
+        return service.last_position()
+    finally:
+        service.close()
+
+
+def test_update_then_show_and_history(db, capsys):
+    capsys.readouterr()
+    assert run(db, "update", "1.1", "--period", "February 2026", "--narrative", "Huddle daily",
+               "--brag", "amber", "--brag-reason", "Mondays slow", "--effective", "2026-02-27",
+               actor="Bea Lowe") == 0  # fmt: skip
+    assert "Recorded entry" in capsys.readouterr().out
+    assert run(db, "show") == 0
+    out = capsys.readouterr().out
+    assert "Standard 1 - Front door" in out and "A Amber" in out and "February 2026" in out
+    assert run(db, "show", "1.1", "--format", "json") == 0
+    action = json.loads(capsys.readouterr().out)
+    assert action["latest_progress"]["author"] == "Bea Lowe"
+    assert action["steps"][0]["timescale"]["due"] == "2026-02-28"
+    assert run(db, "history", "1.1", "--by", "Bea Lowe", "--format", "csv") == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["event"] for r in rows] == ["ProgressRecorded", "BragRated"]
+    assert rows[1]["changes"] == "1.1 brag: ∅ → amber; 1.1 brag_reason: ∅ → Mondays slow"
+
+
+def test_show_as_at_a_past_date(db, capsys):
+    run(db, "status", "1.1.1", "completed", "--effective", "2026-03-10")
+    capsys.readouterr()
+    assert run(db, "show", "1.1", "--as-at", "2026-03-01", "--format", "json") == 0
+    then = json.loads(capsys.readouterr().out)
+    assert then["steps"][0]["status"] == "not started" and then["steps"][0]["overdue"] is True
+    assert run(db, "show", "--as-at", "2026-03-01") == 0
+    assert "AS AT 01 March 2026" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["action", "add", "--standard", "1", "--text", "   "], "--text: must not be empty"),
+        (["update", "9.9", "--period", "p", "--narrative", "n"], "no action '9.9'"),
+        (["update", "1.1", "--period", "p", "--narrative", "n",
+          "--effective", (date.today() + timedelta(days=3)).isoformat()], "later than today"),
+        (["update", "1.1", "--period", "p", "--narrative", "n", "--brag", "purple"], "--brag: unknown BRAG"),
+        (["rate", "1.1", "red"], "--brag-reason: is required for a red rating"),
+        (["assign", "1.1.1", "Nobody Known"], "LEAD: is not a person, role or group"),
+        (["step", "add", "1.1", "--text", "x", "--lead", "Nobody"], "not a person"),
+        (["status", "1.1.1", "finished"], "unknown status 'finished'"),
+        (["update", "1.x", "--period", "p", "--narrative", "n"], "REF: is not in the expected form"),
+    ],
+)  # fmt: skip
+def test_bad_input_exits_1_with_a_message_and_writes_nothing(db, capsys, args, message):
+    before = position(db)
+    capsys.readouterr()
+    assert run(db, *args) == 1
+    err = capsys.readouterr().err
+    assert message in err, err
+    assert position(db) == before
+
+
+def test_usage_errors_exit_2(db, capsys):
+    before = position(db)
+    for args in (["update", "1.1"], ["show", "--as-at", "yesterday"], ["frobnicate"]):
+        with pytest.raises(SystemExit) as exit_info:
+            run(db, *args)
+        assert exit_info.value.code == 2
+    assert "is not a date" in capsys.readouterr().err
+    assert position(db) == before
+
+
+def test_missing_plan_is_explained(tmp_path, capsys):
+    assert run(str(tmp_path / "empty.db"), "show") == 1
+    assert "run `plantrail init`" in capsys.readouterr().err
+
+
+def test_evidence_file_is_fingerprinted(db, tmp_path, capsys):
+    file = tmp_path / "audit.txt"
+    file.write_bytes(b"audit results\n")
+    assert run(db, "evidence", "add", "1.1", "--title", "Audit", "--file", str(file)) == 0
+    capsys.readouterr()
+    run(db, "show", "1.1", "--format", "json")
+    item = json.loads(capsys.readouterr().out)["evidence"][0]
+    import hashlib
+
+    assert item["sha256"] == hashlib.sha256(b"audit results\n").hexdigest() and item["size"] == 14
+
+
+def test_real_command_demo_show_and_actor_from_environment(tmp_path):
+    """The installed console script: demo, then an update whose actor comes from PLANTRAIL_USER."""
+    db = str(tmp_path / "demo.db")
+    env = {**os.environ, "PLANTRAIL_USER": "Zed Example", "PLANTRAIL_DB": db}
+    demo = subprocess.run([PLANTRAIL, "demo"], env=env, capture_output=True, text=True, check=False)
+    assert demo.returncode == 0, demo.stderr
+    again = subprocess.run([PLANTRAIL, "demo"], env=env, capture_output=True, text=True, check=False)
+    assert again.returncode == 1 and "already holds events" in again.stderr
+    done = subprocess.run([PLANTRAIL, "update", "1.3", "--period", "November", "--narrative", "Log live"],
+                          env=env, capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    history = subprocess.run([PLANTRAIL, "history", "1.3", "--format", "json"], env=env,
+                             capture_output=True, text=True, check=False)  # fmt: skip
+    assert json.loads(history.stdout)[-1]["actor"] == "Zed Example"
