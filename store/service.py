@@ -13,14 +13,21 @@ someone else replaced that value since, it is refused naming who and when, and n
 
 from __future__ import annotations
 
+import random
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any, ClassVar
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import RecordConflictError
+from eventsourcing.persistence import (
+    IntegrityError,
+    InternalError,
+    ProgrammingError,
+    RecordConflictError,
+)
 
 from ..domain import commands as c
 from ..domain.action import Action
@@ -35,7 +42,7 @@ from .records import EventRecord, read_log
 from .views import AuditRow, PlanOut, build_plan
 from .viewstore import ViewStore
 
-ATTEMPTS = 8
+ATTEMPTS = 20
 #: Persist the current view once this many events have been folded since it was last stored.
 PERSIST_EVERY = 200
 
@@ -69,8 +76,21 @@ class PlanService(Application[uuid.UUID]):
 
     @classmethod
     def open(cls, db: str | None = None, *, schema: str | None = None) -> PlanService:
-        """Open the store named by ``--db`` / ``PLANTRAIL_DB`` (default ``./plantrail.db``)."""
-        return cls(Database.parse(db), schema=schema)
+        """Open the store named by ``--db`` / ``PLANTRAIL_DB`` (default ``./plantrail.db``).
+
+        Opening creates missing tables. On PostgreSQL two processes doing that at the same
+        moment can collide in the catalogue ("tuple concurrently updated"); that is harmless,
+        so opening is simply tried again.
+        """
+        database = Database.parse(db)
+        for attempt in range(5):
+            try:
+                return cls(database, schema=schema)
+            except (InternalError, IntegrityError, ProgrammingError):
+                if not database.is_postgres or attempt == 4:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     # -- loading aggregates ------------------------------------------------------------------
 
@@ -103,7 +123,8 @@ class PlanService(Application[uuid.UUID]):
                 self.save(*aggregates)
                 return
             except RecordConflictError:
-                continue
+                # Jittered backoff so writers racing for one action spread out, not livelock.
+                time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))
         raise ConcurrentWriteError(
             "the plan is being changed by others; nothing was saved, please try again"
         )

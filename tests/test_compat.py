@@ -1,0 +1,39 @@
+"""Events written by plantrail 0.1 still load: the stored fixture log on both backends."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+from pathlib import Path
+
+from eventsourcing.persistence import StoredEvent
+
+from plantrail.domain import commands as c
+from plantrail.store.service import PlanService
+
+FIXTURES = Path(__file__).parent / "fixtures"
+VIEWED_ON = date(2026, 4, 15)
+
+
+def load_fixture(service: PlanService) -> None:
+    rows = [json.loads(line) for line in (FIXTURES / "events-v1.jsonl").read_text().splitlines()]
+    service.recorder.insert_events([
+        StoredEvent(originator_id=uuid.UUID(r["originator_id"]), originator_version=r["originator_version"],
+                    topic=r["topic"], state=r["state"].encode())
+        for r in rows
+    ])  # fmt: skip
+
+
+def test_version_1_event_log_loads_and_accepts_new_changes(open_service):
+    service = open_service()
+    load_fixture(service)
+    expected = json.loads((FIXTURES / "events-v1.expected.json").read_text())
+    assert service.current(today=VIEWED_ON).model_dump(mode="json") == expected
+    history = list(service.history())
+    assert [r.event for r in history][-3:] == ["Raised", "ActionRegistered", "Closed"]
+    assert any(r.event == "ProgressCorrected" and r.actor == "Bea Lowe" for r in history)
+    # The aggregates themselves rebuild from the old events and take new commands.
+    service.record_progress(c.validate(c.RecordProgress, ref="1.1", period="April 2026",
+                                       narrative="Guide drafted"), "Bea Lowe")  # fmt: skip
+    assert service.current().find("1.1").latest_progress.narrative == "Guide drafted"
