@@ -63,9 +63,7 @@ class Action(PlanAggregate):
 
     def check_open(self) -> None:
         if self.state != ActionState.OPEN:
-            raise NotAllowed(
-                f"action {self.ref} is {self.state}; reopen it before changing it"
-            )
+            raise NotAllowed(f"action {self.ref} is {self.state}; reopen it before changing it")
 
     def step(self, number: int) -> dict[str, Any]:
         try:
@@ -78,7 +76,9 @@ class Action(PlanAggregate):
     ) -> None:
         self.check_unchanged_since(key, seen_version, label)
         self.check_effective(
-            effective_on, today, not_before=self.stamp_effective(key) or self.raised_on,
+            effective_on,
+            today,
+            not_before=self.stamp_effective(key) or self.raised_on,
             what=f"{label} as it stands",
         )
 
@@ -90,125 +90,226 @@ class Action(PlanAggregate):
     # -- commands ----------------------------------------------------------------------------
 
     def reword(
-        self, field: str, value: str, reason: str, actor: str, effective_on: str, today: str,
+        self,
+        field: str,
+        value: str,
+        reason: str,
+        actor: str,
+        effective_on: str,
+        today: str,
         seen_version: int | None = None,
     ) -> None:
         self.check_open()
         if field not in REWORDABLE_FIELDS:
             raise InvalidInput.one("field", f"must be one of {', '.join(REWORDABLE_FIELDS)}", field)
         self._check_replace(field, effective_on, today, seen_version, f"the {field} of {self.ref}")
-        self._reworded(field=field, value=value, reason=reason, actor=actor,
-                       effective_on=effective_on)  # fmt: skip
+        self._reworded(
+            field=field, value=value, reason=reason, actor=actor, effective_on=effective_on
+        )
 
     def add_step(
-        self, text: str, timescale: str, leads: list[str], actor: str, effective_on: str,
+        self,
+        text: str,
+        timescale: str,
+        leads: list[str],
+        actor: str,
+        effective_on: str,
         today: str,
     ) -> int:
         self.check_open()
         self._check_add(effective_on, today)
         number = max((int(n) for n in self.steps), default=0) + 1
-        self._step_added(number=number, text=text, timescale=timescale, leads=list(leads),
-                         status=StepStatus.NOT_STARTED.value, actor=actor,
-                         effective_on=effective_on)  # fmt: skip
+        self._step_added(
+            number=number,
+            text=text,
+            timescale=timescale,
+            leads=list(leads),
+            status=StepStatus.NOT_STARTED.value,
+            actor=actor,
+            effective_on=effective_on,
+        )
         return number
 
     def reword_step(
-        self, number: int, text: str, reason: str, actor: str, effective_on: str, today: str,
+        self,
+        number: int,
+        text: str,
+        reason: str,
+        actor: str,
+        effective_on: str,
+        today: str,
         seen_version: int | None = None,
     ) -> None:
         self.check_open()
         self.step(number)
         label = f"the text of key action {self.ref}.{number}"
         self._check_replace(f"step:{number}:text", effective_on, today, seen_version, label)
-        self._step_reworded(number=number, text=text, reason=reason, actor=actor,
-                            effective_on=effective_on)  # fmt: skip
+        self._step_reworded(
+            number=number, text=text, reason=reason, actor=actor, effective_on=effective_on
+        )
 
     def reschedule_step(
-        self, number: int, timescale: str, reason: str, actor: str, effective_on: str,
-        today: str, seen_version: int | None = None,
+        self,
+        number: int,
+        timescale: str,
+        reason: str,
+        actor: str,
+        effective_on: str,
+        today: str,
+        seen_version: int | None = None,
     ) -> None:
         self.check_open()
         if self.step(number)["timescale"] == timescale:
             raise InvalidInput.one("timescale", "is the same as the current timescale", timescale)
         label = f"the timescale of key action {self.ref}.{number}"
         self._check_replace(f"step:{number}:timescale", effective_on, today, seen_version, label)
-        self._step_rescheduled(number=number, timescale=timescale, reason=reason, actor=actor,
-                               effective_on=effective_on)  # fmt: skip
+        self._step_rescheduled(
+            number=number,
+            timescale=timescale,
+            reason=reason,
+            actor=actor,
+            effective_on=effective_on,
+        )
 
     def assign_leads(
-        self, number: int, leads: list[str], reason: str, actor: str, effective_on: str,
-        today: str, seen_version: int | None = None,
+        self,
+        number: int,
+        leads: list[str],
+        reason: str,
+        actor: str,
+        effective_on: str,
+        today: str,
+        seen_version: int | None = None,
     ) -> None:
         self.check_open()
         self.step(number)
         label = f"the leads of key action {self.ref}.{number}"
         self._check_replace(f"step:{number}:leads", effective_on, today, seen_version, label)
-        self._leads_assigned(number=number, leads=list(leads), reason=reason, actor=actor,
-                             effective_on=effective_on)  # fmt: skip
+        self._leads_assigned(
+            number=number, leads=list(leads), reason=reason, actor=actor, effective_on=effective_on
+        )
 
     def change_step_status(
-        self, number: int, status: StepStatus, note: str, actor: str, effective_on: str,
-        today: str, seen_version: int | None = None,
+        self,
+        number: int,
+        status: StepStatus,
+        note: str,
+        actor: str,
+        effective_on: str,
+        today: str,
+        seen_version: int | None = None,
     ) -> None:
         self.check_open()
         if self.step(number)["status"] == status.value:
             raise InvalidInput.one("status", "is already the key action's status", status.value)
         label = f"the status of key action {self.ref}.{number}"
         self._check_replace(f"step:{number}:status", effective_on, today, seen_version, label)
-        self._step_status_changed(number=number, status=status.value, note=note, actor=actor,
-                                  effective_on=effective_on)  # fmt: skip
+        self._step_status_changed(
+            number=number, status=status.value, note=note, actor=actor, effective_on=effective_on
+        )
 
     def rate(
-        self, rating: Brag, reason: str, actor: str, effective_on: str, today: str,
+        self,
+        rating: Brag,
+        reason: str,
+        actor: str,
+        effective_on: str,
+        today: str,
         seen_version: int | None = None,
     ) -> None:
         self.check_open()
         if rating in BRAG_NEEDING_REASON and not reason.strip():
             raise InvalidInput.one("brag_reason", f"is required for a {rating.value} rating")
-        self._check_replace("brag", effective_on, today, seen_version, f"the BRAG rating of {self.ref}")
+        self._check_replace(
+            "brag", effective_on, today, seen_version, f"the BRAG rating of {self.ref}"
+        )
         self._rated(rating=rating.value, reason=reason, actor=actor, effective_on=effective_on)
 
     def add_evidence(
-        self, evidence_id: str, title: str, location: str, sha256: str, size: int | None,
-        step: int | None, actor: str, effective_on: str, today: str,
+        self,
+        evidence_id: str,
+        title: str,
+        location: str,
+        sha256: str,
+        size: int | None,
+        step: int | None,
+        actor: str,
+        effective_on: str,
+        today: str,
     ) -> None:
         self.check_open()
         if step is not None:
             self.step(step)
         self._check_add(effective_on, today)
-        self._evidence_added(evidence_id=evidence_id, title=title, location=location,
-                             sha256=sha256, size=size, step=step, actor=actor,
-                             effective_on=effective_on)  # fmt: skip
+        self._evidence_added(
+            evidence_id=evidence_id,
+            title=title,
+            location=location,
+            sha256=sha256,
+            size=size,
+            step=step,
+            actor=actor,
+            effective_on=effective_on,
+        )
 
     def record_progress(
-        self, entry_id: str, period: str, narrative: str, next_actions: str, actor: str,
-        effective_on: str, today: str,
+        self,
+        entry_id: str,
+        period: str,
+        narrative: str,
+        next_actions: str,
+        actor: str,
+        effective_on: str,
+        today: str,
     ) -> None:
         self.check_open()
         self._check_add(effective_on, today)
-        self._progress_recorded(entry_id=entry_id, period=period, narrative=narrative,
-                                next_actions=next_actions, actor=actor,
-                                effective_on=effective_on)  # fmt: skip
+        self._progress_recorded(
+            entry_id=entry_id,
+            period=period,
+            narrative=narrative,
+            next_actions=next_actions,
+            actor=actor,
+            effective_on=effective_on,
+        )
 
     def correct_progress(
-        self, entry_id: str, corrects: str, period: str, narrative: str, next_actions: str,
-        reason: str, actor: str, effective_on: str, today: str,
+        self,
+        entry_id: str,
+        corrects: str,
+        period: str,
+        narrative: str,
+        next_actions: str,
+        reason: str,
+        actor: str,
+        effective_on: str,
+        today: str,
     ) -> None:
         corrects, original = self._current_entry(corrects)
-        self.check_effective(effective_on, today, not_before=original["effective_on"],
-                             what="the entry it corrects")  # fmt: skip
-        self._progress_corrected(entry_id=entry_id, corrects=corrects, period=period,
-                                 narrative=narrative, next_actions=next_actions, reason=reason,
-                                 actor=actor, effective_on=effective_on)  # fmt: skip
+        self.check_effective(
+            effective_on, today, not_before=original["effective_on"], what="the entry it corrects"
+        )
+        self._progress_corrected(
+            entry_id=entry_id,
+            corrects=corrects,
+            period=period,
+            narrative=narrative,
+            next_actions=next_actions,
+            reason=reason,
+            actor=actor,
+            effective_on=effective_on,
+        )
 
     def withdraw_progress(
         self, entry_id: str, reason: str, actor: str, effective_on: str, today: str
     ) -> None:
         entry_id, original = self._current_entry(entry_id)
-        self.check_effective(effective_on, today, not_before=original["effective_on"],
-                             what="the entry it withdraws")  # fmt: skip
-        self._progress_withdrawn(entry_id=entry_id, reason=reason, actor=actor,
-                                 effective_on=effective_on)  # fmt: skip
+        self.check_effective(
+            effective_on, today, not_before=original["effective_on"], what="the entry it withdraws"
+        )
+        self._progress_withdrawn(
+            entry_id=entry_id, reason=reason, actor=actor, effective_on=effective_on
+        )
 
     def close(self, reason: str, actor: str, effective_on: str, today: str) -> None:
         self._change_state(ActionState.CLOSED, reason, actor, effective_on, today)
@@ -219,16 +320,21 @@ class Action(PlanAggregate):
     def reopen(self, reason: str, actor: str, effective_on: str, today: str) -> None:
         if self.state == ActionState.OPEN:
             raise NotAllowed(f"action {self.ref} is already open")
-        self.check_effective(effective_on, today, not_before=self.stamp_effective("state"),
-                             what=f"the action's {self.state} state")  # fmt: skip
+        self.check_effective(
+            effective_on,
+            today,
+            not_before=self.stamp_effective("state"),
+            what=f"the action's {self.state} state",
+        )
         self._reopened(reason=reason, actor=actor, effective_on=effective_on)
 
     def _change_state(
         self, state: ActionState, reason: str, actor: str, effective_on: str, today: str
     ) -> None:
         self.check_open()
-        self.check_effective(effective_on, today, not_before=self.stamp_effective("state"),
-                             what=f"action {self.ref}")  # fmt: skip
+        self.check_effective(
+            effective_on, today, not_before=self.stamp_effective("state"), what=f"action {self.ref}"
+        )
         if state is ActionState.CLOSED:
             self._closed(reason=reason, actor=actor, effective_on=effective_on)
         else:
@@ -259,11 +365,21 @@ class Action(PlanAggregate):
 
     @event("StepAdded")
     def _step_added(
-        self, number: int, text: str, timescale: str, leads: list[str], status: str, actor: str,
+        self,
+        number: int,
+        text: str,
+        timescale: str,
+        leads: list[str],
+        status: str,
+        actor: str,
         effective_on: str,
     ) -> None:
-        self.steps[str(number)] = {"text": text, "timescale": timescale, "leads": list(leads),
-                                   "status": status}  # fmt: skip
+        self.steps[str(number)] = {
+            "text": text,
+            "timescale": timescale,
+            "leads": list(leads),
+            "status": status,
+        }
         for key in ("text", "timescale", "leads", "status"):
             self._stamp(f"step:{number}:{key}", self.steps[str(number)][key])
 
@@ -302,28 +418,49 @@ class Action(PlanAggregate):
 
     @event("EvidenceAdded")
     def _evidence_added(
-        self, evidence_id: str, title: str, location: str, sha256: str, size: int | None,
-        step: int | None, actor: str, effective_on: str,
+        self,
+        evidence_id: str,
+        title: str,
+        location: str,
+        sha256: str,
+        size: int | None,
+        step: int | None,
+        actor: str,
+        effective_on: str,
     ) -> None:
         self.evidence.append(evidence_id)
 
     @event("ProgressRecorded")
     def _progress_recorded(
-        self, entry_id: str, period: str, narrative: str, next_actions: str, actor: str,
+        self,
+        entry_id: str,
+        period: str,
+        narrative: str,
+        next_actions: str,
+        actor: str,
         effective_on: str,
     ) -> None:
         self.progress[entry_id] = {"state": "current", "effective_on": effective_on}
 
     @event("ProgressCorrected")
     def _progress_corrected(
-        self, entry_id: str, corrects: str, period: str, narrative: str, next_actions: str,
-        reason: str, actor: str, effective_on: str,
+        self,
+        entry_id: str,
+        corrects: str,
+        period: str,
+        narrative: str,
+        next_actions: str,
+        reason: str,
+        actor: str,
+        effective_on: str,
     ) -> None:
         self.progress[corrects]["state"] = "corrected"
         self.progress[entry_id] = {"state": "current", "effective_on": effective_on}
 
     @event("ProgressWithdrawn")
-    def _progress_withdrawn(self, entry_id: str, reason: str, actor: str, effective_on: str) -> None:
+    def _progress_withdrawn(
+        self, entry_id: str, reason: str, actor: str, effective_on: str
+    ) -> None:
         self.progress[entry_id]["state"] = "withdrawn"
 
     @event("Closed")

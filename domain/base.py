@@ -70,7 +70,8 @@ class PlanAggregate(Aggregate):
         _check_iso_date(effective_on)
         if effective_on > today:
             raise InvalidInput.one(
-                "effective_on", f"is later than today ({today}); changes cannot be post-dated",
+                "effective_on",
+                f"is later than today ({today}); changes cannot be post-dated",
                 effective_on,
             )
         if not_before and effective_on < not_before:

@@ -211,7 +211,7 @@ def validate(model: type[TCommand], **data: Any) -> TCommand:
             field = ".".join(str(part) for part in error["loc"]) or model.__name__
             message = _FRIENDLY.get(error["type"], error["msg"])
             if error["type"] == "string_pattern_mismatch":
-                message = f"{message} ({_PATTERN_HELP.get(error['loc'][0], 'see --help')})"
+                message = f"{message} ({_PATTERN_HELP.get(str(error['loc'][0]), 'see --help')})"
             if error["type"] == "value_error":
                 message = str(error["ctx"]["error"]) if "ctx" in error else message
             problems.append(FieldProblem(field, message, error.get("input")))

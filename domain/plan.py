@@ -94,7 +94,9 @@ class Plan(PlanAggregate):
         self._check_date(effective_on, today)
         if ref in self.refs:
             raise InvalidInput.one("ref", "is already an action of this plan", ref)
-        self._action_registered(ref=ref, action_id=action_id, actor=actor, effective_on=effective_on)
+        self._action_registered(
+            ref=ref, action_id=action_id, actor=actor, effective_on=effective_on
+        )
 
     def _check_date(self, effective_on: str, today: str) -> None:
         self.check_effective(effective_on, today, not_before=self.started_on, what="the plan")
@@ -156,9 +158,7 @@ class Plan(PlanAggregate):
         self.standards[str(number)] = title
 
     @event("PersonAdded")
-    def _person_added(
-        self, name: str, kind: str, role: str, actor: str, effective_on: str
-    ) -> None:
+    def _person_added(self, name: str, kind: str, role: str, actor: str, effective_on: str) -> None:
         self.people[name] = {"kind": kind, "role": role}
 
     @event("GroupAdded")

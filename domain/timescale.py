@@ -67,16 +67,38 @@ class Timescale:
 
 
 _MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
-    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
-    "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11,
-    "dec": 12, "december": 12,
-}  # fmt: skip
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
+}
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _NUMERIC_DATE = re.compile(r"\b(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4}|\d{2})\b")
 _ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
 _DAY_MONTH = re.compile(
-    r"\b(?P<d>\d{1,2})\s*(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?(?:\s+(?P<y>\d{4}|\d{2}))?\b",
+    r"\b(?P<d>\d{1,2})\s*(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    + _MONTH
+    + r",?(?:\s+(?P<y>\d{4}|\d{2}))?\b",
     re.IGNORECASE,
 )
 _MONTH_NUMBER = re.compile(r"\b" + _MONTH + r",?(?:\s+(?P<n>\d{4}|\d{1,2}))?\b", re.IGNORECASE)
@@ -229,12 +251,16 @@ def _read(words: str, plan_date: date) -> Timescale:
     kind = TimescaleKind.DATE if last.is_day else TimescaleKind.MONTH
     if last.is_quarter:
         kind = TimescaleKind.RANGE
-    start = None if last.is_day else last.start
+    begins = None if last.is_day else last.start
     if len(mentions) == 1:
-        return Timescale(words, kind, start=start, due=last.due, note=notes)
+        return Timescale(words, kind, start=begins, due=last.due, note=notes)
     stages = tuple(
-        Stage(text[m.begin : (mentions[i + 1].begin if i + 1 < len(mentions) else len(text))]
-              .strip(" ;,"), m.due)
+        Stage(
+            text[m.begin : (mentions[i + 1].begin if i + 1 < len(mentions) else len(text))].strip(
+                " ;,"
+            ),
+            m.due,
+        )
         for i, m in enumerate(mentions)
-    )  # fmt: skip
-    return Timescale(words, kind, start=start, due=last.due, stages=stages, note=notes)
+    )
+    return Timescale(words, kind, start=begins, due=last.due, stages=stages, note=notes)

@@ -37,7 +37,9 @@ class AuditFilter:
         return not (self.by and actor.casefold() != self.by.casefold())
 
 
-def audit_rows(records: Iterable[EventRecord], keep: AuditFilter | None = None) -> Iterator[AuditRow]:
+def audit_rows(
+    records: Iterable[EventRecord], keep: AuditFilter | None = None
+) -> Iterator[AuditRow]:
     """Fold ``records`` and yield one :class:`AuditRow` per event that ``keep`` keeps."""
     view = empty_view()
     for record in records:
@@ -47,10 +49,15 @@ def audit_rows(records: Iterable[EventRecord], keep: AuditFilter | None = None) 
         if keep and not keep.keeps(ref, in_london(recorded_at).date(), record.actor):
             continue
         yield AuditRow(
-            seq=record.seq, recorded_at=recorded_at, effective_on=record.effective_on,
-            actor=record.actor, ref=ref, event=record.name, summary=summarise(record, ref, changes),
+            seq=record.seq,
+            recorded_at=recorded_at,
+            effective_on=date.fromisoformat(record.effective_on),
+            actor=record.actor,
+            ref=ref,
+            event=record.name,
+            summary=summarise(record, ref, changes),
             changes=[FieldChange(**c) for c in changes],
-        )  # fmt: skip
+        )
 
 
 def _ref_of(view: View, record: EventRecord) -> str:
@@ -83,25 +90,46 @@ def summarise(record: EventRecord, ref: str, changes: list[Change]) -> str:
         "Created": lambda: f"Created plan '{d.get('title')}' for {d.get('organisation')}",
         "SourceAdded": lambda: f"Added source {d['code']}: {d['text']}",
         "StandardAdded": lambda: f"Added standard {d['number']}: {d['title']}",
-        "PersonAdded": lambda: f"Added {d['kind']} {d['name']}" + (f" ({d['role']})" if d["role"] else ""),
+        "PersonAdded": lambda: (
+            f"Added {d['kind']} {d['name']}" + (f" ({d['role']})" if d["role"] else "")
+        ),
         "GroupAdded": lambda: f"Added group {d['name']}: {_words(d['members'])}",
         "NoteAdded": lambda: f"Added note: {d['text']}",
         "ActionRegistered": lambda: f"Reserved reference {d['ref']}",
         "Raised": lambda: f"Raised action {ref}: {d['text']}",
         "Reworded": lambda: f"Reworded {d['field'].replace('_', ' ')} of {ref}{_because(d)}",
-        "StepAdded": lambda: f"Added key action {ref}: {d['text']} (timescale: {_words(d['timescale'])}; leads: {_words(d['leads'])})",
+        "StepAdded": lambda: (
+            f"Added key action {ref}: {d['text']} "
+            f"(timescale: {_words(d['timescale'])}; leads: {_words(d['leads'])})"
+        ),
         "StepReworded": lambda: f"Reworded key action {ref}{_because(d)}",
-        "StepRescheduled": lambda: f"Rescheduled {ref} from '{_words(before)}' to '{d['timescale']}'{_because(d)}",
-        "LeadsAssigned": lambda: f"Assigned {ref} to {_words(d['leads'])} (was {_words(before)}){_because(d)}",
-        "StepStatusChanged": lambda: f"Status of {ref}: {_words(before)} → {d['status']}{_because(d)}",
+        "StepRescheduled": lambda: (
+            f"Rescheduled {ref} from '{_words(before)}' to '{d['timescale']}'{_because(d)}"
+        ),
+        "LeadsAssigned": lambda: (
+            f"Assigned {ref} to {_words(d['leads'])} (was {_words(before)}){_because(d)}"
+        ),
+        "StepStatusChanged": lambda: (
+            f"Status of {ref}: {_words(before)} → {d['status']}{_because(d)}"
+        ),
         "BragRated": lambda: f"Rated {ref} {d['rating'].title()}{_because(d)}",
-        "EvidenceAdded": lambda: f"Added evidence to {ref}: {d['title']}" + (f" ({d['location']})" if d["location"] else ""),
-        "ProgressRecorded": lambda: f"Recorded progress on {ref} for {d['period']} (entry {d['entry_id'][:8]})",
-        "ProgressCorrected": lambda: f"Corrected progress entry {d['corrects'][:8]} of {ref} with entry {d['entry_id'][:8]}{_because(d)}",
-        "ProgressWithdrawn": lambda: f"Withdrew progress entry {d['entry_id'][:8]} of {ref}{_because(d)}",
+        "EvidenceAdded": lambda: (
+            f"Added evidence to {ref}: {d['title']}"
+            + (f" ({d['location']})" if d["location"] else "")
+        ),
+        "ProgressRecorded": lambda: (
+            f"Recorded progress on {ref} for {d['period']} (entry {d['entry_id'][:8]})"
+        ),
+        "ProgressCorrected": lambda: (
+            f"Corrected progress entry {d['corrects'][:8]} of {ref} "
+            f"with entry {d['entry_id'][:8]}{_because(d)}"
+        ),
+        "ProgressWithdrawn": lambda: (
+            f"Withdrew progress entry {d['entry_id'][:8]} of {ref}{_because(d)}"
+        ),
         "Closed": lambda: f"Closed action {ref}{_because(d)}",
         "Withdrawn": lambda: f"Withdrew action {ref}{_because(d)}",
         "Reopened": lambda: f"Reopened action {ref}{_because(d)}",
-    }  # fmt: skip
+    }
     make = texts.get(record.name)
     return make() if make else f"{record.name} on {ref}"

@@ -27,14 +27,14 @@ class Database:
             url = urlparse(target)
             if not url.hostname or not url.path.strip("/"):
                 raise InvalidInput.one(
-                    "--db", "a PostgreSQL URL needs a host and a database name "
-                    "(postgresql://user@host:5432/dbname)", target,
-                )  # fmt: skip
+                    "--db",
+                    "a PostgreSQL URL needs a host and a database name "
+                    "(postgresql://user@host:5432/dbname)",
+                    target,
+                )
             return cls(target, is_postgres=True)
         if "://" in target:
-            raise InvalidInput.one(
-                "--db", "is neither a file path nor a postgresql:// URL", target
-            )
+            raise InvalidInput.one("--db", "is neither a file path nor a postgresql:// URL", target)
         parent = Path(target).expanduser().resolve().parent
         if not parent.is_dir():
             raise InvalidInput.one("--db", f"folder {parent} does not exist", target)

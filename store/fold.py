@@ -26,8 +26,14 @@ Change = dict[str, Any]
 
 def empty_view() -> View:
     """The view before any event."""
-    return {"fold_version": FOLD_VERSION, "position": 0, "events": 0, "last_recorded_at": None,
-            "plan": None, "actions": {}}  # fmt: skip
+    return {
+        "fold_version": FOLD_VERSION,
+        "position": 0,
+        "events": 0,
+        "last_recorded_at": None,
+        "plan": None,
+        "actions": {},
+    }
 
 
 def fold(records: Iterable[EventRecord], view: View | None = None) -> View:
@@ -62,8 +68,14 @@ def _touch(action: dict[str, Any], record: EventRecord) -> None:
     action["updated_by"] = record.actor
 
 
-def _set(target: dict[str, Any], key: str, value: Any, ref: str, changes: list[Change],
-         field: str | None = None) -> None:  # fmt: skip
+def _set(
+    target: dict[str, Any],
+    key: str,
+    value: Any,
+    ref: str,
+    changes: list[Change],
+    field: str | None = None,
+) -> None:
     before = target.get(key)
     target[key] = value
     if before != value:
@@ -75,8 +87,16 @@ def _set(target: dict[str, Any], key: str, value: Any, ref: str, changes: list[C
 
 def _plan_created(view: View, _: Any, r: EventRecord, changes: list[Change]) -> None:
     d = r.data
-    plan = {"id": r.originator_id, "sources": {}, "standards": {}, "people": {}, "groups": {},
-            "notes": [], "created_on": r.effective_on, "created_by": r.actor}  # fmt: skip
+    plan = {
+        "id": r.originator_id,
+        "sources": {},
+        "standards": {},
+        "people": {},
+        "groups": {},
+        "notes": [],
+        "created_on": r.effective_on,
+        "created_by": r.actor,
+    }
     for key in ("title", "organisation", "owners", "plan_date", "cadence_days"):
         _set(plan, key, d[key], "plan", changes)
     view["plan"] = plan
@@ -107,11 +127,23 @@ def _nothing(view: View, _: Any, r: EventRecord, changes: list[Change]) -> None:
 def _raised(view: View, _: Any, r: EventRecord, changes: list[Change]) -> None:
     d = r.data
     action: dict[str, Any] = {
-        "id": r.originator_id, "ref": d["ref"], "standard": d["standard"], "number": d["number"],
-        "state": "open", "state_reason": "", "state_on": r.effective_on, "brag": None,
-        "brag_reason": "", "brag_on": None, "steps": {}, "evidence": [], "progress": [],
-        "raised_on": r.effective_on, "raised_by": r.actor, "raised_at": r.recorded_at,
-    }  # fmt: skip
+        "id": r.originator_id,
+        "ref": d["ref"],
+        "standard": d["standard"],
+        "number": d["number"],
+        "state": "open",
+        "state_reason": "",
+        "state_on": r.effective_on,
+        "brag": None,
+        "brag_reason": "",
+        "brag_on": None,
+        "steps": {},
+        "evidence": [],
+        "progress": [],
+        "raised_on": r.effective_on,
+        "raised_by": r.actor,
+        "raised_at": r.recorded_at,
+    }
     for key in ("text", "sources", "key_outcome", "expected_evidence"):
         _set(action, key, d[key], d["ref"], changes)
     _touch(action, r)
@@ -125,8 +157,12 @@ def _reworded(view: View, a: dict[str, Any], r: EventRecord, changes: list[Chang
 def _step_added(view: View, a: dict[str, Any], r: EventRecord, changes: list[Change]) -> None:
     d = r.data
     number = d["number"]
-    step = {"number": number, "status_on": r.effective_on, "added_on": r.effective_on,
-            "reschedules": []}  # fmt: skip
+    step = {
+        "number": number,
+        "status_on": r.effective_on,
+        "added_on": r.effective_on,
+        "reschedules": [],
+    }
     ref = f"{a['ref']}.{number}"
     for key in ("text", "timescale", "leads", "status"):
         _set(step, key, d[key], ref, changes)
@@ -141,9 +177,15 @@ def _step_field(key: str) -> Any:
         if key == "status":
             step["status_on"] = r.effective_on
         if key == "timescale":
-            step["reschedules"].append({"from": before, "to": r.data[key],
-                                        "reason": r.data["reason"], "on": r.effective_on,
-                                        "by": r.actor})  # fmt: skip
+            step["reschedules"].append(
+                {
+                    "from": before,
+                    "to": r.data[key],
+                    "reason": r.data["reason"],
+                    "on": r.effective_on,
+                    "by": r.actor,
+                }
+            )
 
     return handler
 
@@ -156,47 +198,86 @@ def _rated(view: View, a: dict[str, Any], r: EventRecord, changes: list[Change])
 
 def _evidence_added(view: View, a: dict[str, Any], r: EventRecord, changes: list[Change]) -> None:
     d = r.data
-    item = {"id": d["evidence_id"], "title": d["title"], "location": d["location"],
-            "sha256": d["sha256"], "size": d["size"], "step": d["step"], "added_on": r.effective_on,
-            "added_by": r.actor}  # fmt: skip
+    item = {
+        "id": d["evidence_id"],
+        "title": d["title"],
+        "location": d["location"],
+        "sha256": d["sha256"],
+        "size": d["size"],
+        "step": d["step"],
+        "added_on": r.effective_on,
+        "added_by": r.actor,
+    }
     a["evidence"].append(item)
     changes.append({"ref": a["ref"], "field": "evidence", "before": None, "after": d["title"]})
 
 
 def _entry(r: EventRecord, corrects: str | None) -> dict[str, Any]:
     d = r.data
-    return {"id": d["entry_id"], "period": d["period"], "narrative": d["narrative"],
-            "next_actions": d["next_actions"], "author": r.actor, "effective_on": r.effective_on,
-            "recorded_at": r.recorded_at, "state": "current", "corrects": corrects,
-            "corrected_by": None, "reason": d.get("reason", "")}  # fmt: skip
+    return {
+        "id": d["entry_id"],
+        "period": d["period"],
+        "narrative": d["narrative"],
+        "next_actions": d["next_actions"],
+        "author": r.actor,
+        "effective_on": r.effective_on,
+        "recorded_at": r.recorded_at,
+        "state": "current",
+        "corrects": corrects,
+        "corrected_by": None,
+        "reason": d.get("reason", ""),
+    }
 
 
-def _progress_recorded(view: View, a: dict[str, Any], r: EventRecord, changes: list[Change]) -> None:
+def _progress_recorded(
+    view: View, a: dict[str, Any], r: EventRecord, changes: list[Change]
+) -> None:
     a["progress"].append(_entry(r, None))
-    changes.append({"ref": a["ref"], "field": "progress", "before": None,
-                    "after": f"{r.data['period']}: {r.data['narrative']}"})  # fmt: skip
+    changes.append(
+        {
+            "ref": a["ref"],
+            "field": "progress",
+            "before": None,
+            "after": f"{r.data['period']}: {r.data['narrative']}",
+        }
+    )
 
 
 def _find_entry(a: dict[str, Any], entry_id: str) -> dict[str, Any]:
     return next(e for e in a["progress"] if e["id"] == entry_id)
 
 
-def _progress_corrected(view: View, a: dict[str, Any], r: EventRecord, changes: list[Change]) -> None:
+def _progress_corrected(
+    view: View, a: dict[str, Any], r: EventRecord, changes: list[Change]
+) -> None:
     original = _find_entry(a, r.data["corrects"])
     original["state"] = "corrected"
     original["corrected_by"] = r.data["entry_id"]
     a["progress"].append(_entry(r, original["id"]))
-    changes.append({"ref": a["ref"], "field": "progress",
-                    "before": f"{original['period']}: {original['narrative']}",
-                    "after": f"{r.data['period']}: {r.data['narrative']}"})  # fmt: skip
+    changes.append(
+        {
+            "ref": a["ref"],
+            "field": "progress",
+            "before": f"{original['period']}: {original['narrative']}",
+            "after": f"{r.data['period']}: {r.data['narrative']}",
+        }
+    )
 
 
-def _progress_withdrawn(view: View, a: dict[str, Any], r: EventRecord, changes: list[Change]) -> None:
+def _progress_withdrawn(
+    view: View, a: dict[str, Any], r: EventRecord, changes: list[Change]
+) -> None:
     entry = _find_entry(a, r.data["entry_id"])
     entry["state"] = "withdrawn"
     entry["reason"] = r.data["reason"]
-    changes.append({"ref": a["ref"], "field": "progress",
-                    "before": f"{entry['period']}: {entry['narrative']}", "after": None})  # fmt: skip
+    changes.append(
+        {
+            "ref": a["ref"],
+            "field": "progress",
+            "before": f"{entry['period']}: {entry['narrative']}",
+            "after": None,
+        }
+    )
 
 
 def _state(new_state: str) -> Any:
@@ -214,8 +295,9 @@ _HANDLERS: dict[tuple[str, str], Handler] = {
     ("Plan", "Created"): _plan_created,
     ("Plan", "SourceAdded"): _plan_entry("sources", "source", "code", lambda d: d["text"]),
     ("Plan", "StandardAdded"): _plan_entry("standards", "standard", "number", lambda d: d["title"]),
-    ("Plan", "PersonAdded"): _plan_entry("people", "person", "name",
-                                         lambda d: {"kind": d["kind"], "role": d["role"]}),
+    ("Plan", "PersonAdded"): _plan_entry(
+        "people", "person", "name", lambda d: {"kind": d["kind"], "role": d["role"]}
+    ),
     ("Plan", "GroupAdded"): _plan_entry("groups", "group", "name", lambda d: list(d["members"])),
     ("Plan", "NoteAdded"): _note_added,
     ("Plan", "ActionRegistered"): _nothing,
@@ -234,4 +316,4 @@ _HANDLERS: dict[tuple[str, str], Handler] = {
     ("Action", "Closed"): _state("closed"),
     ("Action", "Withdrawn"): _state("withdrawn"),
     ("Action", "Reopened"): _state("open"),
-}  # fmt: skip
+}

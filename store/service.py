@@ -68,8 +68,9 @@ class PlanService(Application[uuid.UUID]):
         super().__init__(env=self.database.env(schema))
         self.views = ViewStore(
             self.factory.datastore,  # type: ignore[attr-defined]
-            is_postgres=self.database.is_postgres, schema=schema or "public",
-        )  # fmt: skip
+            is_postgres=self.database.is_postgres,
+            schema=schema or "public",
+        )
         self._lock = threading.RLock()
         self._view: View | None = None
         self._persisted_at = 0
@@ -96,24 +97,15 @@ class PlanService(Application[uuid.UUID]):
 
     def _plan(self) -> Plan:
         try:
-            plan: Plan = self.repository.get(PLAN_ID, projector_func=project)
+            plan: Plan = self.repository.get(PLAN_ID, projector_func=project)  # type: ignore[arg-type]
         except AggregateNotFoundError:
             raise NotFound("there is no plan in this database yet: run `plantrail init`") from None
         return plan
 
     def _action(self, plan: Plan, ref: str) -> Action:
-        action: Action = self.repository.get(
-            uuid.UUID(plan.action_id(ref)), projector_func=project
-        )
+        action_id = uuid.UUID(plan.action_id(ref))
+        action: Action = self.repository.get(action_id, projector_func=project)  # type: ignore[arg-type]
         return action
-
-    def _step_target(self, plan: Plan, step_ref: str) -> tuple[Action, int]:
-        action_ref, _, number = step_ref.rpartition(".")
-        if action_ref not in plan.refs:
-            raise NotFound(f"no key action {step_ref!r}: there is no action {action_ref!r}")
-        action = self._action(plan, action_ref)
-        action.step(int(number))
-        return action, int(number)
 
     def _retrying(self, change: Callable[[int], list[PlanAggregate]]) -> None:
         """Run ``change(attempt)`` and save its aggregates, retrying on a version clash."""
@@ -135,9 +127,12 @@ class PlanService(Application[uuid.UUID]):
         return (cmd.effective_on or today).isoformat(), today.isoformat()
 
     def _on_action(
-        self, ref: str, actor: str, cmd: c.Command,
+        self,
+        ref: str,
+        actor: str,
+        cmd: c.Command,
         change: Callable[[Action, int | None, str, str], None],
-    ) -> Action:  # fmt: skip
+    ) -> Action:
         """Load action ``ref``, apply ``change``, save; retry on clashes.
 
         ``change`` receives the version the caller saw (``seen_version`` if the command carries
@@ -161,17 +156,22 @@ class PlanService(Application[uuid.UUID]):
         return result[0]
 
     def _on_step(
-        self, step_ref: str, actor: str, cmd: c.Command,
+        self,
+        step_ref: str,
+        actor: str,
+        cmd: c.Command,
         change: Callable[[Action, int, int | None, str, str], None],
-    ) -> None:  # fmt: skip
+    ) -> None:
         action_ref, _, number = step_ref.rpartition(".")
         plan = self._plan()
         if action_ref not in plan.refs:
             raise NotFound(f"no key action {step_ref!r}: there is no action {action_ref!r}")
         self._on_action(
-            action_ref, actor, cmd,
+            action_ref,
+            actor,
+            cmd,
             lambda action, seen, eff, today: change(action, int(number), seen, eff, today),
-        )  # fmt: skip
+        )
 
     # -- plan commands -----------------------------------------------------------------------
 
@@ -187,17 +187,23 @@ class PlanService(Application[uuid.UUID]):
         else:
             raise PlanError("this database already holds a plan; plantrail keeps one per database")
         plan = Plan(
-            title=cmd.title, organisation=cmd.organisation, owners=list(cmd.owners),
-            plan_date=cmd.plan_date.isoformat(), cadence_days=cmd.cadence_days, actor=actor,
+            title=cmd.title,
+            organisation=cmd.organisation,
+            owners=list(cmd.owners),
+            plan_date=cmd.plan_date.isoformat(),
+            cadence_days=cmd.cadence_days,
+            actor=actor,
             effective_on=effective_on,
-        )  # fmt: skip
+        )
         try:
             self.save(plan)
         except RecordConflictError:
             raise PlanError("this database already holds a plan") from None
         return str(plan.id)
 
-    def _on_plan(self, actor: str, cmd: c.Command, change: Callable[[Plan, str, str], None]) -> None:
+    def _on_plan(
+        self, actor: str, cmd: c.Command, change: Callable[[Plan, str, str], None]
+    ) -> None:
         _check_actor(actor)
         effective_on, today = self._dates(cmd)
 
@@ -209,23 +215,33 @@ class PlanService(Application[uuid.UUID]):
         self._retrying(attempt)
 
     def add_source(self, cmd: c.AddSource, actor: str) -> str:
-        self._on_plan(actor, cmd, lambda p, eff, today: p.add_source(
-            cmd.code, cmd.text, actor, eff, today))  # fmt: skip
+        self._on_plan(
+            actor, cmd, lambda p, eff, today: p.add_source(cmd.code, cmd.text, actor, eff, today)
+        )
         return cmd.code
 
     def add_standard(self, cmd: c.AddStandard, actor: str) -> int:
-        self._on_plan(actor, cmd, lambda p, eff, today: p.add_standard(
-            cmd.number, cmd.title, actor, eff, today))  # fmt: skip
+        self._on_plan(
+            actor,
+            cmd,
+            lambda p, eff, today: p.add_standard(cmd.number, cmd.title, actor, eff, today),
+        )
         return cmd.number
 
     def add_person(self, cmd: c.AddPerson, actor: str) -> str:
-        self._on_plan(actor, cmd, lambda p, eff, today: p.add_person(
-            cmd.name, cmd.kind, cmd.role, actor, eff, today))  # fmt: skip
+        self._on_plan(
+            actor,
+            cmd,
+            lambda p, eff, today: p.add_person(cmd.name, cmd.kind, cmd.role, actor, eff, today),
+        )
         return cmd.name
 
     def add_group(self, cmd: c.AddGroup, actor: str) -> str:
-        self._on_plan(actor, cmd, lambda p, eff, today: p.add_group(
-            cmd.name, list(cmd.members), actor, eff, today))  # fmt: skip
+        self._on_plan(
+            actor,
+            cmd,
+            lambda p, eff, today: p.add_group(cmd.name, list(cmd.members), actor, eff, today),
+        )
         return cmd.name
 
     def add_note(self, cmd: c.AddNote, actor: str) -> None:
@@ -244,10 +260,17 @@ class PlanService(Application[uuid.UUID]):
             standard, number, ref = _place_action(plan, cmd)
             plan.check_sources(list(cmd.sources))
             action = Action(
-                plan_id=str(plan.id), ref=ref, standard=standard, number=number, text=cmd.text,
-                sources=list(cmd.sources), key_outcome=cmd.key_outcome,
-                expected_evidence=cmd.expected_evidence, actor=actor, effective_on=effective_on,
-            )  # fmt: skip
+                plan_id=str(plan.id),
+                ref=ref,
+                standard=standard,
+                number=number,
+                text=cmd.text,
+                sources=list(cmd.sources),
+                key_outcome=cmd.key_outcome,
+                expected_evidence=cmd.expected_evidence,
+                actor=actor,
+                effective_on=effective_on,
+            )
             action.check_effective(effective_on, today, not_before=plan.started_on, what="the plan")
             plan.register_action(ref, str(action.id), actor, effective_on, today)
             refs[:] = [ref]
@@ -259,8 +282,14 @@ class PlanService(Application[uuid.UUID]):
         return refs[0]
 
     def reword_action(self, cmd: c.RewordAction, actor: str) -> None:
-        self._on_action(cmd.ref, actor, cmd, lambda a, seen, eff, today: a.reword(
-            cmd.field, cmd.value, cmd.reason, actor, eff, today, seen))  # fmt: skip
+        self._on_action(
+            cmd.ref,
+            actor,
+            cmd,
+            lambda a, seen, eff, today: a.reword(
+                cmd.field, cmd.value, cmd.reason, actor, eff, today, seen
+            ),
+        )
 
     def add_step(self, cmd: c.AddStep, actor: str) -> str:
         """Add a key action; returns its reference (e.g. ``2.7.3``)."""
@@ -274,31 +303,72 @@ class PlanService(Application[uuid.UUID]):
         return f"{cmd.ref}.{numbers[0]}"
 
     def reword_step(self, cmd: c.RewordStep, actor: str) -> None:
-        self._on_step(cmd.step, actor, cmd, lambda a, n, seen, eff, today: a.reword_step(
-            n, cmd.text, cmd.reason, actor, eff, today, seen))  # fmt: skip
+        self._on_step(
+            cmd.step,
+            actor,
+            cmd,
+            lambda a, n, seen, eff, today: a.reword_step(
+                n, cmd.text, cmd.reason, actor, eff, today, seen
+            ),
+        )
 
     def reschedule_step(self, cmd: c.RescheduleStep, actor: str) -> None:
-        self._on_step(cmd.step, actor, cmd, lambda a, n, seen, eff, today: a.reschedule_step(
-            n, cmd.timescale, cmd.reason, actor, eff, today, seen))  # fmt: skip
+        self._on_step(
+            cmd.step,
+            actor,
+            cmd,
+            lambda a, n, seen, eff, today: a.reschedule_step(
+                n, cmd.timescale, cmd.reason, actor, eff, today, seen
+            ),
+        )
 
     def assign_leads(self, cmd: c.AssignLeads, actor: str) -> None:
         leads = self._leads(cmd.leads)
-        self._on_step(cmd.step, actor, cmd, lambda a, n, seen, eff, today: a.assign_leads(
-            n, leads, cmd.reason, actor, eff, today, seen))  # fmt: skip
+        self._on_step(
+            cmd.step,
+            actor,
+            cmd,
+            lambda a, n, seen, eff, today: a.assign_leads(
+                n, leads, cmd.reason, actor, eff, today, seen
+            ),
+        )
 
     def change_step_status(self, cmd: c.ChangeStepStatus, actor: str) -> None:
-        self._on_step(cmd.step, actor, cmd, lambda a, n, seen, eff, today: a.change_step_status(
-            n, cmd.status, cmd.note, actor, eff, today, seen))  # fmt: skip
+        self._on_step(
+            cmd.step,
+            actor,
+            cmd,
+            lambda a, n, seen, eff, today: a.change_step_status(
+                n, cmd.status, cmd.note, actor, eff, today, seen
+            ),
+        )
 
     def rate_action(self, cmd: c.RateAction, actor: str) -> None:
-        self._on_action(cmd.ref, actor, cmd, lambda a, seen, eff, today: a.rate(
-            cmd.rating, cmd.reason, actor, eff, today, seen))  # fmt: skip
+        self._on_action(
+            cmd.ref,
+            actor,
+            cmd,
+            lambda a, seen, eff, today: a.rate(cmd.rating, cmd.reason, actor, eff, today, seen),
+        )
 
     def add_evidence(self, cmd: c.AddEvidence, actor: str) -> str:
         evidence_id = uuid.uuid4().hex
-        self._on_action(cmd.ref, actor, cmd, lambda a, seen, eff, today: a.add_evidence(
-            evidence_id, cmd.title, cmd.location, cmd.sha256, cmd.size, cmd.step, actor, eff,
-            today))  # fmt: skip
+        self._on_action(
+            cmd.ref,
+            actor,
+            cmd,
+            lambda a, seen, eff, today: a.add_evidence(
+                evidence_id,
+                cmd.title,
+                cmd.location,
+                cmd.sha256,
+                cmd.size,
+                cmd.step,
+                actor,
+                eff,
+                today,
+            ),
+        )
         return evidence_id
 
     def record_progress(self, cmd: c.RecordProgress, actor: str) -> str:
@@ -306,8 +376,9 @@ class PlanService(Application[uuid.UUID]):
         entry_id = uuid.uuid4().hex
 
         def change(a: Action, seen: int | None, eff: str, today: str) -> None:
-            a.record_progress(entry_id, cmd.period, cmd.narrative, cmd.next_actions, actor, eff,
-                              today)  # fmt: skip
+            a.record_progress(
+                entry_id, cmd.period, cmd.narrative, cmd.next_actions, actor, eff, today
+            )
             if cmd.brag is not None and (cmd.brag.value != a.brag or cmd.brag_reason):
                 a.rate(cmd.brag, cmd.brag_reason, actor, eff, today, seen)
 
@@ -316,26 +387,51 @@ class PlanService(Application[uuid.UUID]):
 
     def correct_progress(self, cmd: c.CorrectProgress, actor: str) -> str:
         entry_id = uuid.uuid4().hex
-        self._on_action(cmd.ref, actor, cmd, lambda a, seen, eff, today: a.correct_progress(
-            entry_id, cmd.entry, cmd.period, cmd.narrative, cmd.next_actions, cmd.reason, actor,
-            eff, today))  # fmt: skip
+        self._on_action(
+            cmd.ref,
+            actor,
+            cmd,
+            lambda a, seen, eff, today: a.correct_progress(
+                entry_id,
+                cmd.entry,
+                cmd.period,
+                cmd.narrative,
+                cmd.next_actions,
+                cmd.reason,
+                actor,
+                eff,
+                today,
+            ),
+        )
         return entry_id
 
     def withdraw_progress(self, cmd: c.WithdrawProgress, actor: str) -> None:
-        self._on_action(cmd.ref, actor, cmd, lambda a, seen, eff, today: a.withdraw_progress(
-            cmd.entry, cmd.reason, actor, eff, today))  # fmt: skip
+        self._on_action(
+            cmd.ref,
+            actor,
+            cmd,
+            lambda a, seen, eff, today: a.withdraw_progress(
+                cmd.entry, cmd.reason, actor, eff, today
+            ),
+        )
 
     def close_action(self, cmd: c.ChangeActionState, actor: str) -> None:
-        self._on_action(cmd.ref, actor, cmd, lambda a, seen, eff, today: a.close(
-            cmd.reason, actor, eff, today))  # fmt: skip
+        self._on_action(
+            cmd.ref, actor, cmd, lambda a, seen, eff, today: a.close(cmd.reason, actor, eff, today)
+        )
 
     def withdraw_action(self, cmd: c.ChangeActionState, actor: str) -> None:
-        self._on_action(cmd.ref, actor, cmd, lambda a, seen, eff, today: a.withdraw(
-            cmd.reason, actor, eff, today))  # fmt: skip
+        self._on_action(
+            cmd.ref,
+            actor,
+            cmd,
+            lambda a, seen, eff, today: a.withdraw(cmd.reason, actor, eff, today),
+        )
 
     def reopen_action(self, cmd: c.ChangeActionState, actor: str) -> None:
-        self._on_action(cmd.ref, actor, cmd, lambda a, seen, eff, today: a.reopen(
-            cmd.reason, actor, eff, today))  # fmt: skip
+        self._on_action(
+            cmd.ref, actor, cmd, lambda a, seen, eff, today: a.reopen(cmd.reason, actor, eff, today)
+        )
 
     def _leads(self, names: list[str]) -> list[str]:
         plan = self._plan()

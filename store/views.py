@@ -171,9 +171,12 @@ class AuditRow(BaseModel):
 
 
 def build_plan(
-    view: dict[str, Any], viewed_on: date, *, as_at: date | None = None,
+    view: dict[str, Any],
+    viewed_on: date,
+    *,
+    as_at: date | None = None,
     as_known_at: datetime | None = None,
-) -> PlanOut | None:  # fmt: skip
+) -> PlanOut | None:
     """Turn a folded view into a :class:`PlanOut` for ``viewed_on`` (None before the plan)."""
     plan = view["plan"]
     if plan is None:
@@ -191,13 +194,23 @@ def build_plan(
     if loose or not standards:
         standards.insert(0, StandardOut(number=None, title="", actions=loose))
     return PlanOut(
-        id=plan["id"], title=plan["title"], organisation=plan["organisation"],
-        owners=plan["owners"], plan_date=plan_date, cadence_days=plan["cadence_days"],
-        viewed_on=viewed_on, as_at=as_at, as_known_at=as_known_at, events=view["events"],
-        position=view["position"], sources=plan["sources"],
+        id=plan["id"],
+        title=plan["title"],
+        organisation=plan["organisation"],
+        owners=plan["owners"],
+        plan_date=plan_date,
+        cadence_days=plan["cadence_days"],
+        viewed_on=viewed_on,
+        as_at=as_at,
+        as_known_at=as_known_at,
+        events=view["events"],
+        position=view["position"],
+        sources=plan["sources"],
         people=[PersonOut(name=n, **p) for n, p in plan["people"].items()],
-        groups=plan["groups"], notes=plan["notes"], standards=standards,
-    )  # fmt: skip
+        groups=plan["groups"],
+        notes=plan["notes"],
+        standards=standards,
+    )
 
 
 def build_action(a: dict[str, Any], plan_date: date, viewed_on: date) -> ActionOut:
@@ -207,19 +220,24 @@ def build_action(a: dict[str, Any], plan_date: date, viewed_on: date) -> ActionO
     progress.sort(key=lambda p: (p.effective_on, p.recorded_at), reverse=True)
     current = [p for p in progress if p.state == "current"]
     open_dues = [
-        s.timescale.due for s in steps
+        s.timescale.due
+        for s in steps
         if s.timescale.due and StepStatus(s.status) not in CLOSED_STATUSES
-    ]  # fmt: skip
+    ]
     fields = {k: a[k] for k in ActionOut.model_fields if k in a}
     return ActionOut(
-        **{**fields, "steps": steps, "progress": progress,
-           "evidence": [EvidenceOut(**e) for e in a["evidence"]]},
+        **{
+            **fields,
+            "steps": steps,
+            "progress": progress,
+            "evidence": [EvidenceOut(**e) for e in a["evidence"]],
+        },
         steps_done=sum(StepStatus(s.status) in DONE_STATUSES for s in steps),
         steps_total=sum(s.status != StepStatus.WITHDRAWN for s in steps),
         overdue_steps=sum(s.overdue for s in steps),
         next_due=min(open_dues, default=None),
         latest_progress=current[0] if current else None,
-    )  # fmt: skip
+    )
 
 
 def build_step(action_ref: str, s: dict[str, Any], plan_date: date, viewed_on: date) -> StepOut:
@@ -227,12 +245,22 @@ def build_step(action_ref: str, s: dict[str, Any], plan_date: date, viewed_on: d
     status = StepStatus(s["status"])
     overdue = bool(timescale.due and timescale.due < viewed_on and status not in CLOSED_STATUSES)
     return StepOut(
-        ref=f"{action_ref}.{s['number']}", number=s["number"], text=s["text"],
-        timescale=TimescaleOut(**timescale.as_dict()), leads=s["leads"], status=s["status"],
-        status_on=s["status_on"], overdue=overdue,
+        ref=f"{action_ref}.{s['number']}",
+        number=s["number"],
+        text=s["text"],
+        timescale=TimescaleOut.model_validate(timescale.as_dict()),
+        leads=s["leads"],
+        status=s["status"],
+        status_on=s["status_on"],
+        overdue=overdue,
         reschedules=[
-            RescheduleOut(from_words=r["from"], to_words=r["to"], reason=r["reason"],
-                          effective_on=r["on"], by=r["by"])
+            RescheduleOut(
+                from_words=r["from"],
+                to_words=r["to"],
+                reason=r["reason"],
+                effective_on=r["on"],
+                by=r["by"],
+            )
             for r in s["reschedules"]
         ],
-    )  # fmt: skip
+    )

@@ -15,7 +15,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from plantrail.domain import commands as c
 from plantrail.store.service import PlanService
 
@@ -86,19 +85,49 @@ def sqlite_service(tmp_path: Path) -> Iterator[PlanService]:
 def make_plan(service: PlanService, actor: str = "Ada Quill") -> None:
     """A small plan: two standards, two sources, a directory, one action with two steps."""
     on = {"effective_on": PLAN_START}
-    service.create_plan(c.validate(c.CreatePlan, title="Test plan", organisation="Marsh Vale Council",
-                                   owners=[actor], plan_date=PLAN_START, **on), actor)  # fmt: skip
+    service.create_plan(
+        c.validate(
+            c.CreatePlan,
+            title="Test plan",
+            organisation="Marsh Vale Council",
+            owners=[actor],
+            plan_date=PLAN_START,
+            **on,
+        ),
+        actor,
+    )
     service.add_source(c.validate(c.AddSource, code="a", text="Inspection", **on), actor)
     service.add_source(c.validate(c.AddSource, code="b", text="Self-review", **on), actor)
     service.add_standard(c.validate(c.AddStandard, number=1, title="Front door", **on), actor)
     service.add_standard(c.validate(c.AddStandard, number=2, title="Assessment", **on), actor)
     for name in ("Bea Lowe", "Cal Dunn", "Dee Park"):
         service.add_person(c.validate(c.AddPerson, name=name, **on), actor)
-    service.add_group(c.validate(c.AddGroup, name="Team Managers", members=["Cal Dunn", "Dee Park"],
-                                 **on), actor)  # fmt: skip
-    service.raise_action(c.validate(c.RaiseAction, standard=1, text="Screen contacts in a day",
-                                    sources=["a"], **on), actor)  # fmt: skip
-    service.add_step(c.validate(c.AddStep, ref="1.1", text="Daily huddle", timescale="End Feb 26",
-                                leads=["Bea Lowe"], **on), actor)  # fmt: skip
-    service.add_step(c.validate(c.AddStep, ref="1.1", text="Threshold guide",
-                                timescale="31st March 2026", leads=["Team Managers"], **on), actor)  # fmt: skip
+    service.add_group(
+        c.validate(c.AddGroup, name="Team Managers", members=["Cal Dunn", "Dee Park"], **on), actor
+    )
+    service.raise_action(
+        c.validate(c.RaiseAction, standard=1, text="Screen contacts in a day", sources=["a"], **on),
+        actor,
+    )
+    service.add_step(
+        c.validate(
+            c.AddStep,
+            ref="1.1",
+            text="Daily huddle",
+            timescale="End Feb 26",
+            leads=["Bea Lowe"],
+            **on,
+        ),
+        actor,
+    )
+    service.add_step(
+        c.validate(
+            c.AddStep,
+            ref="1.1",
+            text="Threshold guide",
+            timescale="31st March 2026",
+            leads=["Team Managers"],
+            **on,
+        ),
+        actor,
+    )

@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-
 from plantrail.store.service import PlanService
 from plantrail.tui.cli import main
 
@@ -22,15 +21,50 @@ PLANTRAIL = str(Path(sys.executable).parent / "plantrail")
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     path = str(tmp_path / "cli.db")
-    run(path, "init", "--title", "Plan", "--organisation", "Marsh Vale", "--owner", "Ann Vale",
-        "--plan-date", "2026-01-05", "--effective", "2026-01-05")  # fmt: skip
+    run(
+        path,
+        "init",
+        "--title",
+        "Plan",
+        "--organisation",
+        "Marsh Vale",
+        "--owner",
+        "Ann Vale",
+        "--plan-date",
+        "2026-01-05",
+        "--effective",
+        "2026-01-05",
+    )
     run(path, "source", "add", "a", "Inspection", "--effective", "2026-01-05")
     run(path, "standard", "add", "1", "Front door", "--effective", "2026-01-05")
     run(path, "person", "add", "Bea Lowe", "--role", "Manager", "--effective", "2026-01-05")
-    run(path, "action", "add", "--standard", "1", "--text", "Screen contacts", "--source", "a",
-        "--effective", "2026-01-05")  # fmt: skip
-    run(path, "step", "add", "1.1", "--text", "Daily huddle", "--timescale", "End Feb 26",
-        "--lead", "Bea Lowe", "--effective", "2026-01-05")  # fmt: skip
+    run(
+        path,
+        "action",
+        "add",
+        "--standard",
+        "1",
+        "--text",
+        "Screen contacts",
+        "--source",
+        "a",
+        "--effective",
+        "2026-01-05",
+    )
+    run(
+        path,
+        "step",
+        "add",
+        "1.1",
+        "--text",
+        "Daily huddle",
+        "--timescale",
+        "End Feb 26",
+        "--lead",
+        "Bea Lowe",
+        "--effective",
+        "2026-01-05",
+    )
     return path
 
 
@@ -48,9 +82,25 @@ def position(db: str) -> int:
 
 def test_update_then_show_and_history(db, capsys):
     capsys.readouterr()
-    assert run(db, "update", "1.1", "--period", "February 2026", "--narrative", "Huddle daily",
-               "--brag", "amber", "--brag-reason", "Mondays slow", "--effective", "2026-02-27",
-               actor="Bea Lowe") == 0  # fmt: skip
+    assert (
+        run(
+            db,
+            "update",
+            "1.1",
+            "--period",
+            "February 2026",
+            "--narrative",
+            "Huddle daily",
+            "--brag",
+            "amber",
+            "--brag-reason",
+            "Mondays slow",
+            "--effective",
+            "2026-02-27",
+            actor="Bea Lowe",
+        )
+        == 0
+    )
     assert "Recorded entry" in capsys.readouterr().out
     assert run(db, "show") == 0
     out = capsys.readouterr().out
@@ -80,16 +130,33 @@ def test_show_as_at_a_past_date(db, capsys):
     [
         (["action", "add", "--standard", "1", "--text", "   "], "--text: must not be empty"),
         (["update", "9.9", "--period", "p", "--narrative", "n"], "no action '9.9'"),
-        (["update", "1.1", "--period", "p", "--narrative", "n",
-          "--effective", (date.today() + timedelta(days=3)).isoformat()], "later than today"),
-        (["update", "1.1", "--period", "p", "--narrative", "n", "--brag", "purple"], "--brag: unknown BRAG"),
+        (
+            [
+                "update",
+                "1.1",
+                "--period",
+                "p",
+                "--narrative",
+                "n",
+                "--effective",
+                (date.today() + timedelta(days=3)).isoformat(),
+            ],
+            "later than today",
+        ),
+        (
+            ["update", "1.1", "--period", "p", "--narrative", "n", "--brag", "purple"],
+            "--brag: unknown BRAG",
+        ),
         (["rate", "1.1", "red"], "--brag-reason: is required for a red rating"),
         (["assign", "1.1.1", "Nobody Known"], "LEAD: is not a person, role or group"),
         (["step", "add", "1.1", "--text", "x", "--lead", "Nobody"], "not a person"),
         (["status", "1.1.1", "finished"], "unknown status 'finished'"),
-        (["update", "1.x", "--period", "p", "--narrative", "n"], "REF: is not in the expected form"),
+        (
+            ["update", "1.x", "--period", "p", "--narrative", "n"],
+            "REF: is not in the expected form",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_input_exits_1_with_a_message_and_writes_nothing(db, capsys, args, message):
     before = position(db)
     capsys.readouterr()
@@ -132,11 +199,23 @@ def test_real_command_demo_show_and_actor_from_environment(tmp_path):
     env = {**os.environ, "PLANTRAIL_USER": "Zed Example", "PLANTRAIL_DB": db}
     demo = subprocess.run([PLANTRAIL, "demo"], env=env, capture_output=True, text=True, check=False)
     assert demo.returncode == 0, demo.stderr
-    again = subprocess.run([PLANTRAIL, "demo"], env=env, capture_output=True, text=True, check=False)
+    again = subprocess.run(
+        [PLANTRAIL, "demo"], env=env, capture_output=True, text=True, check=False
+    )
     assert again.returncode == 1 and "already holds events" in again.stderr
-    done = subprocess.run([PLANTRAIL, "update", "1.3", "--period", "November", "--narrative", "Log live"],
-                          env=env, capture_output=True, text=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        [PLANTRAIL, "update", "1.3", "--period", "November", "--narrative", "Log live"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
-    history = subprocess.run([PLANTRAIL, "history", "1.3", "--format", "json"], env=env,
-                             capture_output=True, text=True, check=False)  # fmt: skip
+    history = subprocess.run(
+        [PLANTRAIL, "history", "1.3", "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert json.loads(history.stdout)[-1]["actor"] == "Zed Example"

@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 from eventsourcing.persistence import StoredEvent
-
 from plantrail.domain import commands as c
 from plantrail.store.service import PlanService
 
@@ -18,11 +17,17 @@ VIEWED_ON = date(2026, 4, 15)
 
 def load_fixture(service: PlanService) -> None:
     rows = [json.loads(line) for line in (FIXTURES / "events-v1.jsonl").read_text().splitlines()]
-    service.recorder.insert_events([
-        StoredEvent(originator_id=uuid.UUID(r["originator_id"]), originator_version=r["originator_version"],
-                    topic=r["topic"], state=r["state"].encode())
-        for r in rows
-    ])  # fmt: skip
+    service.recorder.insert_events(
+        [
+            StoredEvent(
+                originator_id=uuid.UUID(r["originator_id"]),
+                originator_version=r["originator_version"],
+                topic=r["topic"],
+                state=r["state"].encode(),
+            )
+            for r in rows
+        ]
+    )
 
 
 def test_version_1_event_log_loads_and_accepts_new_changes(open_service):
@@ -34,6 +39,8 @@ def test_version_1_event_log_loads_and_accepts_new_changes(open_service):
     assert [r.event for r in history][-3:] == ["Raised", "ActionRegistered", "Closed"]
     assert any(r.event == "ProgressCorrected" and r.actor == "Bea Lowe" for r in history)
     # The aggregates themselves rebuild from the old events and take new commands.
-    service.record_progress(c.validate(c.RecordProgress, ref="1.1", period="April 2026",
-                                       narrative="Guide drafted"), "Bea Lowe")  # fmt: skip
+    service.record_progress(
+        c.validate(c.RecordProgress, ref="1.1", period="April 2026", narrative="Guide drafted"),
+        "Bea Lowe",
+    )
     assert service.current().find("1.1").latest_progress.narrative == "Guide drafted"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from plantrail.domain import commands as c
 from plantrail.domain.action import Action
 from plantrail.domain.errors import ChangedSinceRead, InvalidInput, NotAllowed, NotFound
@@ -13,9 +12,18 @@ TODAY = "2026-06-30"
 
 
 def raised(on: str = "2026-03-01") -> Action:
-    action = Action(plan_id="p", ref="2.7", standard=2, number=7, text="Improve audits",
-                    sources=["(a)"], key_outcome="", expected_evidence="", actor="ann",
-                    effective_on=on)  # fmt: skip
+    action = Action(
+        plan_id="p",
+        ref="2.7",
+        standard=2,
+        number=7,
+        text="Improve audits",
+        sources=["(a)"],
+        key_outcome="",
+        expected_evidence="",
+        actor="ann",
+        effective_on=on,
+    )
     action.add_step("Write the tool", "End Apr 26", ["Bo"], "ann", on, TODAY)
     return action
 
@@ -43,7 +51,9 @@ def test_backdated_change_cannot_slip_under_a_later_value():
     """A status set from 1 May cannot be replaced by one effective 20 April."""
     action = raised()
     action.change_step_status(1, StepStatus.IN_PROGRESS, "", "bo", "2026-05-01", TODAY)
-    with pytest.raises(InvalidInput, match="effective date of the status of key action 2.7.1 as it stands"):
+    with pytest.raises(
+        InvalidInput, match=r"effective date of the status of key action 2\.7\.1 as it stands"
+    ):
         action.change_step_status(1, StepStatus.COMPLETED, "", "bo", "2026-04-20", TODAY)
 
 
@@ -67,8 +77,9 @@ def test_reschedule_keeps_old_timescale_in_history():
 def test_correction_marks_original_and_keeps_it():
     action = raised()
     action.record_progress("e1", "April", "Wrong figure", "", "bo", "2026-04-30", TODAY)
-    action.correct_progress("e2", "e1", "April", "Right figure", "", "typo", "bo", "2026-04-30",
-                            TODAY)  # fmt: skip
+    action.correct_progress(
+        "e2", "e1", "April", "Right figure", "", "typo", "bo", "2026-04-30", TODAY
+    )
     assert action.progress["e1"]["state"] == "corrected"
     assert action.progress["e2"]["state"] == "current"
     with pytest.raises(NotAllowed, match="already corrected"):
@@ -105,8 +116,14 @@ def test_unknown_step_and_entry_are_named():
 
 def test_command_models_name_every_bad_field():
     with pytest.raises(InvalidInput) as caught:
-        c.validate(c.RecordProgress, ref="2.x", period=" ", narrative="", brag="purple",
-                   effective_on="31/02/2026")  # fmt: skip
+        c.validate(
+            c.RecordProgress,
+            ref="2.x",
+            period=" ",
+            narrative="",
+            brag="purple",
+            effective_on="31/02/2026",
+        )
     fields = {p.field for p in caught.value.problems}
     assert fields == {"ref", "period", "narrative", "brag", "effective_on"}
     assert any(p.given == "purple" for p in caught.value.problems)

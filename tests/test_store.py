@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-
 from plantrail.domain import commands as c
 from plantrail.domain.clock import clock_set_to
 from plantrail.domain.errors import ChangedSinceRead, InvalidInput, NotFound, PlanError
@@ -18,7 +17,9 @@ from .conftest import PLAN_START, make_plan
 
 def test_actions_are_numbered_within_their_standard(service):
     make_plan(service)
-    assert service.raise_action(c.validate(c.RaiseAction, standard=1, text="Second"), "ann") == "1.2"
+    assert (
+        service.raise_action(c.validate(c.RaiseAction, standard=1, text="Second"), "ann") == "1.2"
+    )
     assert service.raise_action(c.validate(c.RaiseAction, standard=2, text="First"), "ann") == "2.1"
     assert service.raise_action(c.validate(c.RaiseAction, ref="2.5", text="Gap"), "ann") == "2.5"
     plan = service.current()
@@ -29,8 +30,12 @@ def test_actions_are_numbered_within_their_standard(service):
 def test_a_second_plan_is_refused(service):
     make_plan(service)
     with pytest.raises(PlanError, match="already holds a plan"):
-        service.create_plan(c.validate(c.CreatePlan, title="x", organisation="y", owners=["z"],
-                                       plan_date=PLAN_START), "ann")  # fmt: skip
+        service.create_plan(
+            c.validate(
+                c.CreatePlan, title="x", organisation="y", owners=["z"], plan_date=PLAN_START
+            ),
+            "ann",
+        )
 
 
 @pytest.mark.parametrize(
@@ -40,12 +45,26 @@ def test_a_second_plan_is_refused(service):
         ("raise_action", c.RaiseAction, {"standard": 1, "text": "x", "sources": ["z"]}, "source"),
         ("raise_action", c.RaiseAction, {"standard": 9, "text": "x"}, "not a standard"),
         ("raise_action", c.RaiseAction, {"ref": "1.1", "text": "x"}, "already an action"),
-        ("record_progress", c.RecordProgress, {"ref": "7.7", "period": "p", "narrative": "n"}, "no action"),
-        ("change_step_status", c.ChangeStepStatus, {"step": "1.1.9", "status": "completed"}, "no key action 9"),
-        ("record_progress", c.RecordProgress, {"ref": "1.1", "period": "p", "narrative": "n",
-                                               "effective_on": date(2025, 12, 1)}, "earlier than"),
+        (
+            "record_progress",
+            c.RecordProgress,
+            {"ref": "7.7", "period": "p", "narrative": "n"},
+            "no action",
+        ),
+        (
+            "change_step_status",
+            c.ChangeStepStatus,
+            {"step": "1.1.9", "status": "completed"},
+            "no key action 9",
+        ),
+        (
+            "record_progress",
+            c.RecordProgress,
+            {"ref": "1.1", "period": "p", "narrative": "n", "effective_on": date(2025, 12, 1)},
+            "earlier than",
+        ),
     ],
-)  # fmt: skip
+)
 def test_refused_commands_write_nothing(service, method, model, data, message):
     make_plan(service)
     before = service.last_position()
@@ -56,13 +75,26 @@ def test_refused_commands_write_nothing(service, method, model, data, message):
 
 def test_progress_with_brag_is_one_transaction_and_shows_as_latest(service):
     make_plan(service)
-    entry = service.record_progress(c.validate(
-        c.RecordProgress, ref="1.1", period="February 2026", narrative="Huddle running",
-        next_actions="Write guide", brag="R", brag_reason="Guide late",
-        effective_on=date(2026, 2, 27)), "Bea Lowe")  # fmt: skip
+    entry = service.record_progress(
+        c.validate(
+            c.RecordProgress,
+            ref="1.1",
+            period="February 2026",
+            narrative="Huddle running",
+            next_actions="Write guide",
+            brag="R",
+            brag_reason="Guide late",
+            effective_on=date(2026, 2, 27),
+        ),
+        "Bea Lowe",
+    )
     action = service.current().find("1.1")
     assert action.latest_progress.id == entry
-    assert (action.brag, action.brag_reason, action.latest_progress.author) == ("red", "Guide late", "Bea Lowe")
+    assert (action.brag, action.brag_reason, action.latest_progress.author) == (
+        "red",
+        "Guide late",
+        "Bea Lowe",
+    )
     rows = list(service.history(AuditFilter(ref="1.1", by="bea lowe")))
     assert [r.event for r in rows] == ["ProgressRecorded", "BragRated"]
     assert rows[0].seq + 1 == rows[1].seq
@@ -72,13 +104,19 @@ def test_stale_edit_from_another_session_is_refused_by_name(open_service):
     first, second = open_service(), open_service()
     make_plan(first)
     seen = first.current().find("1.1").version
-    second.change_step_status(c.validate(c.ChangeStepStatus, step="1.1.1", status="in progress"), "Cal Dunn")
+    second.change_step_status(
+        c.validate(c.ChangeStepStatus, step="1.1.1", status="in progress"), "Cal Dunn"
+    )
     with pytest.raises(ChangedSinceRead, match="changed by Cal Dunn"):
-        first.change_step_status(c.validate(c.ChangeStepStatus, step="1.1.1", status="completed",
-                                             seen_version=seen), "Bea Lowe")  # fmt: skip
+        first.change_step_status(
+            c.validate(c.ChangeStepStatus, step="1.1.1", status="completed", seen_version=seen),
+            "Bea Lowe",
+        )
     # An additive change made from the same stale screen still applies.
-    first.record_progress(c.validate(c.RecordProgress, ref="1.1", period="p", narrative="n",
-                                     seen_version=seen), "Bea Lowe")  # fmt: skip
+    first.record_progress(
+        c.validate(c.RecordProgress, ref="1.1", period="p", narrative="n", seen_version=seen),
+        "Bea Lowe",
+    )
     action = second.current().find("1.1")
     assert action.steps[0].status == "in progress"
     assert len(action.progress) == 1
@@ -88,7 +126,9 @@ def test_a_reader_sees_another_writers_event_without_reopening(open_service):
     reader, writer = open_service(), open_service()
     make_plan(writer)
     assert reader.current().find("1.1").latest_progress is None
-    writer.record_progress(c.validate(c.RecordProgress, ref="1.1", period="p", narrative="n"), "Bea Lowe")
+    writer.record_progress(
+        c.validate(c.RecordProgress, ref="1.1", period="p", narrative="n"), "Bea Lowe"
+    )
     assert reader.current().find("1.1").latest_progress.narrative == "n"
 
 
@@ -103,11 +143,19 @@ def test_as_at_uses_effective_dates_and_as_known_at_uses_recording_times(service
     with clock_set_to(clock):
         make_plan(service)
         moment[0] = datetime(2026, 4, 3, 9, 0, tzinfo=UTC)  # written late, back-dated to March
-        service.record_progress(c.validate(c.RecordProgress, ref="1.1", period="March 2026",
-                                           narrative="late entry", effective_on=date(2026, 3, 31)),
-                                "Bea Lowe")  # fmt: skip
-        service.change_step_status(c.validate(c.ChangeStepStatus, step="1.1.1", status="completed"),
-                                   "Bea Lowe")  # fmt: skip
+        service.record_progress(
+            c.validate(
+                c.RecordProgress,
+                ref="1.1",
+                period="March 2026",
+                narrative="late entry",
+                effective_on=date(2026, 3, 31),
+            ),
+            "Bea Lowe",
+        )
+        service.change_step_status(
+            c.validate(c.ChangeStepStatus, step="1.1.1", status="completed"), "Bea Lowe"
+        )
     march = service.as_at(date(2026, 3, 31)).find("1.1")
     assert march.latest_progress.narrative == "late entry"
     assert march.steps[0].status == "not started"  # the completion is effective from 3 April
@@ -120,18 +168,33 @@ def test_as_at_uses_effective_dates_and_as_known_at_uses_recording_times(service
 
 def test_rescheduling_and_reassigning_keep_the_old_values(service):
     make_plan(service)
-    service.reschedule_step(c.validate(c.RescheduleStep, step="1.1.1", timescale="June 2026",
-                                       reason="Recruitment"), "ann")  # fmt: skip
-    service.assign_leads(c.validate(c.AssignLeads, step="1.1.1", leads=["cal dunn", "Team managers"],
-                                    reason="Bea on leave"), "ann")  # fmt: skip
+    service.reschedule_step(
+        c.validate(c.RescheduleStep, step="1.1.1", timescale="June 2026", reason="Recruitment"),
+        "ann",
+    )
+    service.assign_leads(
+        c.validate(
+            c.AssignLeads, step="1.1.1", leads=["cal dunn", "Team managers"], reason="Bea on leave"
+        ),
+        "ann",
+    )
     step = service.current().find("1.1").steps[0]
     assert step.leads == ["Cal Dunn", "Team Managers"]
-    assert (step.reschedules[0].from_words, step.reschedules[0].to_words) == ("End Feb 26", "June 2026")
+    assert (step.reschedules[0].from_words, step.reschedules[0].to_words) == (
+        "End Feb 26",
+        "June 2026",
+    )
     assert step.timescale.due == date(2026, 6, 30)
-    changes = [(ch.field, ch.before, ch.after) for r in service.history(AuditFilter(ref="1.1.1"))
-               for ch in r.changes if r.event in ("StepRescheduled", "LeadsAssigned")]  # fmt: skip
-    assert changes == [("timescale", "End Feb 26", "June 2026"),
-                       ("leads", ["Bea Lowe"], ["Cal Dunn", "Team Managers"])]  # fmt: skip
+    changes = [
+        (ch.field, ch.before, ch.after)
+        for r in service.history(AuditFilter(ref="1.1.1"))
+        for ch in r.changes
+        if r.event in ("StepRescheduled", "LeadsAssigned")
+    ]
+    assert changes == [
+        ("timescale", "End Feb 26", "June 2026"),
+        ("leads", ["Bea Lowe"], ["Cal Dunn", "Team Managers"]),
+    ]
 
 
 def test_persisted_view_plus_catch_up_equals_a_fresh_fold(open_service, monkeypatch):
@@ -140,7 +203,9 @@ def test_persisted_view_plus_catch_up_equals_a_fresh_fold(open_service, monkeypa
     make_plan(writer)
     writer.current_view()  # folds and persists
     for n in range(7):
-        writer.record_progress(c.validate(c.RecordProgress, ref="1.1", period=f"p{n}", narrative="n"), "ann")
+        writer.record_progress(
+            c.validate(c.RecordProgress, ref="1.1", period=f"p{n}", narrative="n"), "ann"
+        )
     stored = writer.views.load("current")
     assert stored is not None and 0 < stored["position"] <= writer.last_position()
     reopened = open_service()
@@ -149,7 +214,9 @@ def test_persisted_view_plus_catch_up_equals_a_fresh_fold(open_service, monkeypa
 
 def test_history_filters_by_person_reference_and_date(service):
     make_plan(service)
-    service.record_progress(c.validate(c.RecordProgress, ref="1.1", period="p", narrative="n"), "Dee Park")
+    service.record_progress(
+        c.validate(c.RecordProgress, ref="1.1", period="p", narrative="n"), "Dee Park"
+    )
     rows = list(service.history())
     assert len(rows) == service.last_position() or rows[-1].seq == service.last_position()
     assert {r.actor for r in service.history(AuditFilter(by="dee park"))} == {"Dee Park"}
@@ -169,5 +236,13 @@ def test_sqlite_runs_in_wal_with_full_synchronous(sqlite_service):
 def test_effective_date_in_future_is_refused(service):
     make_plan(service)
     with pytest.raises(InvalidInput, match="later than today"):
-        service.record_progress(c.validate(c.RecordProgress, ref="1.1", period="p", narrative="n",
-                                           effective_on=date.today() + timedelta(days=2)), "ann")  # fmt: skip
+        service.record_progress(
+            c.validate(
+                c.RecordProgress,
+                ref="1.1",
+                period="p",
+                narrative="n",
+                effective_on=date.today() + timedelta(days=2),
+            ),
+            "ann",
+        )

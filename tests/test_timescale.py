@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from plantrail.domain.timescale import Timescale, TimescaleKind
 
 K = TimescaleKind
@@ -28,8 +27,13 @@ CASES = [
     ("May to July", PLAN_2011, K.RANGE, D(2011, 5, 1), D(2011, 7, 31)),
     ("September", PLAN_2011, K.MONTH, D(2011, 9, 1), D(2011, 9, 30)),
     ("Ongoing", PLAN_2011, K.ONGOING, None, None),
-    ("31 st May 2011 (IDT / SMT) July 2011 for LSCB / CT", PLAN_2011, K.MONTH, D(2011, 7, 1),
-     D(2011, 7, 31)),
+    (
+        "31 st May 2011 (IDT / SMT) July 2011 for LSCB / CT",
+        PLAN_2011,
+        K.MONTH,
+        D(2011, 7, 1),
+        D(2011, 7, 31),
+    ),
     # -- seed 004 -------------------------------------------------------------------------
     ("End Oct 03", PLAN_2003, K.MONTH, D(2003, 10, 1), D(2003, 10, 31)),
     ("From Oct 03", PLAN_2003, K.FROM, D(2003, 10, 1), None),
@@ -64,7 +68,7 @@ CASES = [
     ("TBC", PLAN_2011, K.UNPARSED, None, None),
     ("Staff may attend when ready", PLAN_2011, K.UNPARSED, None, None),
     ("31st February 2026", PLAN_2011, K.MONTH, D(2026, 2, 1), D(2026, 2, 28)),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("words", "plan_date", "kind", "start", "due"), CASES)

@@ -32,8 +32,11 @@ def brag_label(brag: str | None) -> str:
 
 
 def heading(plan: PlanOut) -> str:
-    lines = [f"{plan.title} — {plan.organisation}", f"Owner(s): {', '.join(plan.owners)}",
-             f"Plan date: {plan.plan_date:%d %B %Y}; updates every {plan.cadence_days} days"]  # fmt: skip
+    lines = [
+        f"{plan.title} — {plan.organisation}",
+        f"Owner(s): {', '.join(plan.owners)}",
+        f"Plan date: {plan.plan_date:%d %B %Y}; updates every {plan.cadence_days} days",
+    ]
     if plan.as_at:
         lines.append(f"AS AT {plan.as_at:%d %B %Y} (effective dates) — read only")
     elif plan.as_known_at:
@@ -49,42 +52,84 @@ def plan_table(plan: PlanOut) -> str:
     for standard in plan.standards:
         title = f"Standard {standard.number} - {standard.title}" if standard.number else "Actions"
         rows = [
-            [a.ref, brag_label(a.brag), _clip(a.text), f"{a.steps_done}/{a.steps_total}",
-             a.overdue_steps or "", a.next_due or "", a.state if a.state != "open" else "",
-             a.latest_progress.period if a.latest_progress else ""]
+            [
+                a.ref,
+                brag_label(a.brag),
+                _clip(a.text),
+                f"{a.steps_done}/{a.steps_total}",
+                a.overdue_steps or "",
+                a.next_due or "",
+                a.state if a.state != "open" else "",
+                a.latest_progress.period if a.latest_progress else "",
+            ]
             for a in standard.actions
-        ]  # fmt: skip
-        parts.append(f"\n{title}\n" + tabulate(
-            rows, headers=["Ref", "BRAG", "Action", "Done", "Overdue", "Next due", "State",
-                           "Last progress"], tablefmt="simple"))  # fmt: skip
+        ]
+        parts.append(
+            f"\n{title}\n"
+            + tabulate(
+                rows,
+                headers=[
+                    "Ref",
+                    "BRAG",
+                    "Action",
+                    "Done",
+                    "Overdue",
+                    "Next due",
+                    "State",
+                    "Last progress",
+                ],
+                tablefmt="simple",
+            )
+        )
     return "\n".join(parts)
 
 
 def action_detail(plan: PlanOut, action: ActionOut) -> str:
     """One action with its key actions, progress (newest first) and evidence."""
-    parts = [heading(plan), "", f"Action {action.ref} [{brag_label(action.brag)}] ({action.state}"
-             f"{': ' + action.state_reason if action.state_reason else ''})", _wrap(action.text, 90)]  # fmt: skip
+    parts = [
+        heading(plan),
+        "",
+        f"Action {action.ref} [{brag_label(action.brag)}] ({action.state}"
+        f"{': ' + action.state_reason if action.state_reason else ''})",
+        _wrap(action.text, 90),
+    ]
     if action.brag_reason:
         parts.append(f"BRAG reason: {action.brag_reason}")
     if action.sources:
-        parts.append("Sources: " + ", ".join(f"{s} {plan.sources.get(s, '')}" for s in action.sources))
+        parts.append(
+            "Sources: " + ", ".join(f"{s} {plan.sources.get(s, '')}" for s in action.sources)
+        )
     if action.key_outcome:
         parts.append(f"Key outcome: {action.key_outcome}")
     if action.expected_evidence:
         parts.append(f"Expected evidence: {action.expected_evidence}")
     rows = [
-        [s.ref, _wrap(s.text, 36), s.timescale.words + (f"\n(due {s.timescale.due})" if s.timescale.due
-         else f"\n({s.timescale.kind})"), _wrap(", ".join(s.leads), 20), s.status,
-         "OVERDUE" if s.overdue else ""]
+        [
+            s.ref,
+            _wrap(s.text, 36),
+            s.timescale.words
+            + (f"\n(due {s.timescale.due})" if s.timescale.due else f"\n({s.timescale.kind})"),
+            _wrap(", ".join(s.leads), 20),
+            s.status,
+            "OVERDUE" if s.overdue else "",
+        ]
         for s in action.steps
-    ]  # fmt: skip
-    parts.append("\nKey actions\n" + tabulate(
-        rows, headers=["Ref", "Key action", "Timescale", "Lead(s)", "Status", ""], tablefmt="grid"))  # fmt: skip
+    ]
+    parts.append(
+        "\nKey actions\n"
+        + tabulate(
+            rows,
+            headers=["Ref", "Key action", "Timescale", "Lead(s)", "Status", ""],
+            tablefmt="grid",
+        )
+    )
     if action.progress:
         parts.append("\nProgress (newest first)")
         for p in action.progress:
-            mark = {"corrected": f" [CORRECTED by {p.corrected_by and p.corrected_by[:8]}]",
-                    "withdrawn": f" [WITHDRAWN: {p.reason}]"}.get(p.state, "")  # fmt: skip
+            mark = {
+                "corrected": f" [CORRECTED by {p.corrected_by and p.corrected_by[:8]}]",
+                "withdrawn": f" [WITHDRAWN: {p.reason}]",
+            }.get(p.state, "")
             fix = f" (corrects {p.corrects[:8]}: {p.reason})" if p.corrects else ""
             parts.append(
                 f"- {p.period} — entry {p.id[:8]}{mark}{fix}\n"
@@ -94,10 +139,16 @@ def action_detail(plan: PlanOut, action: ActionOut) -> str:
                 + (f"\n  Next: {p.next_actions}" if p.next_actions else "")
             )
     if action.evidence:
-        parts.append("\nEvidence\n" + tabulate(
-            [[e.title, e.location, e.sha256[:12], e.size or "", e.added_on, e.added_by]
-             for e in action.evidence],
-            headers=["Title", "Location", "SHA-256", "Bytes", "Added", "By"]))  # fmt: skip
+        parts.append(
+            "\nEvidence\n"
+            + tabulate(
+                [
+                    [e.title, e.location, e.sha256[:12], e.size or "", e.added_on, e.added_by]
+                    for e in action.evidence
+                ],
+                headers=["Title", "Location", "SHA-256", "Bytes", "Added", "By"],
+            )
+        )
     return "\n".join(parts)
 
 
@@ -118,16 +169,51 @@ def history(rows: list[AuditRow], fmt: str, out: IO[str]) -> None:
         return
     if fmt == "csv":
         writer = csv.writer(out)
-        writer.writerow(["seq", "recorded_at_utc", "recorded_at_london", "effective_on", "actor",
-                         "ref", "event", "summary", "changes"])  # fmt: skip
+        writer.writerow(
+            [
+                "seq",
+                "recorded_at_utc",
+                "recorded_at_london",
+                "effective_on",
+                "actor",
+                "ref",
+                "event",
+                "summary",
+                "changes",
+            ]
+        )
         for r in rows:
-            writer.writerow([r.seq, r.recorded_at.isoformat(), in_london(r.recorded_at).isoformat(),
-                             r.effective_on, r.actor, r.ref, r.event, r.summary, _change_text(r)])  # fmt: skip
+            writer.writerow(
+                [
+                    r.seq,
+                    r.recorded_at.isoformat(),
+                    in_london(r.recorded_at).isoformat(),
+                    r.effective_on,
+                    r.actor,
+                    r.ref,
+                    r.event,
+                    r.summary,
+                    _change_text(r),
+                ]
+            )
         return
     table = [
-        [r.seq, f"{in_london(r.recorded_at):%d %b %Y %H:%M}", r.effective_on, r.actor, r.ref,
-         _wrap(r.summary, 50), _wrap(_change_text(r), 40)]
+        [
+            r.seq,
+            f"{in_london(r.recorded_at):%d %b %Y %H:%M}",
+            r.effective_on,
+            r.actor,
+            r.ref,
+            _wrap(r.summary, 50),
+            _wrap(_change_text(r), 40),
+        ]
         for r in rows
-    ]  # fmt: skip
-    out.write(tabulate(table, headers=["#", "Recorded (London)", "Effective", "Who", "Ref", "What",
-                                       "Before → after"], tablefmt="simple") + "\n")  # fmt: skip
+    ]
+    out.write(
+        tabulate(
+            table,
+            headers=["#", "Recorded (London)", "Effective", "Who", "Ref", "What", "Before → after"],
+            tablefmt="simple",
+        )
+        + "\n"
+    )
