@@ -289,6 +289,27 @@ def _state(new_state: str) -> Any:
     return handler
 
 
+def summarise_action(action: dict[str, Any]) -> dict[str, Any]:
+    """An action without its progress and evidence lists: what the plan overview needs.
+
+    Keeps the newest current progress entry, the counts, and each author's latest effective
+    date (the dashboard's "who has not updated").
+    """
+    summary = {k: v for k, v in action.items() if k not in ("progress", "evidence")}
+    current = [p for p in action["progress"] if p["state"] == "current"]
+    latest = max(current, key=lambda p: (p["effective_on"], p["recorded_at"]), default=None)
+    authors: dict[str, str] = {}
+    for entry in current:
+        authors[entry["author"]] = max(authors.get(entry["author"], ""), entry["effective_on"])
+    summary.update(
+        latest_progress=latest,
+        progress_count=len(current),
+        evidence_count=len(action["evidence"]),
+        last_update_by=authors,
+    )
+    return summary
+
+
 Handler = Callable[[View, Any, EventRecord, list[Change]], None]
 
 _HANDLERS: dict[tuple[str, str], Handler] = {

@@ -9,13 +9,14 @@ old events read the same here as they do when aggregates are loaded.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import orjson
-from eventsourcing.persistence import ApplicationRecorder, Notification
+from eventsourcing.persistence import Notification
 from eventsourcing.utils import resolve_topic
 
 PAGE = 5_000
@@ -73,17 +74,99 @@ def decode(notification: Notification) -> EventRecord:
     )
 
 
-def read_log(
-    recorder: ApplicationRecorder, after: int = 0, upto: int | None = None
-) -> Iterator[EventRecord]:
-    """Every stored event with ``after < seq <= upto``, in log order, decoded page by page."""
-    position = after
-    while True:
-        page = recorder.select_notifications(
-            start=position, limit=PAGE, stop=upto, inclusive_of_start=False
+def _effective_on(state: bytes) -> bytes:
+    """The effective date straight from the stored JSON, without decoding the event.
+
+    Every event's top-level ``effective_on`` is written before its payload, and a quote inside
+    a JSON string is always escaped, so the first ``"effective_on":"`` is the field itself.
+    """
+    at = state.find(b'"effective_on":"')
+    return state[at + 16 : at + 26]
+
+
+def _recorded_at(state: bytes) -> bytes:
+    """The recording instant (ISO, UTC) from the stored JSON's leading timestamp field."""
+    at = state.find(b'"_data_":"')
+    return state[at + 10 : state.find(b'"', at + 10)]
+
+
+class LogReader:
+    """Reads the event log with plain SQL, page by page, decoding only the rows it keeps.
+
+    The library's own notification reader builds an object per row and converts ids; reading
+    rows directly and filtering on the effective date before decoding makes "as at" over
+    100,000 events a fraction of the library path (bench/run.py).
+    """
+
+    def __init__(self, datastore: Any, table: str, *, is_postgres: bool):
+        self.datastore = datastore
+        self.is_postgres = is_postgres
+        seq = "notification_id" if is_postgres else "rowid"
+        mark = "%s" if is_postgres else "?"
+        columns = f"{seq} AS id, originator_id, originator_version, topic, state"
+        self.page_sql = (
+            f"SELECT {columns} FROM {table} WHERE {seq} > {mark} AND {seq} <= {mark} "
+            f"ORDER BY {seq} LIMIT {mark}"
         )
-        for notification in page:
-            yield decode(notification)
-        if len(page) < PAGE:
-            return
-        position = page[-1].id
+        self.one_sql = (
+            f"SELECT {columns} FROM {table} WHERE originator_id = {mark} AND {seq} <= {mark} "
+            f"ORDER BY originator_version"
+        )
+        self.max_sql = f"SELECT MAX({seq}) AS id FROM {table}"
+
+    def position(self) -> int:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(self.max_sql)
+            row = cursor.fetchone()
+        return int(row["id"] or 0)
+
+    def read(
+        self,
+        after: int = 0,
+        upto: int | None = None,
+        *,
+        effective_upto: str | None = None,
+        recorded_upto: str | None = None,
+    ) -> Iterator[EventRecord]:
+        """Events with ``after < seq <= upto``, optionally only those effective on or before
+        ``effective_upto`` or recorded at or before ``recorded_upto`` (ISO, UTC)."""
+        stop = upto if upto is not None else 2**62
+        eff = effective_upto.encode() if effective_upto else None
+        rec = recorded_upto.encode() if recorded_upto else None
+        position = after
+        while True:
+            with self.datastore.transaction(commit=False) as cursor:
+                cursor.execute(self.page_sql, (position, stop, PAGE))
+                rows = cursor.fetchall()
+            for row in rows:
+                state = bytes(row["state"])
+                if eff is not None and _effective_on(state) > eff:
+                    continue
+                if rec is not None and _recorded_at(state) > rec:
+                    continue
+                yield self._decode(row, state)
+            if len(rows) < PAGE:
+                return
+            position = rows[-1]["id"]
+
+    def read_one(self, originator_id: str, upto: int) -> Iterator[EventRecord]:
+        """One aggregate's events up to log position ``upto``, in version order."""
+        key: Any = uuid.UUID(originator_id) if self.is_postgres else originator_id
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(self.one_sql, (key, upto))
+            rows = cursor.fetchall()
+        for row in rows:
+            yield self._decode(row, bytes(row["state"]))
+
+    @staticmethod
+    def _decode(row: Any, state: bytes) -> EventRecord:
+        originator = row["originator_id"]
+        return decode(
+            Notification(
+                id=row["id"],
+                originator_id=originator,
+                originator_version=row["originator_version"],
+                topic=row["topic"],
+                state=state,
+            )
+        )

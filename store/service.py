@@ -14,12 +14,11 @@ someone else replaced that value since, it is refused naming who and when, and n
 from __future__ import annotations
 
 import random
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
-from typing import Any, ClassVar
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar, TypeVar
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import (
@@ -37,14 +36,22 @@ from ..domain.errors import InvalidInput, NotFound, PlanError
 from ..domain.plan import PLAN_ID, Plan
 from .audit import AuditFilter, audit_rows
 from .config import Database
-from .fold import View, empty_view, fold
-from .records import EventRecord, read_log
-from .views import AuditRow, PlanOut, build_plan
+from .fold import fold
+from .projection import CurrentPlan
+from .records import EventRecord, LogReader
+from .views import (
+    ActionOut,
+    AuditRow,
+    PlanOut,
+    PlanOverview,
+    build_action,
+    build_overview,
+    build_plan,
+)
 from .viewstore import ViewStore
 
 ATTEMPTS = 20
-#: Persist the current view once this many events have been folded since it was last stored.
-PERSIST_EVERY = 200
+TPlan = TypeVar("TPlan", PlanOut, PlanOverview)
 
 
 class ConcurrentWriteError(PlanError):
@@ -71,9 +78,15 @@ class PlanService(Application[uuid.UUID]):
             is_postgres=self.database.is_postgres,
             schema=schema or "public",
         )
-        self._lock = threading.RLock()
-        self._view: View | None = None
-        self._persisted_at = 0
+        table = self.recorder.events_table_name  # type: ignore[attr-defined]
+        if self.database.is_postgres:
+            table = f'"{schema or "public"}".{table}'
+        self.reader = LogReader(
+            self.factory.datastore,  # type: ignore[attr-defined]
+            table,
+            is_postgres=self.database.is_postgres,
+        )
+        self.projection = CurrentPlan(self.reader, self.views)
 
     @classmethod
     def open(cls, db: str | None = None, *, schema: str | None = None) -> PlanService:
@@ -439,37 +452,50 @@ class PlanService(Application[uuid.UUID]):
 
     # -- queries -----------------------------------------------------------------------------
 
-    def records(self, after: int = 0, upto: int | None = None) -> Iterator[EventRecord]:
-        """The stored log as plain records, in order."""
-        return read_log(self.recorder, after, upto)
+    def records(
+        self,
+        after: int = 0,
+        upto: int | None = None,
+        *,
+        effective_upto: str | None = None,
+        recorded_upto: str | None = None,
+    ) -> Iterator[EventRecord]:
+        """The stored log as plain records, in order (optionally only a date's worth)."""
+        return self.reader.read(
+            after, upto, effective_upto=effective_upto, recorded_upto=recorded_upto
+        )
 
     def last_position(self) -> int:
-        """The newest notification id: one tiny query, for change polling."""
-        return self.recorder.max_notification_id() or 0
+        """The newest log position: one tiny query, for change polling."""
+        return self.reader.position()
 
-    def current_view(self) -> View:
-        """The folded current view, caught up with every event stored so far."""
-        with self._lock:
-            if self._view is None:
-                self._view = self.views.load("current") or empty_view()
-                self._persisted_at = self._view["position"]
-            fold(self.records(after=self._view["position"]), self._view)
-            if self._view["position"] - self._persisted_at >= PERSIST_EVERY:
-                self.views.save("current", self._view)
-                self._persisted_at = self._view["position"]
-            return self._view
+    def overview(self, today: date | None = None) -> PlanOverview:
+        """The plan now, every action summarised: opens in milliseconds at any length."""
+        overview = self.projection.overview()
+        return _require(build_overview(overview, today or today_in_london()))
+
+    def action(self, ref: str, today: date | None = None) -> ActionOut:
+        """One action now, in full: progress entries (corrections kept) and evidence."""
+        overview = self.projection.overview()
+        plan = overview["plan"]
+        if plan is None:
+            raise NotFound("there is no plan in this database yet: run `plantrail init`")
+        key = next((k for k, s in overview["summaries"].items() if s["ref"] == ref), None)
+        full = self.projection.full_action(key) if key else None
+        if full is None:
+            raise NotFound(f"no action {ref!r} in this plan")
+        return build_action(full, date.fromisoformat(plan["plan_date"]), today or today_in_london())
 
     def current(self, today: date | None = None) -> PlanOut:
-        """The plan now: every event, overdue judged against today (Europe/London)."""
-        with self._lock:
-            return _require(build_plan(self.current_view(), today or today_in_london()))
+        """The whole plan now, every action in full (a replay of the whole log)."""
+        return _require(build_plan(fold(self.records()), today or today_in_london()))
 
     def as_at(self, day: date) -> PlanOut:
         """The plan as at ``day``: only what was effective on or before it."""
         if day > today_in_london():
             raise InvalidInput.one("--as-at", "is in the future", day.isoformat())
         wanted = day.isoformat()
-        view = fold(r for r in self.records() if r.effective_on <= wanted)
+        view = fold(r for r in self.records(effective_upto=wanted) if r.effective_on <= wanted)
         plan = build_plan(view, day, as_at=day)
         if plan is None:
             raise NotFound(f"the plan did not exist as at {wanted}")
@@ -481,7 +507,12 @@ class PlanService(Application[uuid.UUID]):
             moment = moment.replace(tzinfo=LONDON)
         if moment > now():
             raise InvalidInput.one("--as-known-at", "is in the future", moment.isoformat())
-        view = fold(r for r in self.records() if datetime.fromisoformat(r.recorded_at) <= moment)
+        wanted = moment.astimezone(UTC).isoformat()
+        view = fold(
+            r
+            for r in self.records(recorded_upto=wanted)
+            if datetime.fromisoformat(r.recorded_at) <= moment
+        )
         plan = build_plan(view, moment.astimezone(LONDON).date(), as_known_at=moment)
         if plan is None:
             raise NotFound(f"no plan had been recorded by {moment.isoformat()}")
@@ -492,7 +523,7 @@ class PlanService(Application[uuid.UUID]):
         return audit_rows(self.records(), keep)
 
 
-def _require(plan: PlanOut | None) -> PlanOut:
+def _require(plan: TPlan | None) -> TPlan:
     if plan is None:
         raise NotFound("there is no plan in this database yet: run `plantrail init`")
     return plan

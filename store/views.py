@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from ..domain.timescale import Timescale
 from ..domain.vocabulary import CLOSED_STATUSES, DONE_STATUSES, StepStatus
+from .fold import summarise_action
 
 
 class StageOut(BaseModel):
@@ -82,7 +83,9 @@ class ProgressOut(BaseModel):
     reason: str
 
 
-class ActionOut(BaseModel):
+class ActionSummary(BaseModel):
+    """An action as the plan overview shows it: everything but its progress and evidence lists."""
+
     id: str
     ref: str
     standard: int | None
@@ -106,8 +109,22 @@ class ActionOut(BaseModel):
     overdue_steps: int
     next_due: date | None
     latest_progress: ProgressOut | None
+    progress_count: int
+    evidence_count: int
+    last_update_by: dict[str, date]
+
+
+class ActionOut(ActionSummary):
+    """An action in full: its progress entries (newest first, corrections kept) and evidence."""
+
     progress: list[ProgressOut]
     evidence: list[EvidenceOut]
+
+
+class StandardSummary(BaseModel):
+    number: int | None
+    title: str
+    actions: list[ActionSummary]
 
 
 class StandardOut(BaseModel):
@@ -122,8 +139,8 @@ class PersonOut(BaseModel):
     role: str
 
 
-class PlanOut(BaseModel):
-    """The whole plan as it stood on ``viewed_on`` (today, an as-at date, or as known at)."""
+class PlanHeader(BaseModel):
+    """The plan's header and directory, as it stood on ``viewed_on``."""
 
     id: str
     title: str
@@ -140,6 +157,24 @@ class PlanOut(BaseModel):
     people: list[PersonOut]
     groups: dict[str, list[str]]
     notes: list[str]
+
+
+class PlanOverview(PlanHeader):
+    """The plan for screens and tables: every action summarised (see ``service.action``)."""
+
+    standards: list[StandardSummary]
+
+    def actions(self) -> list[ActionSummary]:
+        """Every action, in plan order."""
+        return [a for s in self.standards for a in s.actions]
+
+    def find(self, ref: str) -> ActionSummary | None:
+        return next((a for a in self.actions() if a.ref == ref), None)
+
+
+class PlanOut(PlanHeader):
+    """The whole plan with every action in full (``show --format json``, reports)."""
+
     standards: list[StandardOut]
 
     def actions(self) -> list[ActionOut]:
@@ -170,6 +205,41 @@ class AuditRow(BaseModel):
     changes: list[FieldChange]
 
 
+def _header(
+    view: dict[str, Any], viewed_on: date, as_at: date | None, as_known_at: datetime | None
+) -> dict[str, Any]:
+    plan = view["plan"]
+    return {
+        "id": plan["id"],
+        "title": plan["title"],
+        "organisation": plan["organisation"],
+        "owners": plan["owners"],
+        "plan_date": plan["plan_date"],
+        "cadence_days": plan["cadence_days"],
+        "viewed_on": viewed_on,
+        "as_at": as_at,
+        "as_known_at": as_known_at,
+        "events": view["events"],
+        "position": view["position"],
+        "sources": plan["sources"],
+        "groups": plan["groups"],
+        "notes": plan["notes"],
+        "people": [PersonOut(name=n, **p) for n, p in plan["people"].items()],
+    }
+
+
+def _standards(plan: dict[str, Any], actions: list[Any]) -> list[dict[str, Any]]:
+    actions = sorted(actions, key=lambda a: (a.standard or 0, a.number))
+    groups = [
+        {"number": int(n), "title": t, "actions": [a for a in actions if a.standard == int(n)]}
+        for n, t in sorted(plan["standards"].items(), key=lambda kv: int(kv[0]))
+    ]
+    loose = [a for a in actions if a.standard is None]
+    if loose or not groups:
+        groups.insert(0, {"number": None, "title": "", "actions": loose})
+    return groups
+
+
 def build_plan(
     view: dict[str, Any],
     viewed_on: date,
@@ -177,66 +247,60 @@ def build_plan(
     as_at: date | None = None,
     as_known_at: datetime | None = None,
 ) -> PlanOut | None:
-    """Turn a folded view into a :class:`PlanOut` for ``viewed_on`` (None before the plan)."""
-    plan = view["plan"]
-    if plan is None:
+    """A full :class:`PlanOut` from a folded view (None before the plan existed)."""
+    if view["plan"] is None:
         return None
-    plan_date = date.fromisoformat(plan["plan_date"])
-    actions = sorted(
-        (build_action(a, plan_date, viewed_on) for a in view["actions"].values()),
-        key=lambda a: (a.standard or 0, a.number),
+    plan_date = date.fromisoformat(view["plan"]["plan_date"])
+    actions = [build_action(a, plan_date, viewed_on) for a in view["actions"].values()]
+    standards = [StandardOut(**s) for s in _standards(view["plan"], actions)]
+    return PlanOut(**_header(view, viewed_on, as_at, as_known_at), standards=standards)
+
+
+def build_overview(overview: dict[str, Any], viewed_on: date) -> PlanOverview | None:
+    """A :class:`PlanOverview` from the persisted overview (plan + action summaries)."""
+    if overview["plan"] is None:
+        return None
+    plan_date = date.fromisoformat(overview["plan"]["plan_date"])
+    actions = [build_summary(s, plan_date, viewed_on) for s in overview["summaries"].values()]
+    standards = [StandardSummary(**s) for s in _standards(overview["plan"], actions)]
+    return PlanOverview(**_header(overview, viewed_on, None, None), standards=standards)
+
+
+def _summary_fields(s: dict[str, Any], plan_date: date, viewed_on: date) -> dict[str, Any]:
+    steps = sorted(
+        (build_step(s["ref"], step, plan_date, viewed_on) for step in s["steps"].values()),
+        key=lambda step: step.number,
     )
-    standards = [
-        StandardOut(number=int(n), title=t, actions=[a for a in actions if a.standard == int(n)])
-        for n, t in sorted(plan["standards"].items(), key=lambda kv: int(kv[0]))
+    open_dues = [
+        step.timescale.due
+        for step in steps
+        if step.timescale.due and StepStatus(step.status) not in CLOSED_STATUSES
     ]
-    loose = [a for a in actions if a.standard is None]
-    if loose or not standards:
-        standards.insert(0, StandardOut(number=None, title="", actions=loose))
-    return PlanOut(
-        id=plan["id"],
-        title=plan["title"],
-        organisation=plan["organisation"],
-        owners=plan["owners"],
-        plan_date=plan_date,
-        cadence_days=plan["cadence_days"],
-        viewed_on=viewed_on,
-        as_at=as_at,
-        as_known_at=as_known_at,
-        events=view["events"],
-        position=view["position"],
-        sources=plan["sources"],
-        people=[PersonOut(name=n, **p) for n, p in plan["people"].items()],
-        groups=plan["groups"],
-        notes=plan["notes"],
-        standards=standards,
+    fields = {k: s[k] for k in ActionSummary.model_fields if k in s}
+    fields.update(
+        steps=steps,
+        steps_done=sum(StepStatus(step.status) in DONE_STATUSES for step in steps),
+        steps_total=sum(step.status != StepStatus.WITHDRAWN for step in steps),
+        overdue_steps=sum(step.overdue for step in steps),
+        next_due=min(open_dues, default=None),
     )
+    return fields
+
+
+def build_summary(s: dict[str, Any], plan_date: date, viewed_on: date) -> ActionSummary:
+    return ActionSummary(**_summary_fields(s, plan_date, viewed_on))
 
 
 def build_action(a: dict[str, Any], plan_date: date, viewed_on: date) -> ActionOut:
-    steps = [build_step(a["ref"], s, plan_date, viewed_on) for s in a["steps"].values()]
-    steps.sort(key=lambda s: s.number)
-    progress = [ProgressOut(**p) for p in a["progress"]]
-    progress.sort(key=lambda p: (p.effective_on, p.recorded_at), reverse=True)
-    current = [p for p in progress if p.state == "current"]
-    open_dues = [
-        s.timescale.due
-        for s in steps
-        if s.timescale.due and StepStatus(s.status) not in CLOSED_STATUSES
-    ]
-    fields = {k: a[k] for k in ActionOut.model_fields if k in a}
+    """A full :class:`ActionOut` from a folded action."""
+    fields = _summary_fields(summarise_action(a), plan_date, viewed_on)
+    progress = sorted(
+        (ProgressOut(**p) for p in a["progress"]),
+        key=lambda p: (p.effective_on, p.recorded_at),
+        reverse=True,
+    )
     return ActionOut(
-        **{
-            **fields,
-            "steps": steps,
-            "progress": progress,
-            "evidence": [EvidenceOut(**e) for e in a["evidence"]],
-        },
-        steps_done=sum(StepStatus(s.status) in DONE_STATUSES for s in steps),
-        steps_total=sum(s.status != StepStatus.WITHDRAWN for s in steps),
-        overdue_steps=sum(s.overdue for s in steps),
-        next_due=min(open_dues, default=None),
-        latest_progress=current[0] if current else None,
+        **fields, progress=progress, evidence=[EvidenceOut(**e) for e in a["evidence"]]
     )
 
 

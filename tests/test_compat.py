@@ -30,11 +30,30 @@ def load_fixture(service: PlanService) -> None:
     )
 
 
+def facts(plan: object) -> dict[str, object]:
+    """What the plan says, independent of how output models are shaped in any version."""
+    return {
+        a.ref: {
+            "text": a.text,
+            "state": a.state,
+            "brag": a.brag,
+            "sources": a.sources,
+            "steps": [[s.ref, s.text, s.timescale.words, s.leads, s.status] for s in a.steps],
+            "progress": [
+                [p.period, p.narrative, p.author, p.effective_on.isoformat(), p.state]
+                for p in a.progress
+            ],
+            "evidence": [e.title for e in a.evidence],
+        }
+        for a in plan.actions()  # type: ignore[attr-defined]
+    }
+
+
 def test_version_1_event_log_loads_and_accepts_new_changes(open_service):
     service = open_service()
     load_fixture(service)
     expected = json.loads((FIXTURES / "events-v1.expected.json").read_text())
-    assert service.current(today=VIEWED_ON).model_dump(mode="json") == expected
+    assert facts(service.current(today=VIEWED_ON)) == expected
     history = list(service.history())
     assert [r.event for r in history][-3:] == ["Raised", "ActionRegistered", "Closed"]
     assert any(r.event == "ProgressCorrected" and r.actor == "Bea Lowe" for r in history)

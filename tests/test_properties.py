@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from plantrail.domain import commands as c
 from plantrail.domain.clock import clock_set_to
 from plantrail.domain.errors import PlanError
-from plantrail.store import service as service_module
 from plantrail.store.fold import fold
+from plantrail.store.projection import CurrentPlan
 from plantrail.store.service import PlanService
 
 from .conftest import POSTGRES_URL, PostgresSchema, make_plan
@@ -73,7 +73,7 @@ def play(service: PlanService, ops: list[tuple[str, int, int, str]]) -> None:
                 with contextlib.suppress(PlanError):  # refusals are part of life
                     getattr(service, method)(c.validate(model, effective_on=eff, **data), "ann")
             if pick == 0:
-                service.current_view()  # catch up part-way, sometimes persisting
+                service.overview()  # catch up part-way, sometimes persisting
 
 
 def command_for(
@@ -83,35 +83,68 @@ def command_for(
     match kind:
         case "progress":
             brag = ["green", "amber", None][pick % 3]
-            return "record_progress", c.RecordProgress, {
-                "ref": ref, "period": f"P{n}", "narrative": f"N{n}", "brag": brag,
-                "brag_reason": "why",
-            }  # fmt: skip
+            return (
+                "record_progress",
+                c.RecordProgress,
+                {
+                    "ref": ref,
+                    "period": f"P{n}",
+                    "narrative": f"N{n}",
+                    "brag": brag,
+                    "brag_reason": "why",
+                },
+            )
         case "status":
             return "change_step_status", c.ChangeStepStatus, {"step": step, "status": status}
         case "reschedule":
             timescale = f"End Jun {26 + n % 3}"
-            return "reschedule_step", c.RescheduleStep, {
-                "step": step, "timescale": timescale, "reason": "r",
-            }  # fmt: skip
+            return (
+                "reschedule_step",
+                c.RescheduleStep,
+                {
+                    "step": step,
+                    "timescale": timescale,
+                    "reason": "r",
+                },
+            )
         case "rate":
             rating = ["red", "blue", "grey"][pick % 3]
             return "rate_action", c.RateAction, {"ref": ref, "rating": rating, "reason": "x"}
         case "step":
-            return "add_step", c.AddStep, {
-                "ref": ref, "text": f"S{n}", "timescale": "Ongoing", "leads": ["Bea Lowe"],
-            }  # fmt: skip
+            return (
+                "add_step",
+                c.AddStep,
+                {
+                    "ref": ref,
+                    "text": f"S{n}",
+                    "timescale": "Ongoing",
+                    "leads": ["Bea Lowe"],
+                },
+            )
         case "action":
             return "raise_action", c.RaiseAction, {"standard": 1 + pick % 2, "text": f"A{n}"}
         case "correct" if entries:
-            return "correct_progress", c.CorrectProgress, {
-                "ref": ref, "entry": entries[0], "period": "P", "narrative": f"C{n}",
-                "reason": "fix",
-            }  # fmt: skip
+            return (
+                "correct_progress",
+                c.CorrectProgress,
+                {
+                    "ref": ref,
+                    "entry": entries[0],
+                    "period": "P",
+                    "narrative": f"C{n}",
+                    "reason": "fix",
+                },
+            )
         case "retract" if entries:
-            return "withdraw_progress", c.WithdrawProgress, {
-                "ref": ref, "entry": entries[-1], "reason": "dup",
-            }  # fmt: skip
+            return (
+                "withdraw_progress",
+                c.WithdrawProgress,
+                {
+                    "ref": ref,
+                    "entry": entries[-1],
+                    "reason": "dup",
+                },
+            )
         case "close" | "reopen" | "withdraw":
             method = {"close": "close_action", "reopen": "reopen_action"}[kind]
             return method, c.ChangeActionState, {"ref": ref, "reason": kind}
@@ -154,7 +187,7 @@ def same_state(view: dict[str, Any], aggregates: dict[str, Any]) -> None:
 def check_laws(service: PlanService) -> None:
     records = list(service.records())
     whole = fold(records)
-    assert service.current_view() == whole
+    assert service.projection.overview() == CurrentPlan.from_full_view(whole)
     for i, record in enumerate(records):
         moment = datetime.fromisoformat(record.recorded_at)
         known = service.as_known_at(moment)
@@ -174,17 +207,17 @@ def check_laws(service: PlanService) -> None:
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(ops=histories)
 def test_projection_laws_on_sqlite(tmp_path_factory, ops):
-    service_module.PERSIST_EVERY = 7
     service = PlanService.open(str(tmp_path_factory.mktemp("prop") / "p.db"))
+    service.projection.persist_every = 7
     try:
         play(service, ops)
         check_laws(service)
         reopened = PlanService.open(service.database.target)
-        assert reopened.current_view() == fold(reopened.records())
+        expected = CurrentPlan.from_full_view(fold(reopened.records()))
+        assert reopened.projection.overview() == expected
         reopened.close()
     finally:
         service.close()
-        service_module.PERSIST_EVERY = 200
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))

@@ -26,8 +26,14 @@ def package_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def tool(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> str:
-    done = subprocess.run([str(BIN / args[0]), *args[1:]], cwd=cwd, capture_output=True,
-                          text=True, env={**os.environ, **(env or {})}, check=False)  # fmt: skip
+    done = subprocess.run(
+        [str(BIN / args[0]), *args[1:]],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -58,8 +64,9 @@ def test_installed_as_plantrail_subpackages_only(tmp_path):
         "plantrail.exports\n"
         "print(importlib.util.find_spec('domain'), importlib.util.find_spec('store'))"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                          text=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "None None"
 
@@ -72,7 +79,8 @@ def test_command_line_does_not_load_textual(tmp_path):
         f"main(['--db', {db!r}, 'demo']); main(['--db', {db!r}, 'show', '1.1'])\n"
         "print(sorted(m for m in ('textual', 'psycopg') if m in sys.modules))"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                          text=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"

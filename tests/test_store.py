@@ -8,9 +8,9 @@ import pytest
 from plantrail.domain import commands as c
 from plantrail.domain.clock import clock_set_to
 from plantrail.domain.errors import ChangedSinceRead, InvalidInput, NotFound, PlanError
-from plantrail.store import service as service_module
 from plantrail.store.audit import AuditFilter
 from plantrail.store.fold import fold
+from plantrail.store.projection import CurrentPlan
 
 from .conftest import PLAN_START, make_plan
 
@@ -197,19 +197,21 @@ def test_rescheduling_and_reassigning_keep_the_old_values(service):
     ]
 
 
-def test_persisted_view_plus_catch_up_equals_a_fresh_fold(open_service, monkeypatch):
-    monkeypatch.setattr(service_module, "PERSIST_EVERY", 5)
+def test_persisted_overview_plus_catch_up_equals_a_fresh_fold(open_service):
     writer = open_service()
+    writer.projection.persist_every = 5
     make_plan(writer)
-    writer.current_view()  # folds and persists
+    writer.overview()  # folds and persists
     for n in range(7):
         writer.record_progress(
             c.validate(c.RecordProgress, ref="1.1", period=f"p{n}", narrative="n"), "ann"
         )
-    stored = writer.views.load("current")
+        writer.overview()
+    stored = writer.views.load("overview")
     assert stored is not None and 0 < stored["position"] <= writer.last_position()
     reopened = open_service()
-    assert reopened.current_view() == fold(reopened.records())
+    assert reopened.projection.overview() == CurrentPlan.from_full_view(fold(reopened.records()))
+    assert reopened.action("1.1") == reopened.current().find("1.1")
 
 
 def test_history_filters_by_person_reference_and_date(service):

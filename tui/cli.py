@@ -196,27 +196,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     if args.as_at and args.as_known_at:
         raise InvalidInput.one("as_at", "use either --as-at or --as-known-at, not both")
+    as_json = args.format == "json"
     service = _service(args)
     try:
-        if args.as_at:
-            plan = service.as_at(args.as_at)
-        elif args.as_known_at:
-            plan = service.as_known_at(args.as_known_at)
+        if args.as_at or args.as_known_at:
+            plan: Any = (
+                service.as_at(args.as_at) if args.as_at else service.as_known_at(args.as_known_at)
+            )
+            action = plan.find(args.ref) if args.ref else None
+            if args.ref and action is None:
+                raise PlanError(f"there was no action {args.ref!r} in the plan as viewed")
+        elif args.ref:
+            plan, action = service.overview(), service.action(args.ref)
         else:
-            plan = service.current()
+            plan, action = (service.current() if as_json else service.overview()), None
     finally:
         service.close()
-    if args.ref:
-        action = plan.find(args.ref)
-        if action is None:
-            raise PlanError(f"no action {args.ref!r} in the plan as viewed")
-        print(
-            action.model_dump_json(indent=2)
-            if args.format == "json"
-            else render.action_detail(plan, action)
-        )
+    if action is not None:
+        print(action.model_dump_json(indent=2) if as_json else render.action_detail(plan, action))
     else:
-        print(plan.model_dump_json(indent=2) if args.format == "json" else render.plan_table(plan))
+        print(plan.model_dump_json(indent=2) if as_json else render.plan_table(plan))
     return 0
 
 

@@ -10,7 +10,7 @@ from typing import IO
 from tabulate import tabulate
 
 from ..domain.clock import in_london
-from ..store.views import ActionOut, AuditRow, PlanOut
+from ..store.views import ActionOut, AuditRow, PlanHeader, PlanOut, PlanOverview
 
 WIDTH = 48
 
@@ -31,7 +31,7 @@ def brag_label(brag: str | None) -> str:
     return f"{letter} {brag.title()}"
 
 
-def heading(plan: PlanOut) -> str:
+def heading(plan: PlanHeader) -> str:
     lines = [
         f"{plan.title} — {plan.organisation}",
         f"Owner(s): {', '.join(plan.owners)}",
@@ -44,7 +44,7 @@ def heading(plan: PlanOut) -> str:
     return "\n".join(lines)
 
 
-def plan_table(plan: PlanOut) -> str:
+def plan_table(plan: PlanOut | PlanOverview) -> str:
     """The whole plan: one table per standard, one row per action."""
     parts = [heading(plan)]
     if plan.sources:
@@ -84,7 +84,7 @@ def plan_table(plan: PlanOut) -> str:
     return "\n".join(parts)
 
 
-def action_detail(plan: PlanOut, action: ActionOut) -> str:
+def action_detail(plan: PlanHeader, action: ActionOut) -> str:
     """One action with its key actions, progress (newest first) and evidence."""
     parts = [
         heading(plan),

@@ -1,0 +1,108 @@
+"""The current plan, kept up to date by the one fold and persisted so opening is cheap.
+
+What is persisted is the *overview*: the plan's header and directory plus a summary of every
+action (its steps, BRAG, state, latest progress, counts), with the log position it reflects.
+Opening reads that one small row and folds only newer events, at any history length. An
+action's full detail (every progress entry and evidence item) is folded from that action's
+own events when it is asked for, so the overview never carries 100,000 narratives around.
+
+Catch-up applies each new event with :func:`~.fold.apply` to the full form of the action it
+touches (folded on demand from its own earlier events), then re-summarises that action: the
+same fold, so the overview, a fresh replay and an as-at view can never disagree.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from .fold import FOLD_VERSION, View, apply, empty_view, fold, summarise_action
+from .records import LogReader
+from .viewstore import ViewStore
+
+#: Persist the overview once this many events have been folded since it was last stored.
+PERSIST_EVERY = 200
+#: How many actions' full forms to keep in memory between catch-ups.
+FULL_CACHE = 256
+
+
+def empty_overview() -> dict[str, Any]:
+    view = empty_view()
+    view.pop("actions")
+    view["summaries"] = {}
+    return view
+
+
+class CurrentPlan:
+    """The live overview of the plan in one process, following the shared log."""
+
+    def __init__(self, reader: LogReader, views: ViewStore):
+        self.reader = reader
+        self.views = views
+        self.persist_every = PERSIST_EVERY
+        self._lock = threading.RLock()
+        self._overview: dict[str, Any] | None = None
+        self._full: dict[str, dict[str, Any]] = {}
+        self._persisted_at = 0
+
+    def overview(self) -> dict[str, Any]:
+        """Plan header, directory and action summaries, caught up with the log."""
+        with self._lock:
+            if self._overview is None:
+                stored = self.views.load("overview")
+                self._overview = stored or empty_overview()
+                self._persisted_at = self._overview["position"]
+            self._catch_up(self._overview)
+            return self._overview
+
+    def full_action(self, action_id: str) -> dict[str, Any] | None:
+        """One action in full, as of the overview's position."""
+        with self._lock:
+            overview = self.overview()
+            if action_id not in overview["summaries"]:
+                return None
+            if action_id not in self._full:
+                self._full[action_id] = self._fold_action(action_id, overview["position"])
+            return self._full[action_id]
+
+    def _fold_action(self, action_id: str, upto: int) -> dict[str, Any]:
+        view = fold(self.reader.read_one(action_id, upto))
+        action: dict[str, Any] = view["actions"][action_id]
+        return action
+
+    def _catch_up(self, overview: dict[str, Any]) -> None:
+        touched: set[str] = set()
+        view: View = {**overview, "actions": self._full}
+        for record in self.reader.read(after=overview["position"]):
+            key = record.originator_id
+            is_action = record.aggregate == "Action"
+            if is_action and record.name != "Raised" and key not in self._full:
+                if key not in overview["summaries"]:
+                    continue  # an event for an action this view never saw raised
+                self._full[key] = self._fold_action(key, record.seq - 1)
+            apply(view, record)
+            if is_action:
+                touched.add(key)
+        for key in touched:
+            if key in self._full:
+                overview["summaries"][key] = summarise_action(self._full[key])
+        for name in ("position", "events", "last_recorded_at", "plan"):
+            overview[name] = view[name]
+        self._trim(touched)
+        if overview["position"] - self._persisted_at >= self.persist_every:
+            self.views.save("overview", overview)
+            self._persisted_at = overview["position"]
+
+    def _trim(self, keep: set[str]) -> None:
+        """Bound memory: forget the oldest full forms (they are folded again when needed)."""
+        for key in list(self._full)[: max(0, len(self._full) - FULL_CACHE)]:
+            if key not in keep:
+                del self._full[key]
+
+    @staticmethod
+    def from_full_view(view: View) -> dict[str, Any]:
+        """The overview a full view implies: what a fresh replay must equal (tests)."""
+        overview = {k: v for k, v in view.items() if k != "actions"}
+        overview["summaries"] = {k: summarise_action(a) for k, a in view["actions"].items()}
+        overview["fold_version"] = FOLD_VERSION
+        return overview
