@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from eventsourcing.persistence import Notification
@@ -22,9 +21,12 @@ from eventsourcing.utils import resolve_topic
 PAGE = 5_000
 
 
-@dataclass(frozen=True, slots=True)
-class EventRecord:
-    """One stored event: where it sits in the log, who and when, and its own fields."""
+class EventRecord(NamedTuple):
+    """One stored event: where it sits in the log, who and when, and its own fields.
+
+    A named tuple: immutable, and about five times cheaper to build than a frozen dataclass,
+    which matters when "as at" folds 100,000 of them.
+    """
 
     seq: int
     originator_id: str
@@ -49,28 +51,44 @@ def _upcasters(topic: str) -> tuple[int, type | None]:
 
 def decode(notification: Notification) -> EventRecord:
     """Turn one stored notification into an :class:`EventRecord`."""
-    state: dict[str, Any] = orjson.loads(notification.state)
-    class_version, cls = _upcasters(notification.topic)
-    from_version = state.pop("class_version", 1)
-    while cls is not None and from_version < class_version:
-        getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
-        from_version += 1
-    timestamp = state.pop("timestamp")
-    state.pop("originator_topic", None)
-    qualname = notification.topic.rsplit(":", 1)[-1]
-    aggregate, _, name = qualname.rpartition(".")
-    originator_id = notification.originator_id
+    return decode_row(
+        notification.id,
+        notification.originator_id,
+        notification.originator_version,
+        notification.topic,
+        notification.state,
+    )
+
+
+@cache
+def _names(topic: str) -> tuple[str, str]:
+    aggregate, _, name = topic.rsplit(":", 1)[-1].rpartition(".")
+    return aggregate, name
+
+
+def decode_row(seq: int, originator_id: Any, version: int, topic: str, state: bytes) -> EventRecord:
+    """Decode one stored row (log position, aggregate id, version, topic, JSON state)."""
+    data: dict[str, Any] = orjson.loads(state)
+    class_version, cls = _upcasters(topic)
+    if cls is not None and class_version > 1:
+        from_version = data.pop("class_version", 1)
+        while from_version < class_version:
+            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(data)
+            from_version += 1
+    timestamp = data.pop("timestamp")
+    data.pop("originator_topic", None)
+    aggregate, name = _names(topic)
     return EventRecord(
-        seq=notification.id,
-        originator_id=originator_id.hex if hasattr(originator_id, "hex") else str(originator_id),
-        version=notification.originator_version,
-        aggregate=aggregate,
-        name=name,
-        topic=notification.topic,
-        recorded_at=timestamp["_data_"] if isinstance(timestamp, dict) else str(timestamp),
-        effective_on=state.pop("effective_on"),
-        actor=state.pop("actor"),
-        data=state,
+        seq,
+        originator_id if isinstance(originator_id, str) else originator_id.hex,
+        version,
+        aggregate,
+        name,
+        topic,
+        timestamp["_data_"] if isinstance(timestamp, dict) else str(timestamp),
+        data.pop("effective_on"),
+        data.pop("actor"),
+        data,
     )
 
 
@@ -135,38 +153,31 @@ class LogReader:
         rec = recorded_upto.encode() if recorded_upto else None
         position = after
         while True:
-            with self.datastore.transaction(commit=False) as cursor:
-                cursor.execute(self.page_sql, (position, stop, PAGE))
-                rows = cursor.fetchall()
-            for row in rows:
-                state = bytes(row["state"])
+            rows = self._fetch(self.page_sql, (position, stop, PAGE))
+            for seq, originator_id, version, topic, state in rows:
                 if eff is not None and _effective_on(state) > eff:
                     continue
                 if rec is not None and _recorded_at(state) > rec:
                     continue
-                yield self._decode(row, state)
+                yield decode_row(seq, originator_id, version, topic, bytes(state))
             if len(rows) < PAGE:
                 return
-            position = rows[-1]["id"]
+            position = rows[-1][0]
 
     def read_one(self, originator_id: str, upto: int) -> Iterator[EventRecord]:
         """One aggregate's events up to log position ``upto``, in version order."""
         key: Any = uuid.UUID(originator_id) if self.is_postgres else originator_id
-        with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(self.one_sql, (key, upto))
-            rows = cursor.fetchall()
-        for row in rows:
-            yield self._decode(row, bytes(row["state"]))
+        for seq, originator_id, version, topic, state in self._fetch(self.one_sql, (key, upto)):
+            yield decode_row(seq, originator_id, version, topic, bytes(state))
 
-    @staticmethod
-    def _decode(row: Any, state: bytes) -> EventRecord:
-        originator = row["originator_id"]
-        return decode(
-            Notification(
-                id=row["id"],
-                originator_id=originator,
-                originator_version=row["originator_version"],
-                topic=row["topic"],
-                state=state,
-            )
-        )
+    def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """Rows as plain tuples: sqlite3.Row and psycopg's dict rows cost more per row."""
+        with self.datastore.transaction(commit=False) as cursor:
+            if self.is_postgres:
+                cursor.execute(sql, params)
+                return [tuple(row.values()) for row in cursor.fetchall()]
+            raw = cursor.sqlite_cursor
+            raw.row_factory = None
+            raw.execute(sql, params)
+            rows: list[tuple[Any, ...]] = raw.fetchall()
+            return rows

@@ -36,7 +36,7 @@ from ..domain.errors import InvalidInput, NotFound, PlanError
 from ..domain.plan import PLAN_ID, Plan
 from .audit import AuditFilter, audit_rows
 from .config import Database
-from .fold import fold
+from .fold import View, fold
 from .projection import CurrentPlan
 from .records import EventRecord, LogReader
 from .views import (
@@ -491,36 +491,86 @@ class PlanService(Application[uuid.UUID]):
         return _require(build_plan(fold(self.records()), today or today_in_london()))
 
     def as_at(self, day: date) -> PlanOut:
-        """The plan as at ``day``: only what was effective on or before it."""
-        if day > today_in_london():
-            raise InvalidInput.one("--as-at", "is in the future", day.isoformat())
-        wanted = day.isoformat()
-        view = fold(r for r in self.records(effective_upto=wanted) if r.effective_on <= wanted)
-        plan = build_plan(view, day, as_at=day)
-        if plan is None:
-            raise NotFound(f"the plan did not exist as at {wanted}")
-        return plan
+        """The whole plan as at ``day``: only what was effective on or before it."""
+        return _require_then(build_plan(self._view_at(day, None), day, as_at=day), day, None)
 
     def as_known_at(self, moment: datetime) -> PlanOut:
         """The plan as the system recorded it up to ``moment`` (whatever dates it claimed)."""
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=LONDON)
-        if moment > now():
+        moment = _aware(moment)
+        day = moment.astimezone(LONDON).date()
+        view = self._view_at(None, moment)
+        return _require_then(build_plan(view, day, as_known_at=moment), None, moment)
+
+    def overview_at(self, day: date | None = None, moment: datetime | None = None) -> PlanOverview:
+        """The plan overview as at a date or as known at an instant (screens, tables)."""
+        moment = _aware(moment) if moment else None
+        view = self._view_at(day, moment)
+        viewed_on = day or (moment.astimezone(LONDON).date() if moment else today_in_london())
+        overview = CurrentPlan.from_full_view(view)
+        built = build_overview(overview, viewed_on, as_at=day, as_known_at=moment)
+        return _require_then(built, day, moment)
+
+    def action_at(
+        self, ref: str, day: date | None = None, moment: datetime | None = None
+    ) -> ActionOut:
+        """One action in full, now, as at a date or as known at an instant.
+
+        Reads only that action's events: references and ids never change, so the current
+        overview says which aggregate to read.
+        """
+        moment = _aware(moment) if moment else None
+        self._check_view_dates(day, moment)
+        plan = self.overview()
+        found = plan.find(ref)
+        if found is None:
+            raise NotFound(f"no action {ref!r} in this plan")
+        records = self.reader.read_one(found.id, plan.position)
+        view = fold(r for r in records if _keeps(r, day, moment))
+        if found.id not in view["actions"]:
+            when = day.isoformat() if day else f"{moment}"
+            raise NotFound(f"action {ref} had not been raised as at {when}")
+        viewed_on = day or (moment.astimezone(LONDON).date() if moment else today_in_london())
+        return build_action(view["actions"][found.id], plan.plan_date, viewed_on)
+
+    def _check_view_dates(self, day: date | None, moment: datetime | None) -> None:
+        if day and day > today_in_london():
+            raise InvalidInput.one("--as-at", "is in the future", day.isoformat())
+        if moment and moment > now():
             raise InvalidInput.one("--as-known-at", "is in the future", moment.isoformat())
-        wanted = moment.astimezone(UTC).isoformat()
-        view = fold(
-            r
-            for r in self.records(recorded_upto=wanted)
-            if datetime.fromisoformat(r.recorded_at) <= moment
+
+    def _view_at(self, day: date | None, moment: datetime | None) -> View:
+        """Fold the events effective by ``day`` or recorded by ``moment`` (or all of them)."""
+        self._check_view_dates(day, moment)
+        records = self.records(
+            effective_upto=day.isoformat() if day else None,
+            recorded_upto=moment.astimezone(UTC).isoformat() if moment else None,
         )
-        plan = build_plan(view, moment.astimezone(LONDON).date(), as_known_at=moment)
-        if plan is None:
-            raise NotFound(f"no plan had been recorded by {moment.isoformat()}")
-        return plan
+        return fold(r for r in records if _keeps(r, day, moment))
 
     def history(self, keep: AuditFilter | None = None) -> Iterator[AuditRow]:
         """The audit trail, one row per event, filtered by ``keep``."""
         return audit_rows(self.records(), keep)
+
+
+def _aware(moment: datetime) -> datetime:
+    """A timestamp without a zone is read as Europe/London, as people give it."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+
+
+def _keeps(record: EventRecord, day: date | None, moment: datetime | None) -> bool:
+    """Exact check behind the byte-level prefilter of :meth:`LogReader.read`."""
+    if day and record.effective_on > day.isoformat():
+        return False
+    return not (moment and datetime.fromisoformat(record.recorded_at) > moment)
+
+
+def _require_then(plan: TPlan | None, day: date | None, moment: datetime | None) -> TPlan:
+    if plan is None:
+        if day:
+            raise NotFound(f"the plan did not exist as at {day.isoformat()}")
+        if moment:
+            raise NotFound(f"no plan had been recorded by {moment.isoformat()}")
+    return _require(plan)
 
 
 def _require(plan: TPlan | None) -> TPlan:

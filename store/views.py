@@ -256,14 +256,21 @@ def build_plan(
     return PlanOut(**_header(view, viewed_on, as_at, as_known_at), standards=standards)
 
 
-def build_overview(overview: dict[str, Any], viewed_on: date) -> PlanOverview | None:
+def build_overview(
+    overview: dict[str, Any],
+    viewed_on: date,
+    *,
+    as_at: date | None = None,
+    as_known_at: datetime | None = None,
+) -> PlanOverview | None:
     """A :class:`PlanOverview` from the persisted overview (plan + action summaries)."""
     if overview["plan"] is None:
         return None
     plan_date = date.fromisoformat(overview["plan"]["plan_date"])
     actions = [build_summary(s, plan_date, viewed_on) for s in overview["summaries"].values()]
     standards = [StandardSummary(**s) for s in _standards(overview["plan"], actions)]
-    return PlanOverview(**_header(overview, viewed_on, None, None), standards=standards)
+    header = _header(overview, viewed_on, as_at, as_known_at)
+    return PlanOverview(**header, standards=standards)
 
 
 def _summary_fields(s: dict[str, Any], plan_date: date, viewed_on: date) -> dict[str, Any]:

@@ -197,19 +197,19 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.as_at and args.as_known_at:
         raise InvalidInput.one("as_at", "use either --as-at or --as-known-at, not both")
     as_json = args.format == "json"
+    when = {"day": args.as_at, "moment": args.as_known_at}
+    replaying = bool(args.as_at or args.as_known_at)
     service = _service(args)
     try:
-        if args.as_at or args.as_known_at:
+        action = service.action_at(args.ref, **when) if args.ref else None
+        if as_json and action is None:
             plan: Any = (
-                service.as_at(args.as_at) if args.as_at else service.as_known_at(args.as_known_at)
+                (service.as_at(args.as_at) if args.as_at else service.as_known_at(args.as_known_at))
+                if replaying
+                else service.current()
             )
-            action = plan.find(args.ref) if args.ref else None
-            if args.ref and action is None:
-                raise PlanError(f"there was no action {args.ref!r} in the plan as viewed")
-        elif args.ref:
-            plan, action = service.overview(), service.action(args.ref)
         else:
-            plan, action = (service.current() if as_json else service.overview()), None
+            plan = service.overview_at(**when) if replaying else service.overview()
     finally:
         service.close()
     if action is not None:
