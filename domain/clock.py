@@ -16,7 +16,12 @@ from zoneinfo import ZoneInfo
 LONDON = ZoneInfo("Europe/London")
 
 
+_process_clock: Callable[[], datetime] | None = None
+
+
 def _system_now() -> datetime:
+    if _process_clock is not None:
+        return _process_clock()
     return datetime.now(tz=UTC)
 
 
@@ -41,6 +46,18 @@ def clock_set_to(clock: Callable[[], datetime]) -> Iterator[None]:
         yield
     finally:
         _clock.reset(token)
+
+
+@contextmanager
+def process_clock_set_to(clock: Callable[[], datetime]) -> Iterator[None]:
+    """Like :func:`clock_set_to` but for every thread of the process (the TUI's workers run in
+    threads that do not inherit context variables). For tests that freeze time."""
+    global _process_clock
+    previous, _process_clock = _process_clock, clock
+    try:
+        yield
+    finally:
+        _process_clock = previous
 
 
 def in_london(moment: datetime) -> datetime:

@@ -511,7 +511,11 @@ class PlanService(Application[uuid.UUID]):
         return _require_then(built, day, moment)
 
     def action_at(
-        self, ref: str, day: date | None = None, moment: datetime | None = None
+        self,
+        ref: str,
+        day: date | None = None,
+        moment: datetime | None = None,
+        today: date | None = None,
     ) -> ActionOut:
         """One action in full, now, as at a date or as known at an instant.
 
@@ -529,7 +533,8 @@ class PlanService(Application[uuid.UUID]):
         if found.id not in view["actions"]:
             when = day.isoformat() if day else f"{moment}"
             raise NotFound(f"action {ref} had not been raised as at {when}")
-        viewed_on = day or (moment.astimezone(LONDON).date() if moment else today_in_london())
+        viewed_on = day or (moment.astimezone(LONDON).date() if moment else None)
+        viewed_on = viewed_on or today or today_in_london()
         return build_action(view["actions"][found.id], plan.plan_date, viewed_on)
 
     def _check_view_dates(self, day: date | None, moment: datetime | None) -> None:

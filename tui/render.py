@@ -11,6 +11,7 @@ from tabulate import tabulate
 
 from ..domain.clock import in_london
 from ..store.views import ActionOut, AuditRow, PlanHeader, PlanOut, PlanOverview
+from .format import brag_label
 
 WIDTH = 48
 
@@ -21,14 +22,6 @@ def _clip(text: str, width: int = WIDTH) -> str:
 
 def _wrap(text: str, width: int = WIDTH) -> str:
     return "\n".join(textwrap.wrap(text, width)) if text else ""
-
-
-def brag_label(brag: str | None) -> str:
-    """BRAG as a letter and a word, so nothing depends on colour."""
-    if not brag:
-        return "-"
-    letter = {"blue": "B", "red": "R", "amber": "A", "green": "G", "grey": "N"}[brag]
-    return f"{letter} {brag.title()}"
 
 
 def heading(plan: PlanHeader) -> str:

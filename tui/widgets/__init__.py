@@ -1,0 +1,1 @@
+"""One widget per file: the plan tree and the action pane."""
