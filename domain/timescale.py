@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -226,7 +227,9 @@ def _looks_like_month_context(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=8192)
 def _read(words: str, plan_date: date) -> Timescale:
+    """Cached: plans repeat the same few timescales, and every overview reads them all."""
     text = _normalise(words)
     mentions = _scan(text, plan_date)
     notes = "; ".join(m.note for m in mentions if m.note)

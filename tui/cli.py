@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from ..domain import commands as c
 from ..domain.errors import InvalidInput, PlanError
 from . import render
 
@@ -93,8 +92,16 @@ def _common(args: argparse.Namespace) -> dict[str, Any]:
     return data
 
 
+def _commands() -> Any:
+    """The command models, imported only when a command writes (pydantic models cost ~90 ms
+    to build, which `plantrail show` should not pay)."""
+    from ..domain import commands
+
+    return commands
+
+
 def _run(
-    model: type[c.Command],
+    model: str,
     method: str,
     done: Callable[[Any], str] | None = None,
     **fields: Callable[[argparse.Namespace], Any],
@@ -103,7 +110,9 @@ def _run(
 
     def handler(args: argparse.Namespace) -> int:
         data = {name: get(args) for name, get in fields.items()}
-        cmd = c.validate(model, **{k: v for k, v in data.items() if v is not None}, **_common(args))
+        c = _commands()
+        given = {k: v for k, v in data.items() if v is not None}
+        cmd = c.validate(getattr(c, model), **given, **_common(args))
         service = _service(args)
         try:
             result = getattr(service, method)(cmd, _actor(args))
@@ -152,8 +161,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     service = _service(args)
     try:
         service.create_plan(
-            c.validate(
-                c.CreatePlan,
+            _commands().validate(
+                _commands().CreatePlan,
                 title=args.title,
                 organisation=args.organisation,
                 owners=args.owner or [],
@@ -315,7 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
         "add",
         "add a source",
         _run(
-            c.AddSource,
+            "AddSource",
             "add_source",
             lambda code: f"Added source {code}",
             code=_arg("code"),
@@ -331,7 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
         "add",
         "add a standard",
         _run(
-            c.AddStandard,
+            "AddStandard",
             "add_standard",
             lambda n: f"Added standard {n}",
             number=_arg("number"),
@@ -348,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
             "add",
             f"add a {kind}",
             _run(
-                c.AddPerson,
+                "AddPerson",
                 "add_person",
                 lambda n: f"Added {n} to the directory",
                 name=_arg("name"),
@@ -365,7 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
         "add",
         "add a group",
         _run(
-            c.AddGroup,
+            "AddGroup",
             "add_group",
             lambda n: f"Added group {n}",
             name=_arg("name"),
@@ -380,7 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "add",
         "add a note",
-        _run(c.AddNote, "add_note", lambda _: "Added note", text=_arg("text")),
+        _run("AddNote", "add_note", lambda _: "Added note", text=_arg("text")),
         parent=notes,
     )
     p.add_argument("text")
@@ -390,7 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
         "add",
         "raise an action",
         _run(
-            c.RaiseAction,
+            "RaiseAction",
             "raise_action",
             lambda ref: f"Raised action {ref}",
             ref=_arg("ref"),
@@ -412,7 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
         "reword",
         "reword an action's text, key outcome or expected evidence",
         _run(
-            c.RewordAction,
+            "RewordAction",
             "reword_action",
             lambda _: "Reworded",
             ref=_arg("ref"),
@@ -433,7 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
         "add",
         "add a key action",
         _run(
-            c.AddStep,
+            "AddStep",
             "add_step",
             lambda ref: f"Added key action {ref}",
             ref=_arg("ref"),
@@ -451,7 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
         "reword",
         "reword a key action",
         _run(
-            c.RewordStep,
+            "RewordStep",
             "reword_step",
             lambda _: "Reworded",
             step=_arg("step"),
@@ -469,7 +478,7 @@ def build_parser() -> argparse.ArgumentParser:
         "update",
         "record a progress entry (and optionally a BRAG rating)",
         _run(
-            c.RecordProgress,
+            "RecordProgress",
             "record_progress",
             lambda e: f"Recorded entry {e[:8]}",
             ref=_arg("ref"),
@@ -492,7 +501,7 @@ def build_parser() -> argparse.ArgumentParser:
         "correct",
         "correct a progress entry (the original stays, marked corrected)",
         _run(
-            c.CorrectProgress,
+            "CorrectProgress",
             "correct_progress",
             lambda e: f"Recorded correction {e[:8]}",
             ref=_arg("ref"),
@@ -514,7 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
         "retract",
         "withdraw a progress entry (it stays, marked withdrawn)",
         _run(
-            c.WithdrawProgress,
+            "WithdrawProgress",
             "withdraw_progress",
             lambda _: "Withdrawn",
             ref=_arg("ref"),
@@ -530,7 +539,7 @@ def build_parser() -> argparse.ArgumentParser:
         "status",
         "change a key action's status",
         _run(
-            c.ChangeStepStatus,
+            "ChangeStepStatus",
             "change_step_status",
             lambda _: "Status changed",
             step=_arg("step"),
@@ -550,7 +559,7 @@ def build_parser() -> argparse.ArgumentParser:
         "reschedule",
         "give a key action a new timescale (the old one stays in history)",
         _run(
-            c.RescheduleStep,
+            "RescheduleStep",
             "reschedule_step",
             lambda _: "Rescheduled",
             step=_arg("step"),
@@ -567,7 +576,7 @@ def build_parser() -> argparse.ArgumentParser:
         "assign",
         "set a key action's lead(s)",
         _run(
-            c.AssignLeads,
+            "AssignLeads",
             "assign_leads",
             lambda _: "Leads assigned",
             step=_arg("step"),
@@ -584,7 +593,7 @@ def build_parser() -> argparse.ArgumentParser:
         "rate",
         "set an action's BRAG rating",
         _run(
-            c.RateAction,
+            "RateAction",
             "rate_action",
             lambda _: "Rated",
             ref=_arg("ref"),
@@ -614,7 +623,7 @@ def build_parser() -> argparse.ArgumentParser:
             name,
             f"{name} an action",
             _run(
-                c.ChangeActionState,
+                "ChangeActionState",
                 method,
                 _const(f"{verb} the action"),
                 ref=_arg("ref"),
@@ -653,6 +662,7 @@ def cmd_add_evidence(args: argparse.Namespace) -> int:
     from ..store.files import fingerprint
 
     sha256, size = fingerprint(args.file) if args.file else ("", None)
+    c = _commands()
     cmd = c.validate(
         c.AddEvidence,
         ref=args.ref,
