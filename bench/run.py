@@ -25,10 +25,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import orjson
+from tabulate import tabulate
+
 from plantrail.domain import commands as c
 from plantrail.domain.action import Action
 from plantrail.store.service import PlanService
-from tabulate import tabulate
 
 START = date(2024, 1, 8)
 PLANTRAIL = str(Path(sys.executable).parent / "plantrail")

@@ -11,11 +11,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 from pydantic import ValidationError as PydanticValidationError
 
 from .errors import FieldProblem, InvalidInput
-from .vocabulary import Brag, StepStatus
+from .vocabulary import BRAG_NEEDING_REASON, Brag, StepStatus
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -51,6 +58,12 @@ def _normalise_code(value: Any) -> Any:
 BragValue = Annotated[Brag, BeforeValidator(_parse_brag)]
 StatusValue = Annotated[StepStatus, BeforeValidator(_parse_status)]
 Code = Annotated[SourceCode, BeforeValidator(_normalise_code)]
+
+
+def _check_brag_reason(rating: Brag | None, reason: str) -> None:
+    if rating in BRAG_NEEDING_REASON and not reason:
+        article = "an" if rating.value[0] in "aeiou" else "a"
+        raise ValueError(f"a reason is required for {article} {rating.value} rating")
 
 
 class Command(BaseModel):
@@ -152,6 +165,11 @@ class RateAction(Replacing):
     rating: BragValue
     reason: OptionalText = ""
 
+    @model_validator(mode="after")
+    def _reason_for_red_or_amber(self) -> RateAction:
+        _check_brag_reason(self.rating, self.reason)
+        return self
+
 
 class AddEvidence(Command):
     ref: ActionRef
@@ -170,6 +188,11 @@ class RecordProgress(Command):
     brag: BragValue | None = None
     brag_reason: OptionalText = ""
     seen_version: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _reason_for_red_or_amber(self) -> RecordProgress:
+        _check_brag_reason(self.brag, self.brag_reason)
+        return self
 
 
 class CorrectProgress(Command):
@@ -208,14 +231,23 @@ def validate(model: type[TCommand], **data: Any) -> TCommand:
     except PydanticValidationError as exc:
         problems = []
         for error in exc.errors():
-            field = ".".join(str(part) for part in error["loc"]) or model.__name__
+            field = ".".join(str(part) for part in error["loc"]) or _model_field(model, error)
             message = _FRIENDLY.get(error["type"], error["msg"])
             if error["type"] == "string_pattern_mismatch":
                 message = f"{message} ({_PATTERN_HELP.get(str(error['loc'][0]), 'see --help')})"
             if error["type"] == "value_error":
                 message = str(error["ctx"]["error"]) if "ctx" in error else message
-            problems.append(FieldProblem(field, message, error.get("input")))
+            whole = not error["loc"] or error["type"] == "missing"
+            given = None if whole else error.get("input")
+            problems.append(FieldProblem(field, message, given))
         raise InvalidInput(problems) from None
+
+
+def _model_field(model: type[BaseModel], error: Any) -> str:
+    """Name the field a whole-model check is about (the reason of a Red or Amber rating)."""
+    if "reason is required" in str(error.get("ctx", {}).get("error", "")):
+        return "brag_reason" if "brag_reason" in model.model_fields else "reason"
+    return model.__name__
 
 
 _PATTERN_HELP = {

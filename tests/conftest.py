@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from plantrail.domain import commands as c
 from plantrail.store.service import PlanService
 

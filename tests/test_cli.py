@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+
 from plantrail.store.service import PlanService
 from plantrail.tui.cli import main
 
@@ -147,7 +148,7 @@ def test_show_as_at_a_past_date(db, capsys):
             ["update", "1.1", "--period", "p", "--narrative", "n", "--brag", "purple"],
             "--brag: unknown BRAG",
         ),
-        (["rate", "1.1", "red"], "--brag-reason: is required for a red rating"),
+        (["rate", "1.1", "red"], "--reason: a reason is required for a red rating"),
         (["assign", "1.1.1", "Nobody Known"], "LEAD: is not a person, role or group"),
         (["step", "add", "1.1", "--text", "x", "--lead", "Nobody"], "not a person"),
         (["status", "1.1.1", "finished"], "unknown status 'finished'"),

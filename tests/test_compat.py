@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from eventsourcing.persistence import StoredEvent
+
 from plantrail.domain import commands as c
 from plantrail.store.service import PlanService
 

@@ -11,6 +11,7 @@ import multiprocessing
 from datetime import date
 
 import pytest
+
 from plantrail.domain import commands as c
 from plantrail.store.service import PlanService
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from plantrail.domain import commands as c
 from plantrail.domain.action import Action
 from plantrail.domain.errors import ChangedSinceRead, InvalidInput, NotAllowed, NotFound

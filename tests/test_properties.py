@@ -15,6 +15,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from plantrail.domain import commands as c
 from plantrail.domain.clock import clock_set_to
 from plantrail.domain.errors import PlanError

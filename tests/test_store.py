@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+
 from plantrail.domain import commands as c
 from plantrail.domain.clock import clock_set_to
 from plantrail.domain.errors import ChangedSinceRead, InvalidInput, NotFound, PlanError

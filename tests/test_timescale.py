@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from plantrail.domain.timescale import Timescale, TimescaleKind
 
 K = TimescaleKind

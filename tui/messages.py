@@ -7,6 +7,7 @@ from typing import Any
 
 from textual.message import Message
 
+from ..domain.errors import PlanError
 from ..store.views import ActionOut, PlanOverview
 
 
@@ -42,7 +43,7 @@ class Saved(Message):
 class SaveFailed(Message):
     """The store refused a change; ``retry`` reopens the form with what the person typed."""
 
-    error: str
+    error: PlanError
     retry: Any
 
 

@@ -57,7 +57,7 @@ class FormDialog(ModalScreen[FormResult | None]):
         fields: list[Field],
         build: Callable[[dict[str, Any]], Any],
         note: str = "",
-        error: str = "",
+        error: PlanError | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -71,7 +71,7 @@ class FormDialog(ModalScreen[FormResult | None]):
             yield Label(self.title_text, id="form-title")
             if self.note:
                 yield Static(self.note, id="form-note")
-            yield Static(self.error, id="form-error", classes="error")
+            yield Static("", id="form-error", classes="error")
             for spec in self.fields:
                 yield Label(spec.label, classes="field-label")
                 yield self._widget(spec)
@@ -107,6 +107,10 @@ class FormDialog(ModalScreen[FormResult | None]):
         first = self.query(f"#field-{self.fields[0].name}").first() if self.fields else None
         if first is not None:
             first.focus()
+        if isinstance(self.error, InvalidInput):
+            self.show_problems(self.error)
+        elif self.error is not None:
+            self.query_one("#form-error", Static).update(str(self.error))
 
     def values(self) -> dict[str, Any]:
         """What is in the fields now: text, the chosen option, or the chosen options."""
@@ -130,23 +134,25 @@ class FormDialog(ModalScreen[FormResult | None]):
         try:
             command = self.build(values)
         except InvalidInput as exc:
-            general = []
-            for problem in exc.problems:
-                target = self.query(f"#error-{problem.field.split('.')[0]}")
-                message = problem.message + (
-                    "" if problem.given in (None, "") else f" (given: {problem.given!r})"
-                )
-                if target:
-                    target.first(Static).update(f"↑ {message}")
-                else:
-                    general.append(f"{problem.field}: {message}")
-            self.query_one("#form-error", Static).update("\n".join(general))
+            self.show_problems(exc)
             self.notify("Not saved: correct the fields marked ↑", severity="error")
             return
         except PlanError as exc:
             self.query_one("#form-error", Static).update(str(exc))
             return
         self.dismiss(FormResult(command, values))
+
+    def show_problems(self, error: InvalidInput) -> None:
+        """Each problem beside its field; problems with no field of their own go on top."""
+        general = []
+        for problem in error.problems:
+            target = self.query(f"#error-{problem.field.split('.')[0]}")
+            given = "" if problem.given in (None, "") else f" (given: {problem.given!r})"
+            if target:
+                target.first(Static).update(f"↑ {problem.message}{given}")
+            else:
+                general.append(f"{problem.field}: {problem.message}{given}")
+        self.query_one("#form-error", Static).update("\n".join(general))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -127,7 +127,7 @@ class PlanScreen(Screen[None]):
         try:
             result = getattr(self.pt.service, method)(command, self.pt.actor)
         except PlanError as exc:
-            self.post_message(SaveFailed(str(exc), retry))
+            self.post_message(SaveFailed(exc, retry))
             return
         what = method.replace("_", " ")
         if isinstance(result, str) and len(result) < 12:
@@ -164,7 +164,7 @@ class PlanScreen(Screen[None]):
         self.load_plan()
 
     def on_save_failed(self, message: SaveFailed) -> None:
-        self.notify(message.error, title="Not saved", severity="error", timeout=10)
+        self.notify(str(message.error), title="Not saved", severity="error", timeout=10)
         self.load_plan()
         spec, values = message.retry
         self._open(spec, values=values, error=message.error)
@@ -288,7 +288,10 @@ class PlanScreen(Screen[None]):
         return self.action
 
     def _open(
-        self, spec: forms.FormSpec, values: dict[str, Any] | None = None, error: str = ""
+        self,
+        spec: forms.FormSpec,
+        values: dict[str, Any] | None = None,
+        error: PlanError | None = None,
     ) -> None:
         if values:
             for item in spec.fields:
