@@ -55,16 +55,6 @@ class CurrentPlan:
             self._catch_up(self._overview)
             return self._overview
 
-    def full_action(self, action_id: str) -> dict[str, Any] | None:
-        """One action in full, as of the overview's position."""
-        with self._lock:
-            overview = self.overview()
-            if action_id not in overview["summaries"]:
-                return None
-            if action_id not in self._full:
-                self._full[action_id] = self._fold_action(action_id, overview["position"])
-            return self._full[action_id]
-
     def _fold_action(self, action_id: str, upto: int) -> dict[str, Any]:
         view = fold(self.reader.read_one(action_id, upto))
         action: dict[str, Any] = view["actions"][action_id]

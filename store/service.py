@@ -482,18 +482,6 @@ class PlanService(Application[uuid.UUID]):
         overview = self.projection.overview()
         return _require(build_overview(overview, today or today_in_london()))
 
-    def action(self, ref: str, today: date | None = None) -> ActionOut:
-        """One action now, in full: progress entries (corrections kept) and evidence."""
-        overview = self.projection.overview()
-        plan = overview["plan"]
-        if plan is None:
-            raise NotFound("there is no plan in this database yet: run `plantrail init`")
-        key = next((k for k, s in overview["summaries"].items() if s["ref"] == ref), None)
-        full = self.projection.full_action(key) if key else None
-        if full is None:
-            raise NotFound(f"no action {ref!r} in this plan")
-        return build_action(full, date.fromisoformat(plan["plan_date"]), today or today_in_london())
-
     def current(self, today: date | None = None) -> PlanOut:
         """The whole plan now, every action in full (a replay of the whole log)."""
         return _require(build_plan(fold(self.records()), today or today_in_london()))
@@ -532,18 +520,21 @@ class PlanService(Application[uuid.UUID]):
         """
         moment = _aware(moment) if moment else None
         self._check_view_dates(day, moment)
-        plan = self.overview()
-        found = plan.find(ref)
-        if found is None:
+        overview = self.projection.overview()
+        if overview["plan"] is None:
+            raise NotFound("there is no plan in this database yet: run `plantrail init`")
+        key = next((k for k, s in overview["summaries"].items() if s["ref"] == ref), None)
+        if key is None:
             raise NotFound(f"no action {ref!r} in this plan")
-        records = self.reader.read_one(found.id, plan.position)
+        records = self.reader.read_one(key, overview["position"])
         view = fold(r for r in records if _keeps(r, day, moment))
-        if found.id not in view["actions"]:
+        if key not in view["actions"]:
             when = day.isoformat() if day else f"{moment}"
             raise NotFound(f"action {ref} had not been raised as at {when}")
         viewed_on = day or (moment.astimezone(LONDON).date() if moment else None)
         viewed_on = viewed_on or today or today_in_london()
-        return build_action(view["actions"][found.id], plan.plan_date, viewed_on)
+        plan_date = date.fromisoformat(overview["plan"]["plan_date"])
+        return build_action(view["actions"][key], plan_date, viewed_on)
 
     def _check_view_dates(self, day: date | None, moment: datetime | None) -> None:
         if day and day > today_in_london():

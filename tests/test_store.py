@@ -212,7 +212,7 @@ def test_persisted_overview_plus_catch_up_equals_a_fresh_fold(open_service):
     assert stored is not None and 0 < stored["position"] <= writer.last_position()
     reopened = open_service()
     assert reopened.projection.overview() == CurrentPlan.from_full_view(fold(reopened.records()))
-    assert reopened.action("1.1") == reopened.current().find("1.1")
+    assert reopened.action_at("1.1") == reopened.current().find("1.1")
 
 
 def test_history_filters_by_person_reference_and_date(service):

@@ -42,7 +42,7 @@ class ActionPane(VerticalScroll):
         head = Text()
         head.append(f"Action {action.ref} ", style="bold")
         head.append_text(brag_chip(action.brag))
-        head.append(f" {brag_label(action.brag)}")
+        head.append(f" {brag_label(action.brag) if action.brag else 'not rated'}")
         if action.state != "open":
             head.append(f"  {action.state.upper()}", style="bold")
             if action.state_reason:
