@@ -96,3 +96,23 @@ def test_lead_records_progress_with_keys_in_a_real_terminal(tmp_path):
     assert (progress[-2]["actor"], progress[-2]["ref"]) == ("Ellis Lead", "1.2")
     assert "Form agreed by police" in progress[-2]["changes"][0]["after"]
     assert (progress[-1]["actor"], progress[-1]["ref"]) == ("Cory Cli", "1.3")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "extra", [{"NO_COLOR": "1"}, {"TERM": "xterm"}], ids=["no-color", "xterm-16"]
+)
+def test_readable_without_colour_and_with_16_colours(tmp_path, extra):
+    """BRAG letters and overdue marks carry the meaning when colour cannot."""
+    db = str(tmp_path / "demo.db")
+    env = {**os.environ, "TERM": "xterm-256color", "PLANTRAIL_DB": db, **extra}
+    subprocess.run([PLANTRAIL, "demo"], env=env, check=True, capture_output=True)
+    terminal = Terminal(["--as", "Ellis Lead"], env)
+    try:
+        terminal.wait_for("4.2  [B] 2/2")
+        shown = terminal.wait_for("OVERDUE")
+        assert "1.2  [A] 0/2 !2" in shown and "2.1  [G] 1/3 !1" in shown
+        terminal.keys("q")
+        terminal.child.expect(pexpect.EOF, timeout=10)
+    finally:
+        terminal.child.close(force=True)

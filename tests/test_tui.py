@@ -50,15 +50,18 @@ def db(template: Path, tmp_path: Path) -> str:
 def drive(
     db: str, scenario: Callable[[Pilot[Any]], Awaitable[None]], size=(80, 24), actor="Sam Reyes"
 ) -> None:
+    app = make_app(db, actor)
+
     async def run() -> None:
-        app = make_app(db, actor)
         async with app.run_test(size=size) as pilot:
             await settle(pilot)
             await scenario(pilot)
-        app.service.close()
 
     with frozen_time():
-        asyncio.run(run())
+        try:
+            asyncio.run(run())  # returns once worker threads have finished
+        finally:
+            app.service.close()
 
 
 def last_events(db: str, n: int = 1) -> list[Any]:

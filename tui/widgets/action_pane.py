@@ -68,10 +68,10 @@ class ActionPane(VerticalScroll):
         for step in action.steps:
             due = step.timescale.due
             when = Text(day(due) if due else step.timescale.kind, style="bold")
+            if step.overdue:  # beside the date, which stays visible at 80 columns
+                when.append("\nOVERDUE", style="bold red")
             when.append(f"\n{step.timescale.words}", style="dim")
             status = Text(step.status)
-            if step.overdue:
-                status.append("\nOVERDUE", style="bold red")
             table.add_row(
                 Text(step.ref),
                 Text(step.text),
