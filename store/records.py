@@ -102,6 +102,11 @@ def _effective_on(state: bytes) -> bytes:
     return state[at + 16 : at + 26]
 
 
+def effective_on_of(state: bytes) -> str:
+    """The effective date (ISO) of a stored event's JSON, read without decoding it."""
+    return _effective_on(state).decode()
+
+
 def _recorded_at(state: bytes) -> bytes:
     """The recording instant (ISO, UTC) from the stored JSON's leading timestamp field."""
     at = state.find(b'"_data_":"')
@@ -160,6 +165,18 @@ class LogReader:
                 if rec is not None and _recorded_at(state) > rec:
                     continue
                 yield decode_row(seq, originator_id, version, topic, bytes(state))
+            if len(rows) < PAGE:
+                return
+            position = rows[-1][0]
+
+    def raw(self) -> Iterator[tuple[int, str, int, str, bytes]]:
+        """Every stored row as it is (position, aggregate id hex, version, topic, JSON bytes)."""
+        position = 0
+        while True:
+            rows = self._fetch(self.page_sql, (position, 2**62, PAGE))
+            for seq, originator_id, version, topic, state in rows:
+                key = originator_id if isinstance(originator_id, str) else originator_id.hex
+                yield seq, key, version, topic, bytes(state)
             if len(rows) < PAGE:
                 return
             position = rows[-1][0]

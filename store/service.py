@@ -26,6 +26,7 @@ from eventsourcing.persistence import (
     InternalError,
     ProgrammingError,
     RecordConflictError,
+    StoredEvent,
 )
 
 from ..domain.action import Action
@@ -457,6 +458,22 @@ class PlanService(Application[uuid.UUID]):
     def _leads(self, names: list[str]) -> list[str]:
         plan = self._plan(changing=False)
         return [plan.lead_named(n) for n in names]
+
+    def restore_log(self, events: list[StoredEvent], actor: str) -> int:
+        """Load a whole event log (a backup) into this empty store, in one transaction.
+
+        The events are stored exactly as they were recorded, original actors and times
+        included; ``actor`` is who restored them, for the message. Refused if the store
+        already holds events, because two histories cannot be merged without rewriting one.
+        """
+        _check_actor(actor)
+        if self.last_position():
+            raise PlanError(
+                f"{self.database.describe()} already holds events; restore only into an empty "
+                "database (nothing was written)"
+            )
+        self.recorder.insert_events(events)
+        return len(events)
 
     # -- queries -----------------------------------------------------------------------------
 

@@ -79,10 +79,24 @@ def test_lead_records_progress_with_keys_in_a_real_terminal(tmp_path):
 
         # A second process writes while the interface is open: the tree shows it.
         update = subprocess.run(
-            [PLANTRAIL, "--as", "Cory Cli", "update", "1.3", "--period", "November",
-             "--narrative", "Handover log live", "--brag", "G"],
-            env=env, capture_output=True, text=True, check=False,
-        )  # fmt: skip
+            [
+                PLANTRAIL,
+                "--as",
+                "Cory Cli",
+                "update",
+                "1.3",
+                "--period",
+                "November",
+                "--narrative",
+                "Handover log live",
+                "--brag",
+                "G",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert update.returncode == 0, update.stderr
         terminal.wait_for("1.3  [G]", timeout=10)
         terminal.keys("q")
@@ -90,8 +104,13 @@ def test_lead_records_progress_with_keys_in_a_real_terminal(tmp_path):
     finally:
         terminal.child.close(force=True)
 
-    history = subprocess.run([PLANTRAIL, "history", "--format", "json"], env=env,
-                             capture_output=True, text=True, check=True)  # fmt: skip
+    history = subprocess.run(
+        [PLANTRAIL, "history", "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     progress = [r for r in json.loads(history.stdout) if r["event"] == "ProgressRecorded"]
     assert (progress[-2]["actor"], progress[-2]["ref"]) == ("Ellis Lead", "1.2")
     assert "Form agreed by police" in progress[-2]["changes"][0]["after"]

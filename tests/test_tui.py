@@ -496,3 +496,25 @@ def test_usable_at_120_by_40(db):
 
 def test_today_is_the_frozen_date(db):
     assert FROZEN.date() == date(2026, 11, 20)
+
+
+def test_export_menu_writes_the_tracker_and_report(db, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    async def scenario(pilot):
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press(*["down"] * 6, "enter")  # Tracker (CSV)
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#field-path").value == "tracker-2026-11-20.csv"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("x", "enter")  # Progress report (Word)
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert any("written to tracker-2026-11-20.csv" in n for n in notices(pilot.app))
+
+    drive(db, scenario)
+    assert len((tmp_path / "tracker-2026-11-20.csv").read_text().splitlines()) == 25
+    assert (tmp_path / "progress-report-2026-11-20.docx").stat().st_size > 10_000

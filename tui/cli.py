@@ -51,7 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except InvalidInput as exc:
         for problem in exc.problems:
-            flag = _FLAG.get(problem.field, f"--{problem.field.replace('_', '-')}")
+            name = problem.field
+            flag = _FLAG.get(name) or (
+                name if name.startswith("-") else f"--{name.replace('_', '-')}"
+            )
             given = "" if problem.given is None else f" (given: {problem.given!r})"
             print(f"plantrail: {flag}: {problem.message}{given}", file=sys.stderr)
         return 1
@@ -649,6 +652,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=["table", "json"], default="table")
 
+    from .cli_exports import add_commands
+
+    add_commands(sub, command, _date_arg)
     p = command("history", "the audit trail: who changed what, when", cmd_history, effective=False)
     p.add_argument("ref", nargs="?", help="an action or key action (default: the whole plan)")
     p.add_argument("--since", type=_date_arg("--since"), metavar="DATE")

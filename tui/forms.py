@@ -326,6 +326,34 @@ def change_state(action: ActionOut, verb: str) -> FormSpec:
     )
 
 
+def export_file(kind: str, fmt: str, day: date) -> FormSpec:
+    """Ask where to write an export; the answer is checked before anything is written."""
+    from pathlib import Path
+
+    from ..domain.errors import InvalidInput
+
+    stem = {"report": "progress-report", "audit": "audit-trail", "tracker": "tracker"}[kind]
+    default = f"{stem}-{day.isoformat()}.{fmt}"
+
+    def build(values: dict[str, Any]) -> str:
+        path = Path(str(values.get("path") or "").strip()).expanduser()
+        if not str(path) or str(path) == ".":
+            raise InvalidInput.one("path", "name a file")
+        if not path.parent.is_dir():
+            raise InvalidInput.one("path", f"folder {path.parent} does not exist", str(path))
+        if path.is_dir():
+            raise InvalidInput.one("path", "is a folder; name a file", str(path))
+        return str(path)
+
+    return FormSpec(
+        f"Export to a file ({fmt})",
+        [Field("path", "File name", value=default)],
+        "",
+        build,
+        note="An existing file of that name is replaced.",
+    )
+
+
 def as_at_date(text: str, today: date) -> date:
     """Read the date typed into the "as at" prompt: ISO, not in the future."""
     from ..domain.errors import InvalidInput

@@ -8,6 +8,7 @@ where it was. While viewing the plan "as at" a date, every change is refused.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -15,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Footer, Header, ProgressBar, Static, Tree
 
 from ...domain.errors import PlanError
 from ...store.dashboard import build_dashboard, led_by
@@ -63,6 +64,7 @@ class PlanScreen(Screen[None]):
         Binding("slash", "text_filter", "Filter"),
         Binding("f", "quick_filter", "Quick filter"),
         Binding("a", "as_at", "As at"),
+        Binding("x", "export", "Export"),
         Binding("escape", "leave_as_at", "Back to now", show=False),
         Binding("tab", "focus_next", "Switch pane", show=False),
     ]
@@ -85,10 +87,14 @@ class PlanScreen(Screen[None]):
         with Horizontal(id="body"):
             yield PlanTree("Plan", id="tree")
             yield ActionPane(id="detail")
+        with Horizontal(id="export-status"):
+            yield Static("", id="export-text")
+            yield ProgressBar(total=None, show_eta=False, id="export-bar")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#banner").display = False
+        self.query_one("#export-status").display = False
         self.query_one(PlanTree).focus()
         self.load_plan()
         self.set_interval(self.pt.poll_seconds, self.poll)
@@ -400,6 +406,68 @@ class PlanScreen(Screen[None]):
                 self.app.push_screen(ConfirmDialog(question), confirmed)
 
         self.app.push_screen(ChoiceDialog(f"Action {action.ref}", options), chosen)
+
+    # -- exports --------------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        day = self.pt.as_at or self.pt.today()
+        options = [
+            (f"Progress report as at {day:%-d %B %Y} (Word)", "report:docx"),
+            (f"Progress report as at {day:%-d %B %Y} (HTML)", "report:html"),
+            (f"Progress report as at {day:%-d %B %Y} (Markdown)", "report:md"),
+            ("Audit trail of the whole plan (Excel)", "audit:xlsx"),
+            ("Audit trail of the whole plan (CSV)", "audit:csv"),
+            (f"Tracker as at {day:%-d %B %Y} (Excel)", "tracker:xlsx"),
+            (f"Tracker as at {day:%-d %B %Y} (CSV)", "tracker:csv"),
+        ]
+
+        def chosen(choice: str | None) -> None:
+            if not choice:
+                return
+            kind, fmt = choice.split(":")
+            spec = forms.export_file(kind, fmt, day)
+
+            def named(result: FormResult | None) -> None:
+                if result is not None:
+                    self._export_status(f"Writing {result.command}…")
+                    self.export(kind, fmt, result.command, day)
+
+            self.app.push_screen(FormDialog(spec.title, spec.fields, spec.build, spec.note), named)
+
+        self.app.push_screen(ChoiceDialog("Export", options), chosen)
+
+    def _export_status(self, text: str | None) -> None:
+        status = self.query_one("#export-status")
+        status.display = text is not None
+        if text is not None:
+            self.query_one("#export-text", Static).update(text)
+
+    @work(thread=True, exclusive=True, group="export")
+    def export(self, kind: str, fmt: str, path: str, day: date) -> None:
+        from ...exports import jobs
+        from ...store.audit import AuditFilter
+
+        service, actor = self.pt.service, self.pt.actor
+
+        def progress(rows: int) -> None:
+            self.app.call_from_thread(self._export_status, f"Writing {path}… {rows:,} rows")
+
+        try:
+            if kind == "report":
+                jobs.write_report(service, day, fmt, path, actor)
+                done = f"Progress report as at {day:%-d %B %Y}"
+            elif kind == "audit":
+                rows = jobs.write_audit(service, AuditFilter(), fmt, path, progress=progress)
+                done = f"Audit trail ({rows:,} rows)"
+            else:
+                rows = jobs.write_tracker(service, day if self.pt.as_at else None, fmt, path)
+                done = f"Tracker ({rows:,} key actions)"
+        except PlanError as exc:
+            self.app.call_from_thread(self._export_status, None)
+            self.post_message(LoadFailed(f"Export not written: {exc}"))
+            return
+        self.app.call_from_thread(self._export_status, None)
+        self.app.call_from_thread(self.notify, f"{done} written to {path}", title="Exported")
 
     def action_history(self) -> None:
         from .history import HistoryScreen

@@ -1,0 +1,157 @@
+"""The audit trail as CSV, JSON Lines, Markdown, HTML or Excel, streamed row by row.
+
+One row per field change (an event that changes nothing, such as reserving a reference, has one
+row with an empty field): sequence, recorded at in UTC (ISO 8601) and in Europe/London,
+effective date, actor, action/step reference, event type, summary, field, before, after.
+Rows are written as the log is folded, so memory stays bounded by the size of the plan, not the
+length of its history (bench/export_audit.py measures it).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
+
+import orjson
+
+from ..domain.clock import in_london
+from ..store.views import AuditRow
+from .outputs import safe_cell
+
+COLUMNS = [
+    "seq",
+    "recorded_at_utc",
+    "recorded_at_london",
+    "effective_on",
+    "actor",
+    "ref",
+    "event",
+    "summary",
+    "field",
+    "before",
+    "after",
+]
+FORMATS = ("csv", "jsonl", "md", "html", "xlsx")
+Progress = Callable[[int], None]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def flat_rows(rows: Iterable[AuditRow]) -> Iterator[list[Any]]:
+    """Audit rows as flat lists in :data:`COLUMNS` order, one per field change."""
+    for row in rows:
+        head = [
+            row.seq,
+            row.recorded_at.isoformat(),
+            in_london(row.recorded_at).isoformat(),
+            row.effective_on.isoformat(),
+            row.actor,
+            row.ref,
+            row.event,
+            row.summary,
+        ]
+        if not row.changes:
+            yield [*head, "", "", ""]
+        for change in row.changes:
+            field = change.field if change.ref == row.ref else f"{change.ref} {change.field}"
+            yield [*head, field, _text(change.before), _text(change.after)]
+
+
+def write(
+    rows: Iterable[AuditRow],
+    fmt: str,
+    stream: IO[Any],
+    progress: Progress | None = None,
+    title: str = "Audit trail",
+) -> int:
+    """Write ``rows`` in ``fmt`` to ``stream``; returns the number of rows written."""
+    writers: dict[str, Callable[[Iterator[list[Any]], IO[Any], str], None]] = {
+        "csv": _csv,
+        "jsonl": _jsonl,
+        "md": _markdown,
+        "html": _html,
+        "xlsx": _xlsx,
+    }
+    writer = writers[fmt]
+    count = 0
+
+    def counted() -> Iterator[list[Any]]:
+        nonlocal count
+        for flat in flat_rows(rows):
+            count += 1
+            if progress and count % 1000 == 0:
+                progress(count)
+            yield flat
+
+    writer(counted(), stream, title)
+    return count
+
+
+def _csv(rows: Iterator[list[Any]], stream: IO[str], title: str) -> None:
+    import csv
+
+    out = csv.writer(stream, lineterminator="\r\n")
+    out.writerow(COLUMNS)
+    for row in rows:
+        out.writerow([safe_cell(cell) for cell in row])
+
+
+def _jsonl(rows: Iterator[list[Any]], stream: IO[str], title: str) -> None:
+    for row in rows:
+        stream.write(orjson.dumps(dict(zip(COLUMNS, row, strict=True))).decode() + "\n")
+
+
+def _markdown(rows: Iterator[list[Any]], stream: IO[str], title: str) -> None:
+    def cell(value: Any) -> str:
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    stream.write(f"# {title}\n\n| " + " | ".join(COLUMNS) + " |\n")
+    stream.write("|" + "---|" * len(COLUMNS) + "\n")
+    for row in rows:
+        stream.write("| " + " | ".join(cell(c) for c in row) + " |\n")
+
+
+def _html(rows: Iterator[list[Any]], stream: IO[str], title: str) -> None:
+    stream.write(
+        f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{html.escape(title)}'
+        "</title><style>@page{size:A4 landscape;margin:10mm}body{font-family:Arial,sans-serif;"
+        "font-size:9pt}table{border-collapse:collapse;width:100%}th,td{border:1px solid #888;"
+        "padding:2pt 3pt;vertical-align:top;text-align:left}th{background:#e8e8e8}"
+        f"tr{{page-break-inside:avoid}}</style></head><body><h1>{html.escape(title)}</h1><table>"
+        "<thead><tr>" + "".join(f"<th>{c}</th>" for c in COLUMNS) + "</tr></thead><tbody>\n"
+    )
+    for row in rows:
+        stream.write("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>\n")
+    stream.write("</tbody></table></body></html>\n")
+
+
+def _xlsx(rows: Iterator[list[Any]], stream: IO[bytes], title: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Audit trail")
+    sheet.freeze_panes = "A2"
+    header = []
+    for name in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    count = 1
+    for row in rows:
+        sheet.append([safe_cell(c) for c in row])
+        count += 1
+    sheet.auto_filter.ref = f"A1:K{count}"
+    book.save(stream)

@@ -1,0 +1,162 @@
+"""The progress report "as at" a date: what boards and inspectors receive.
+
+Built only from what was effective on the report date (the plan as at that date), in the shape
+councils already use: a title block, a summary per standard, then per standard and action the
+action's words, its key actions with leads, timescale and status, the latest progress under
+"Progress <period>", what comes next under "Action from <period>", evidence and the BRAG rating.
+A footnote says how many later corrections exist, so a reader knows the record moved on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from ..domain.clock import in_london
+from ..store.records import EventRecord
+from ..store.views import ActionOut, PlanOut, StepOut
+
+CORRECTIONS = {"ProgressCorrected", "ProgressWithdrawn"}
+BRAG_NAMES = ["blue", "red", "amber", "green", "grey", None]
+
+
+@dataclass
+class Rescheduled:
+    ref: str
+    text: str
+    from_words: str
+    to_words: str
+    reason: str
+    effective_on: date
+
+
+@dataclass
+class ProgressReport:
+    """Everything a rendering needs; renderings add no facts of their own."""
+
+    plan: PlanOut
+    as_at: date
+    produced_at: datetime | None  # None in an evidence pack: the manifest says when
+    produced_by: str
+    since: date | None
+    brag_counts: dict[str, dict[str, int]]
+    status_counts: dict[str, dict[str, int]]
+    overdue: list[tuple[ActionOut, StepOut]]
+    rescheduled: list[Rescheduled]
+    later_corrections: int
+    backdated: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"{self.plan.title} - Progress as at {self.as_at:%-d %B %Y}"
+
+
+def build_report(
+    plan: PlanOut,
+    records: list[EventRecord],
+    *,
+    produced_at: datetime | None,
+    produced_by: str,
+    since: date | None = None,
+) -> ProgressReport:
+    """Assemble the report from the plan as at its date and the whole log (for the footnote)."""
+    as_at = plan.as_at or plan.viewed_on
+    day = as_at.isoformat()
+    brag_counts, status_counts = {}, {}
+    for standard in plan.standards:
+        name = _standard_name(standard.number, standard.title)
+        brag_counts[name] = dict(Counter(a.brag or "unrated" for a in standard.actions))
+        status_counts[name] = dict(Counter(s.status for a in standard.actions for s in a.steps))
+    overdue = [(a, s) for a in plan.actions() for s in a.steps if s.overdue]
+    rescheduled = [
+        Rescheduled(s.ref, s.text, r.from_words, r.to_words, r.reason, r.effective_on)
+        for a in plan.actions()
+        for s in a.steps
+        for r in s.reschedules
+        if since is not None and r.effective_on > since
+    ]
+    entries_by_id = {
+        r.data.get("entry_id"): r.effective_on
+        for r in records
+        if r.name in ("ProgressRecorded", "ProgressCorrected")
+    }
+    later = sum(
+        1
+        for r in records
+        if r.name in CORRECTIONS
+        and r.effective_on > day
+        and entries_by_id.get(r.data.get("corrects") or r.data.get("entry_id"), "9999") <= day
+    )
+    backdated = sum(
+        1
+        for r in records
+        if r.effective_on <= day and in_london(datetime.fromisoformat(r.recorded_at)).date() > as_at
+    )
+    return ProgressReport(
+        plan,
+        as_at,
+        produced_at,
+        produced_by,
+        since,
+        brag_counts,
+        status_counts,
+        overdue,
+        rescheduled,
+        later,
+        backdated,
+    )
+
+
+def _standard_name(number: int | None, title: str) -> str:
+    return f"Standard {number} - {title}" if number is not None else "Actions"
+
+
+def footnote(report: ProgressReport) -> str:
+    parts = [
+        f"This report shows the plan as it stood on {report.as_at:%-d %B %Y}, using only what was "
+        "effective on or before that date."
+    ]
+    if report.backdated:
+        parts.append(
+            f"{report.backdated} of those changes were recorded after that date and "
+            "back-dated to it (the audit trail shows when each was recorded)."
+        )
+    if report.later_corrections:
+        parts.append(
+            f"{report.later_corrections} later correction(s) to progress shown here have "
+            "been recorded since; see the current plan or the audit trail."
+        )
+    else:
+        parts.append("No later corrections to the progress shown here have been recorded.")
+    return " ".join(parts)
+
+
+def latest_progress(action: ActionOut) -> tuple[str, str, str] | None:
+    """(period, narrative, next actions) of the newest current entry, if any."""
+    entry = action.latest_progress
+    if entry is None:
+        return None
+    return entry.period, entry.narrative, entry.next_actions
+
+
+def step_rows(action: ActionOut) -> list[list[str]]:
+    """Key action rows: text, lead(s), timescale words and interpreted due date, status."""
+    return [
+        [
+            s.ref,
+            s.text,
+            ", ".join(s.leads),
+            s.timescale.words + (f" (due {s.timescale.due:%-d %b %Y})" if s.timescale.due else ""),
+            s.status + (" - OVERDUE" if s.overdue else ""),
+        ]
+        for s in action.steps
+    ]
+
+
+STEP_HEADERS = ["Ref", "Key action", "Lead(s)", "Timescale", "Status"]
+
+
+def brag_text(brag: str | None) -> str:
+    return brag.title() if brag else "Not rated"

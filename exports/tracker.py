@@ -1,0 +1,91 @@
+"""The tracker: one row per key action, the spreadsheet plan owners chase leads with."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import IO, Any
+
+from ..store.views import PlanOut
+from .outputs import safe_cell
+
+COLUMNS = [
+    "Standard",
+    "Action ref",
+    "Action",
+    "Key action ref",
+    "Key action",
+    "Timescale",
+    "Due date",
+    "Lead(s)",
+    "Status",
+    "Overdue",
+    "BRAG",
+    "Last progress",
+]
+FILLS = {"blue": "1F4E9C", "red": "C0392B", "amber": "F0B400", "green": "2E7D32", "grey": "A0A0A0"}
+BRAG_COLUMN = COLUMNS.index("BRAG") + 1
+
+
+def rows(plan: PlanOut) -> Iterator[list[Any]]:
+    for standard in plan.standards:
+        name = f"{standard.number} {standard.title}" if standard.number else ""
+        for action in standard.actions:
+            last = action.latest_progress.effective_on.isoformat() if action.latest_progress else ""
+            for step in action.steps:
+                yield [
+                    name,
+                    action.ref,
+                    action.text,
+                    step.ref,
+                    step.text,
+                    step.timescale.words,
+                    step.timescale.due.isoformat() if step.timescale.due else "",
+                    ", ".join(step.leads),
+                    step.status,
+                    "yes" if step.overdue else "",
+                    (action.brag or "").title(),
+                    last,
+                ]
+
+
+def write_csv(plan: PlanOut, stream: IO[str]) -> int:
+    out = csv.writer(stream, lineterminator="\r\n")
+    out.writerow(COLUMNS)
+    count = 0
+    for row in rows(plan):
+        out.writerow([safe_cell(c) for c in row])
+        count += 1
+    return count
+
+
+def write_xlsx(plan: PlanOut, stream: IO[bytes]) -> int:
+    """Header row, frozen panes, filters on every column, BRAG cells filled in their colour."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Tracker"
+    sheet.append(COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    count = 0
+    for row in rows(plan):
+        sheet.append([safe_cell(c) for c in row])
+        count += 1
+        brag = str(row[BRAG_COLUMN - 1]).lower()
+        if brag in FILLS:
+            cell = sheet.cell(row=count + 1, column=BRAG_COLUMN)
+            cell.fill = PatternFill("solid", start_color=FILLS[brag], end_color=FILLS[brag])
+            cell.font = Font(bold=True, color="000000" if brag == "amber" else "FFFFFF")
+    sheet.freeze_panes = "C2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
+    for index, width in enumerate([22, 8, 40, 10, 40, 18, 11, 24, 18, 8, 8, 12], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    book.save(stream)
+    return count

@@ -1,0 +1,351 @@
+"""Reports and exports opened with their real readers: python-docx, openpyxl, csv, json, an HTML
+parser and zipfile; backups restored into SQLite and PostgreSQL; bad input writes nothing."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+import zipfile
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from plantrail.domain import commands as c
+from plantrail.store.service import PlanService
+from plantrail.tui.cli import main
+
+from .tui_support import demo_db, frozen_time
+
+DATES = [date(2026, 6, 30), date(2026, 8, 31), date(2026, 10, 31)]
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return Path(demo_db(tmp_path_factory.mktemp("exports")))
+
+
+@pytest.fixture
+def db(template: Path, tmp_path: Path) -> str:
+    target = tmp_path / "source.db"
+    shutil.copy(template, target)
+    return str(target)
+
+
+def run(db: str, *args: str) -> int:
+    with frozen_time():
+        return main(["--db", db, "--as", "Ada Quill", *args])
+
+
+def history(db: str) -> list[dict]:
+    service = PlanService.open(db)
+    try:
+        return [r.model_dump(mode="json") for r in service.history()]
+    finally:
+        service.close()
+
+
+def expected_latest(rows: list[dict], day: date) -> dict[str, str]:
+    """From the audit trail alone: each action's newest progress period effective by ``day``."""
+    current: dict[str, dict[str, tuple[str, int, str]]] = {}
+    wanted = day.isoformat()
+    for row in rows:
+        if row["effective_on"] > wanted:
+            continue
+        entries = current.setdefault(row["ref"], {})
+        entry = row["summary"].split("entry ")[-1][:8]
+        if row["event"] == "ProgressRecorded":
+            period = row["summary"].split(" for ")[1].split(" (entry")[0]
+            entries[entry] = (row["effective_on"], row["seq"], period)
+        elif row["event"] == "ProgressCorrected":
+            old, new = row["summary"].split("entry ")[1][:8], row["summary"].split("entry ")[2][:8]
+            period = entries.pop(old)[2]
+            entries[new] = (row["effective_on"], row["seq"], period)
+        elif row["event"] == "ProgressWithdrawn":
+            entries.pop(row["summary"].split("entry ")[1][:8], None)
+    return {ref: max(e.values())[2] for ref, e in current.items() if e}
+
+
+@pytest.mark.parametrize("day", DATES, ids=str)
+def test_markdown_report_as_at_matches_the_history(db, day, capsys):
+    assert run(db, "report", "--as-at", day.isoformat()) == 0
+    report = capsys.readouterr().out
+    assert f"## Progress as at {day:%-d %B %Y}" in report
+    shown: dict[str, str] = {}
+    ref = None
+    for line in report.splitlines():
+        if line.startswith("### ") and line[4:5].isdigit():
+            ref = line[4:].split(". ", 1)[0]
+        elif line.startswith("#### Progress ") and ref:
+            shown[ref] = line.removeprefix("#### Progress ")
+    assert shown == expected_latest(history(db), day)
+    assert shown  # the demo has progress by each of these dates
+
+
+def test_word_report_has_headings_and_real_tables(db, tmp_path):
+    out = tmp_path / "report.docx"
+    assert run(db, "report", "--as-at", "2026-10-31", "--format", "docx", "-o", str(out)) == 0
+    document = Document(str(out))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Progress as at 31 October 2026" in headings
+    assert "Standard 1 - Front door and referrals" in headings
+    assert "Progress September 2026" in headings and "Action from September 2026" in headings
+    cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    assert "Tom Ashby" in cells and "Grace Okafor, All Team Managers" in cells
+    assert any(cell.startswith("End Oct 26 (due 31 Oct 2026)") for cell in cells)
+
+
+def test_html_report_is_one_self_contained_page(db, tmp_path):
+    out = tmp_path / "report.html"
+    assert run(db, "report", "--format", "html", "-o", str(out)) == 0
+
+    class Collect(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[str] = []
+            self.links: list[str] = []
+            self.text: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            self.links += [v for k, v in attrs if k in ("src", "href")]
+
+        def handle_data(self, data):
+            self.text.append(data)
+
+    page = Collect()
+    page.feed(out.read_text())
+    assert page.links == []  # nothing outside the file
+    assert "style" in page.tags and page.tags.count("table") > 10
+    text = "".join(page.text)
+    assert "BRAG: Amber" in text and "BRAG: Blue" in text and "@page" in text
+
+
+def test_audit_csv_round_trips_and_escapes_formulas(db, tmp_path):
+    with frozen_time():
+        service = PlanService.open(db)
+        service.record_progress(
+            c.validate(
+                c.RecordProgress,
+                ref="1.3",
+                period="=SUM(A1)",
+                narrative="+44 7700 900000",
+                next_actions="@risk",
+            ),
+            "-Mallory",
+        )
+        service.close()
+    out = tmp_path / "audit.csv"
+    assert run(db, "export", "audit", "-o", str(out), "--bom") == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    expected = sum(max(1, len(r["changes"])) for r in history(db))
+    assert len(rows) == expected
+    last = rows[-1]
+    assert last["actor"] == "'-Mallory"
+    assert last["after"].startswith("'=SUM(A1): +44")
+    assert last["summary"].startswith("Recorded progress on 1.3 for =SUM(A1)")
+    assert all(not value.startswith(("=", "+", "-", "@")) for row in rows for value in row.values())
+
+
+def test_audit_jsonl_markdown_html_and_filters(db, tmp_path):
+    for fmt in ("jsonl", "md", "html"):
+        out = tmp_path / f"audit.{fmt}"
+        assert (
+            run(
+                db,
+                "export",
+                "audit",
+                "--format",
+                fmt,
+                "--action",
+                "2.1",
+                "--by",
+                "Sam Reyes",
+                "-o",
+                str(out),
+            )
+            == 0
+        )
+    lines = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
+    assert lines and {
+        (x["actor"], x["ref"].split(".")[0] + "." + x["ref"].split(".")[1]) for x in lines
+    } == {("Sam Reyes", "2.1")}
+    assert set(lines[0]) == {
+        "seq",
+        "recorded_at_utc",
+        "recorded_at_london",
+        "effective_on",
+        "actor",
+        "ref",
+        "event",
+        "summary",
+        "field",
+        "before",
+        "after",
+    }
+    markdown = (tmp_path / "audit.md").read_text().splitlines()
+    assert len([m for m in markdown if m.startswith("| ") and "Sam Reyes" in m]) == len(lines)
+    assert (tmp_path / "audit.html").read_text().count("<tr>") == len(lines) + 1
+
+
+def test_audit_xlsx_has_header_filters_and_every_row(db, tmp_path):
+    out = tmp_path / "audit.xlsx"
+    assert run(db, "export", "audit", "--format", "xlsx", "-o", str(out)) == 0
+    sheet = load_workbook(out).active
+    assert [cell.value for cell in sheet[1]][:3] == ["seq", "recorded_at_utc", "recorded_at_london"]
+    assert sheet.max_row - 1 == sum(max(1, len(r["changes"])) for r in history(db))
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:K")
+
+
+def test_tracker_xlsx_colours_brag_and_freezes_header(db, tmp_path):
+    out = tmp_path / "tracker.xlsx"
+    assert run(db, "export", "tracker", "--format", "xlsx", "-o", str(out)) == 0
+    sheet = load_workbook(out).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:4] == ["Standard", "Action ref", "Action", "Key action ref"]
+    assert sheet.max_row - 1 == 24  # the demo's key actions
+    assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref == "A1:L25"
+    brag = header.index("BRAG") + 1
+    colours = {
+        sheet.cell(row=r, column=brag).value: sheet.cell(row=r, column=brag).fill.fgColor.rgb
+        for r in range(2, sheet.max_row + 1)
+    }
+    assert colours["Amber"].endswith("F0B400") and colours["Blue"].endswith("1F4E9C")
+    as_at = tmp_path / "tracker.csv"
+    assert run(db, "export", "tracker", "--as-at", "2026-05-31", "-o", str(as_at)) == 0
+    rows = list(csv.DictReader(as_at.open()))
+    assert {r["Status"] for r in rows if r["Key action ref"] == "4.2.1"} == {"not started"}
+
+
+def test_evidence_pack_hashes_and_reproducibility(db, tmp_path):
+    first, second = tmp_path / "one.zip", tmp_path / "two.zip"
+    assert run(db, "export", "pack", "--as-at", "2026-10-31", "-o", str(first)) == 0
+    assert run(db, "export", "pack", "--as-at", "2026-10-31", "-o", str(second)) == 0
+    one, two = zipfile.ZipFile(first), zipfile.ZipFile(second)
+    names = one.namelist()
+    assert set(names) == {
+        "report.html",
+        "report.docx",
+        "audit.csv",
+        "audit.jsonl",
+        "events.jsonl",
+        "SHA256SUMS",
+        "README.txt",
+        "MANIFEST.json",
+    }
+    manifest = json.loads(one.read("MANIFEST.json"))
+    for item in manifest["files"]:
+        assert hashlib.sha256(one.read(item["name"])).hexdigest() == item["sha256"]
+    assert manifest["as_at"] == "2026-10-31" and manifest["produced_by"] == "Ada Quill"
+    assert manifest["events"] == sum(1 for _ in one.read("events.jsonl").splitlines()) - 2
+    assert "sha256sum -c SHA256SUMS" in one.read("README.txt").decode()
+    for name in names:
+        if name != "MANIFEST.json":
+            assert one.read(name) == two.read(name), name
+    other = json.loads(two.read("MANIFEST.json"))
+    assert {k: v for k, v in manifest.items() if k != "produced_at"} == {
+        k: v for k, v in other.items() if k != "produced_at"
+    }
+    assert [i.date_time for i in one.infolist()] == [(2026, 10, 31, 0, 0, 0)] * len(names)
+
+
+def test_backup_restores_identically_into_sqlite_and_postgres(db, tmp_path, backend, capsys):
+    backup = tmp_path / "log.jsonl"
+    assert run(db, "export", "events", "-o", str(backup)) == 0
+    target, schema = backend
+    restored = PlanService.open(target, schema=schema)
+    original = PlanService.open(db)
+    try:
+        from plantrail.exports.eventlog import read_log
+
+        restored.restore_log(read_log(backup), "Ada Quill")
+        today = date(2026, 11, 20)
+        assert restored.current(today).model_dump() == original.current(today).model_dump()
+        assert [r.model_dump() for r in restored.history()] == [
+            r.model_dump() for r in original.history()
+        ]
+        for day in DATES:
+            assert restored.as_at(day).model_dump() == original.as_at(day).model_dump()
+        with pytest.raises(Exception, match="already holds events"):
+            restored.restore_log(read_log(backup), "Ada Quill")
+    finally:
+        restored.close()
+        original.close()
+
+
+def damage(backup: Path, how: str) -> None:
+    lines = backup.read_text().splitlines(keepends=True)
+    if how == "gap":
+        del lines[5]
+    elif how == "damaged":
+        lines[7] = lines[7][:40] + "\n"
+    elif how == "truncated":
+        lines = lines[:-1]
+    elif how == "edited":
+        lines[3] = lines[3].replace("Ada Quill", "Ada Quilt")
+    elif how == "foreign":
+        lines[0] = '{"format": "something-else"}\n'
+    backup.write_text("".join(lines))
+
+
+@pytest.mark.parametrize(
+    ("how", "message"),
+    [
+        ("gap", "line 6: event number 6 where 5 was expected"),
+        ("damaged", "line 8: not valid JSON"),
+        ("truncated", "ends without its closing line"),
+        ("edited", "do not match the closing checksum"),
+        ("foreign", "line 1: not a plantrail event log"),
+    ],
+)
+def test_damaged_backups_are_refused_and_nothing_is_written(db, tmp_path, capsys, how, message):
+    backup = tmp_path / "log.jsonl"
+    assert run(db, "export", "events", "-o", str(backup)) == 0
+    damage(backup, how)
+    empty = str(tmp_path / "empty.db")
+    capsys.readouterr()
+    assert run(empty, "import", "events", str(backup)) == 1
+    assert message in capsys.readouterr().err
+    service = PlanService.open(empty)
+    assert service.last_position() == 0
+    service.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["report", "--format", "docx"], 1, "-o: a Word document needs a file"),
+        (["report", "--format", "pdf"], 2, "invalid choice"),
+        (["export", "audit", "--action", "9.9"], 1, "--action: is not an action"),
+        (
+            ["export", "audit", "--since", "2026-10-01", "--until", "2026-09-01"],
+            1,
+            "is after --until",
+        ),
+        (["export", "pack", "-o", "x.zip"], 2, "--as-at"),
+        (["export", "pack", "--as-at", "2025-01-01", "-o", "PACK"], 1, "did not exist as at"),
+        (["export", "tracker", "-o", "/no/such/folder/t.csv"], 1, "does not exist"),
+        (["import", "events", "missing.jsonl"], 1, "no such file"),
+    ],
+)
+def test_bad_export_arguments_write_nothing(db, tmp_path, capsys, monkeypatch, args, code, message):
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    args = [str(work / "pack.zip") if a == "PACK" else a for a in args]
+    if code == 2:
+        with pytest.raises(SystemExit) as exit_info:
+            run(db, *args)
+        assert exit_info.value.code == 2
+    else:
+        assert run(db, *args) == code
+    assert message in capsys.readouterr().err
+    assert [p.name for p in work.iterdir()] == []
