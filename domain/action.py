@@ -16,7 +16,7 @@ from typing import Any
 
 from eventsourcing.domain import event
 
-from .base import PlanAggregate
+from .base import PlanAggregate, with_provenance
 from .errors import InvalidInput, NotAllowed, NotFound
 from .vocabulary import BRAG_NEEDING_REASON, ActionState, Brag, StepStatus
 
@@ -29,7 +29,6 @@ class Action(PlanAggregate):
     @event("Raised")
     def __init__(
         self,
-        *,
         plan_id: str,
         ref: str,
         standard: int | None,
@@ -40,6 +39,7 @@ class Action(PlanAggregate):
         expected_evidence: str,
         actor: str,
         effective_on: str,
+        provenance: str = "",
     ) -> None:
         self.plan_id = plan_id
         self.ref = ref
@@ -104,7 +104,12 @@ class Action(PlanAggregate):
             raise InvalidInput.one("field", f"must be one of {', '.join(REWORDABLE_FIELDS)}", field)
         self._check_replace(field, effective_on, today, seen_version, f"the {field} of {self.ref}")
         self._reworded(
-            field=field, value=value, reason=reason, actor=actor, effective_on=effective_on
+            field=field,
+            value=value,
+            reason=reason,
+            actor=actor,
+            effective_on=effective_on,
+            **with_provenance(),
         )
 
     def add_step(
@@ -127,6 +132,7 @@ class Action(PlanAggregate):
             status=StepStatus.NOT_STARTED.value,
             actor=actor,
             effective_on=effective_on,
+            **with_provenance(),
         )
         return number
 
@@ -145,7 +151,12 @@ class Action(PlanAggregate):
         label = f"the text of key action {self.ref}.{number}"
         self._check_replace(f"step:{number}:text", effective_on, today, seen_version, label)
         self._step_reworded(
-            number=number, text=text, reason=reason, actor=actor, effective_on=effective_on
+            number=number,
+            text=text,
+            reason=reason,
+            actor=actor,
+            effective_on=effective_on,
+            **with_provenance(),
         )
 
     def reschedule_step(
@@ -169,6 +180,7 @@ class Action(PlanAggregate):
             reason=reason,
             actor=actor,
             effective_on=effective_on,
+            **with_provenance(),
         )
 
     def assign_leads(
@@ -186,7 +198,12 @@ class Action(PlanAggregate):
         label = f"the leads of key action {self.ref}.{number}"
         self._check_replace(f"step:{number}:leads", effective_on, today, seen_version, label)
         self._leads_assigned(
-            number=number, leads=list(leads), reason=reason, actor=actor, effective_on=effective_on
+            number=number,
+            leads=list(leads),
+            reason=reason,
+            actor=actor,
+            effective_on=effective_on,
+            **with_provenance(),
         )
 
     def change_step_status(
@@ -205,7 +222,12 @@ class Action(PlanAggregate):
         label = f"the status of key action {self.ref}.{number}"
         self._check_replace(f"step:{number}:status", effective_on, today, seen_version, label)
         self._step_status_changed(
-            number=number, status=status.value, note=note, actor=actor, effective_on=effective_on
+            number=number,
+            status=status.value,
+            note=note,
+            actor=actor,
+            effective_on=effective_on,
+            **with_provenance(),
         )
 
     def rate(
@@ -223,7 +245,13 @@ class Action(PlanAggregate):
         self._check_replace(
             "brag", effective_on, today, seen_version, f"the BRAG rating of {self.ref}"
         )
-        self._rated(rating=rating.value, reason=reason, actor=actor, effective_on=effective_on)
+        self._rated(
+            rating=rating.value,
+            reason=reason,
+            actor=actor,
+            effective_on=effective_on,
+            **with_provenance(),
+        )
 
     def add_evidence(
         self,
@@ -250,6 +278,7 @@ class Action(PlanAggregate):
             step=step,
             actor=actor,
             effective_on=effective_on,
+            **with_provenance(),
         )
 
     def record_progress(
@@ -271,6 +300,7 @@ class Action(PlanAggregate):
             next_actions=next_actions,
             actor=actor,
             effective_on=effective_on,
+            **with_provenance(),
         )
 
     def correct_progress(
@@ -298,6 +328,7 @@ class Action(PlanAggregate):
             reason=reason,
             actor=actor,
             effective_on=effective_on,
+            **with_provenance(),
         )
 
     def withdraw_progress(
@@ -308,7 +339,11 @@ class Action(PlanAggregate):
             effective_on, today, not_before=original["effective_on"], what="the entry it withdraws"
         )
         self._progress_withdrawn(
-            entry_id=entry_id, reason=reason, actor=actor, effective_on=effective_on
+            entry_id=entry_id,
+            reason=reason,
+            actor=actor,
+            effective_on=effective_on,
+            **with_provenance(),
         )
 
     def close(self, reason: str, actor: str, effective_on: str, today: str) -> None:
@@ -326,7 +361,7 @@ class Action(PlanAggregate):
             not_before=self.stamp_effective("state"),
             what=f"the action's {self.state} state",
         )
-        self._reopened(reason=reason, actor=actor, effective_on=effective_on)
+        self._reopened(reason=reason, actor=actor, effective_on=effective_on, **with_provenance())
 
     def _change_state(
         self, state: ActionState, reason: str, actor: str, effective_on: str, today: str
@@ -336,9 +371,11 @@ class Action(PlanAggregate):
             effective_on, today, not_before=self.stamp_effective("state"), what=f"action {self.ref}"
         )
         if state is ActionState.CLOSED:
-            self._closed(reason=reason, actor=actor, effective_on=effective_on)
+            self._closed(reason=reason, actor=actor, effective_on=effective_on, **with_provenance())
         else:
-            self._withdrawn(reason=reason, actor=actor, effective_on=effective_on)
+            self._withdrawn(
+                reason=reason, actor=actor, effective_on=effective_on, **with_provenance()
+            )
 
     def _current_entry(self, entry_id: str) -> tuple[str, dict[str, Any]]:
         """Find an entry by its id or an unambiguous prefix of it (people type 8 characters)."""
@@ -359,7 +396,15 @@ class Action(PlanAggregate):
     # -- events ------------------------------------------------------------------------------
 
     @event("Reworded")
-    def _reworded(self, field: str, value: str, reason: str, actor: str, effective_on: str) -> None:
+    def _reworded(
+        self,
+        field: str,
+        value: str,
+        reason: str,
+        actor: str,
+        effective_on: str,
+        provenance: str = "",
+    ) -> None:
         setattr(self, field, value)
         self._stamp(field, value)
 
@@ -373,6 +418,7 @@ class Action(PlanAggregate):
         status: str,
         actor: str,
         effective_on: str,
+        provenance: str = "",
     ) -> None:
         self.steps[str(number)] = {
             "text": text,
@@ -385,25 +431,49 @@ class Action(PlanAggregate):
 
     @event("StepReworded")
     def _step_reworded(
-        self, number: int, text: str, reason: str, actor: str, effective_on: str
+        self,
+        number: int,
+        text: str,
+        reason: str,
+        actor: str,
+        effective_on: str,
+        provenance: str = "",
     ) -> None:
         self._set_step(number, "text", text)
 
     @event("StepRescheduled")
     def _step_rescheduled(
-        self, number: int, timescale: str, reason: str, actor: str, effective_on: str
+        self,
+        number: int,
+        timescale: str,
+        reason: str,
+        actor: str,
+        effective_on: str,
+        provenance: str = "",
     ) -> None:
         self._set_step(number, "timescale", timescale)
 
     @event("LeadsAssigned")
     def _leads_assigned(
-        self, number: int, leads: list[str], reason: str, actor: str, effective_on: str
+        self,
+        number: int,
+        leads: list[str],
+        reason: str,
+        actor: str,
+        effective_on: str,
+        provenance: str = "",
     ) -> None:
         self._set_step(number, "leads", list(leads))
 
     @event("StepStatusChanged")
     def _step_status_changed(
-        self, number: int, status: str, note: str, actor: str, effective_on: str
+        self,
+        number: int,
+        status: str,
+        note: str,
+        actor: str,
+        effective_on: str,
+        provenance: str = "",
     ) -> None:
         self._set_step(number, "status", status)
 
@@ -412,7 +482,9 @@ class Action(PlanAggregate):
         self._stamp(f"step:{number}:{key}", value)
 
     @event("BragRated")
-    def _rated(self, rating: str, reason: str, actor: str, effective_on: str) -> None:
+    def _rated(
+        self, rating: str, reason: str, actor: str, effective_on: str, provenance: str = ""
+    ) -> None:
         self.brag = rating
         self._stamp("brag", rating)
 
@@ -427,6 +499,7 @@ class Action(PlanAggregate):
         step: int | None,
         actor: str,
         effective_on: str,
+        provenance: str = "",
     ) -> None:
         self.evidence.append(evidence_id)
 
@@ -439,6 +512,7 @@ class Action(PlanAggregate):
         next_actions: str,
         actor: str,
         effective_on: str,
+        provenance: str = "",
     ) -> None:
         self.progress[entry_id] = {"state": "current", "effective_on": effective_on}
 
@@ -453,27 +527,28 @@ class Action(PlanAggregate):
         reason: str,
         actor: str,
         effective_on: str,
+        provenance: str = "",
     ) -> None:
         self.progress[corrects]["state"] = "corrected"
         self.progress[entry_id] = {"state": "current", "effective_on": effective_on}
 
     @event("ProgressWithdrawn")
     def _progress_withdrawn(
-        self, entry_id: str, reason: str, actor: str, effective_on: str
+        self, entry_id: str, reason: str, actor: str, effective_on: str, provenance: str = ""
     ) -> None:
         self.progress[entry_id]["state"] = "withdrawn"
 
     @event("Closed")
-    def _closed(self, reason: str, actor: str, effective_on: str) -> None:
+    def _closed(self, reason: str, actor: str, effective_on: str, provenance: str = "") -> None:
         self.state = ActionState.CLOSED.value
         self._stamp("state", self.state)
 
     @event("Withdrawn")
-    def _withdrawn(self, reason: str, actor: str, effective_on: str) -> None:
+    def _withdrawn(self, reason: str, actor: str, effective_on: str, provenance: str = "") -> None:
         self.state = ActionState.WITHDRAWN.value
         self._stamp("state", self.state)
 
     @event("Reopened")
-    def _reopened(self, reason: str, actor: str, effective_on: str) -> None:
+    def _reopened(self, reason: str, actor: str, effective_on: str, provenance: str = "") -> None:
         self.state = ActionState.OPEN.value
         self._stamp("state", self.state)

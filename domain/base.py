@@ -9,7 +9,8 @@ dicts) so the read side can fold the stored JSON directly without rebuilding dom
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -20,6 +21,25 @@ from . import clock
 from .errors import ChangedSinceRead, InvalidInput
 
 _applying: ContextVar[PlanAggregate.Event | None] = ContextVar("plantrail_applying", default=None)
+_provenance: ContextVar[str] = ContextVar("plantrail_provenance", default="")
+
+
+@contextmanager
+def provenance(text: str) -> Iterator[None]:
+    """Events created inside this block say where they came from (e.g. an imported file and its
+    SHA-256). Set by the application service for imports; never by what a user types."""
+    token = _provenance.set(text)
+    try:
+        yield
+    finally:
+        _provenance.reset(token)
+
+
+def with_provenance() -> dict[str, str]:
+    """The provenance field for events created now. Events made outside an import store it
+    empty; events written before the field existed read as empty too (its default)."""
+    text = _provenance.get()
+    return {"provenance": text} if text else {}
 
 
 class PlanAggregate(Aggregate):

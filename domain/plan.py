@@ -14,7 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
-from .base import PlanAggregate
+from .base import PlanAggregate, with_provenance
 from .errors import InvalidInput, NotFound
 
 #: One plan per database: a fixed id means a second ``init`` is refused by the store itself.
@@ -31,7 +31,6 @@ class Plan(PlanAggregate):
     @event("Created")
     def __init__(
         self,
-        *,
         title: str,
         organisation: str,
         owners: list[str],
@@ -39,6 +38,7 @@ class Plan(PlanAggregate):
         cadence_days: int,
         actor: str,
         effective_on: str,
+        provenance: str = "",
     ) -> None:
         self.title = title
         self.organisation = organisation
@@ -59,7 +59,9 @@ class Plan(PlanAggregate):
         self._check_date(effective_on, today)
         if code in self.sources:
             raise InvalidInput.one("code", "is already a source of this plan", code)
-        self._source_added(code=code, text=text, actor=actor, effective_on=effective_on)
+        self._source_added(
+            code=code, text=text, actor=actor, effective_on=effective_on, **with_provenance()
+        )
 
     def add_standard(
         self, number: int, title: str, actor: str, effective_on: str, today: str
@@ -67,14 +69,23 @@ class Plan(PlanAggregate):
         self._check_date(effective_on, today)
         if str(number) in self.standards:
             raise InvalidInput.one("number", "is already a standard of this plan", number)
-        self._standard_added(number=number, title=title, actor=actor, effective_on=effective_on)
+        self._standard_added(
+            number=number, title=title, actor=actor, effective_on=effective_on, **with_provenance()
+        )
 
     def add_person(
         self, name: str, kind: str, role: str, actor: str, effective_on: str, today: str
     ) -> None:
         self._check_date(effective_on, today)
         self._check_new_name(name)
-        self._person_added(name=name, kind=kind, role=role, actor=actor, effective_on=effective_on)
+        self._person_added(
+            name=name,
+            kind=kind,
+            role=role,
+            actor=actor,
+            effective_on=effective_on,
+            **with_provenance(),
+        )
 
     def add_group(
         self, name: str, members: list[str], actor: str, effective_on: str, today: str
@@ -82,11 +93,13 @@ class Plan(PlanAggregate):
         self._check_date(effective_on, today)
         self._check_new_name(name)
         resolved = [self.person_named(m, field="members") for m in members]
-        self._group_added(name=name, members=resolved, actor=actor, effective_on=effective_on)
+        self._group_added(
+            name=name, members=resolved, actor=actor, effective_on=effective_on, **with_provenance()
+        )
 
     def add_note(self, text: str, actor: str, effective_on: str, today: str) -> None:
         self._check_date(effective_on, today)
-        self._note_added(text=text, actor=actor, effective_on=effective_on)
+        self._note_added(text=text, actor=actor, effective_on=effective_on, **with_provenance())
 
     def register_action(
         self, ref: str, action_id: str, actor: str, effective_on: str, today: str
@@ -95,7 +108,11 @@ class Plan(PlanAggregate):
         if ref in self.refs:
             raise InvalidInput.one("ref", "is already an action of this plan", ref)
         self._action_registered(
-            ref=ref, action_id=action_id, actor=actor, effective_on=effective_on
+            ref=ref,
+            action_id=action_id,
+            actor=actor,
+            effective_on=effective_on,
+            **with_provenance(),
         )
 
     def _check_date(self, effective_on: str, today: str) -> None:
@@ -150,25 +167,35 @@ class Plan(PlanAggregate):
     # -- events ------------------------------------------------------------------------------
 
     @event("SourceAdded")
-    def _source_added(self, code: str, text: str, actor: str, effective_on: str) -> None:
+    def _source_added(
+        self, code: str, text: str, actor: str, effective_on: str, provenance: str = ""
+    ) -> None:
         self.sources[code] = text
 
     @event("StandardAdded")
-    def _standard_added(self, number: int, title: str, actor: str, effective_on: str) -> None:
+    def _standard_added(
+        self, number: int, title: str, actor: str, effective_on: str, provenance: str = ""
+    ) -> None:
         self.standards[str(number)] = title
 
     @event("PersonAdded")
-    def _person_added(self, name: str, kind: str, role: str, actor: str, effective_on: str) -> None:
+    def _person_added(
+        self, name: str, kind: str, role: str, actor: str, effective_on: str, provenance: str = ""
+    ) -> None:
         self.people[name] = {"kind": kind, "role": role}
 
     @event("GroupAdded")
-    def _group_added(self, name: str, members: list[str], actor: str, effective_on: str) -> None:
+    def _group_added(
+        self, name: str, members: list[str], actor: str, effective_on: str, provenance: str = ""
+    ) -> None:
         self.groups[name] = list(members)
 
     @event("NoteAdded")
-    def _note_added(self, text: str, actor: str, effective_on: str) -> None:
+    def _note_added(self, text: str, actor: str, effective_on: str, provenance: str = "") -> None:
         self.notes.append(text)
 
     @event("ActionRegistered")
-    def _action_registered(self, ref: str, action_id: str, actor: str, effective_on: str) -> None:
+    def _action_registered(
+        self, ref: str, action_id: str, actor: str, effective_on: str, provenance: str = ""
+    ) -> None:
         self.refs[ref] = action_id

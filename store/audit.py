@@ -55,8 +55,10 @@ def audit_rows(
             actor=record.actor,
             ref=ref,
             event=record.name,
-            summary=summarise(record, ref, changes),
+            summary=summarise(record, ref, changes)
+            + (f" [{record.data['provenance']}]" if record.data.get("provenance") else ""),
             changes=[FieldChange(**c) for c in changes],
+            provenance=record.data.get("provenance", ""),
         )
 
 

@@ -30,10 +30,11 @@ from eventsourcing.persistence import (
 )
 
 from ..domain.action import Action
-from ..domain.base import PlanAggregate, project
+from ..domain.base import PlanAggregate, project, provenance, with_provenance
 from ..domain.clock import LONDON, now, today_in_london
 from ..domain.errors import InvalidInput, NotFound, PlanError
 from ..domain.plan import PLAN_ID, Plan
+from ..domain.vocabulary import StepStatus
 from .audit import AuditFilter, audit_rows
 from .config import Database
 from .fold import View, fold
@@ -52,6 +53,7 @@ from .viewstore import ViewStore
 
 if TYPE_CHECKING:  # command models are only annotations here; `show` need not build them
     from ..domain import commands as c
+    from ..domain.document import ActionDoc, PlanDocument
 
 ATTEMPTS = 20
 TPlan = TypeVar("TPlan", PlanOut, PlanOverview)
@@ -216,6 +218,7 @@ class PlanService(Application[uuid.UUID]):
             cadence_days=cmd.cadence_days,
             actor=actor,
             effective_on=effective_on,
+            **with_provenance(),
         )
         try:
             self.save(plan)
@@ -292,6 +295,7 @@ class PlanService(Application[uuid.UUID]):
                 expected_evidence=cmd.expected_evidence,
                 actor=actor,
                 effective_on=effective_on,
+                **with_provenance(),
             )
             action.check_effective(effective_on, today, not_before=plan.started_on, what="the plan")
             plan.register_action(ref, str(action.id), actor, effective_on, today)
@@ -458,6 +462,108 @@ class PlanService(Application[uuid.UUID]):
     def _leads(self, names: list[str]) -> list[str]:
         plan = self._plan(changing=False)
         return [plan.lead_named(n) for n in names]
+
+    def import_plan(self, doc: PlanDocument, actor: str, source: str) -> int:
+        """Record a whole plan document in one transaction; returns the number of events.
+
+        Every event says where it came from (``source``: the file and its SHA-256) and who
+        imported it. The items are effective from the plan date; dated progress entries from
+        their own dates. Any refusal (an unknown lead, a future date, a duplicate reference)
+        leaves the store untouched. Only into an empty store: one plan per database.
+        """
+        _check_actor(actor)
+        if self.last_position():
+            raise PlanError(
+                f"{self.database.describe()} already holds a plan; import into an "
+                "empty database (nothing was written)"
+            )
+        today = today_in_london().isoformat()
+        start = doc.plan_date.isoformat()
+        with provenance(source):
+            plan = Plan(
+                title=doc.title,
+                organisation=doc.organisation,
+                owners=list(doc.owners),
+                plan_date=start,
+                cadence_days=doc.cadence_days,
+                actor=actor,
+                effective_on=start,
+                **with_provenance(),
+            )
+            plan.check_effective(start, today, not_before=None, what="the plan")
+            for source_doc in doc.sources:
+                plan.add_source(source_doc.code, source_doc.text, actor, start, today)
+            for standard in doc.standards:
+                plan.add_standard(standard.number, standard.title, actor, start, today)
+            for person in doc.people:
+                plan.add_person(person.name, person.kind, person.role, actor, start, today)
+            for group in doc.groups:
+                plan.add_group(group.name, list(group.members), actor, start, today)
+            for note in doc.notes:
+                plan.add_note(note, actor, start, today)
+            actions = [
+                self._imported_action(plan, item, actor, start, today) for item in doc.actions
+            ]
+        self.save(plan, *actions)
+        return plan.version + sum(a.version for a in actions)
+
+    @staticmethod
+    def _imported_action(plan: Plan, item: ActionDoc, actor: str, start: str, today: str) -> Action:
+        head, _, tail = item.ref.rpartition(".")
+        standard = int(head) if head else None
+        plan.check_standard(standard)
+        plan.check_sources(list(item.sources))
+        action = Action(
+            plan_id=str(plan.id),
+            ref=item.ref,
+            standard=standard,
+            number=int(tail),
+            text=item.text,
+            sources=list(item.sources),
+            key_outcome=item.key_outcome,
+            expected_evidence=item.expected_evidence,
+            actor=actor,
+            effective_on=start,
+            **with_provenance(),
+        )
+        plan.register_action(item.ref, str(action.id), actor, start, today)
+        for step in item.steps:
+            leads = [plan.lead_named(name) for name in step.leads]
+            number = action.add_step(step.text, step.timescale, leads, actor, start, today)
+            if step.status is not StepStatus.NOT_STARTED:
+                action.change_step_status(number, step.status, "", actor, start, today)
+        latest = start
+        for entry in sorted(item.progress, key=lambda p: p.effective_on):
+            day = entry.effective_on.isoformat()
+            action.record_progress(
+                uuid.uuid4().hex,
+                entry.period,
+                entry.narrative,
+                entry.next_actions,
+                actor,
+                day,
+                today,
+            )
+            latest = max(latest, day)
+        for evidence in item.evidence:
+            action.add_evidence(
+                uuid.uuid4().hex,
+                evidence.title,
+                evidence.location,
+                evidence.sha256,
+                evidence.size,
+                evidence.step,
+                actor,
+                latest,
+                today,
+            )
+        if item.brag is not None:
+            action.rate(item.brag, item.brag_reason, actor, latest, today)
+        if item.state == "closed":
+            action.close(item.state_reason, actor, latest, today)
+        elif item.state == "withdrawn":
+            action.withdraw(item.state_reason, actor, latest, today)
+        return action
 
     def restore_log(self, events: list[StoredEvent], actor: str) -> int:
         """Load a whole event log (a backup) into this empty store, in one transaction.

@@ -203,6 +203,7 @@ class AuditRow(BaseModel):
     event: str
     summary: str
     changes: list[FieldChange]
+    provenance: str = ""
 
 
 def _header(

@@ -191,7 +191,8 @@ def test_red_rating_needs_a_reason(db):
 
     drive(db, scenario)
     event = last_events(db)[0]
-    assert event.name == "BragRated" and event.data == {"rating": "red", "reason": "Behind plan"}
+    assert event.name == "BragRated"
+    assert (event.data["rating"], event.data["reason"]) == ("red", "Behind plan")
     assert positions(db) == before + 1
 
 

@@ -73,8 +73,40 @@ def add_commands(
     )
     p.add_argument("-o", "--output", metavar="FILE", required=True)
 
-    imports = sub.add_parser("import", help="restore an event-log backup")
+    p = command(
+        "plan",
+        "the plan in plantrail's own format (YAML or JSON)",
+        cmd_export_plan,
+        parent=kinds,
+        effective=False,
+    )
+    p.add_argument("--format", choices=["yaml", "json"], default="yaml")
+    p.add_argument("-o", "--output", metavar="FILE")
+    command(
+        "schema", "print the JSON Schema of plantrail's plan format", cmd_schema, effective=False
+    )
+
+    imports = sub.add_parser("import", help="bring a plan in, or restore an event-log backup")
     kinds = imports.add_subparsers(metavar="WHAT", required=True)
+    p = command(
+        "plan",
+        "import a plan from Word, Excel, CSV, YAML or JSON (all or nothing)",
+        cmd_import_plan,
+        parent=kinds,
+        effective=False,
+    )
+    p.add_argument("file")
+    p.add_argument(
+        "--dry-run", action="store_true", help="show what would be created; write nothing"
+    )
+    p.add_argument(
+        "--plan-date",
+        type=date_arg("--plan-date"),
+        metavar="DATE",
+        help="the date the plan's items are effective from (default: from the file)",
+    )
+    p.add_argument("--title")
+    p.add_argument("--organisation")
     p = command(
         "events",
         "restore an event log into an empty database",
@@ -186,6 +218,59 @@ def cmd_import_events(args: argparse.Namespace) -> int:
     finally:
         service.close()
     print(f"Restored {count} events from {args.file} into {service.database.describe()}")
+    return 0
+
+
+def cmd_export_plan(args: argparse.Namespace) -> int:
+    from ..exports.outputs import output
+    from ..exports.plan_document import from_plan, to_json, to_yaml
+
+    service = _service(args)
+    try:
+        document = from_plan(service.current())
+    finally:
+        service.close()
+    with output(args.output) as stream:
+        stream.write(to_yaml(document) if args.format == "yaml" else to_json(document))
+    _done(args.output, f"Plan ({len(document.actions)} actions)")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from ..domain.document import PlanDocument
+
+    print(json.dumps(PlanDocument.model_json_schema(), indent=2))
+    return 0
+
+
+def cmd_import_plan(args: argparse.Namespace) -> int:
+    from ..exports.import_plan import describe, read_plan
+
+    actor = _actor(args)
+    reading = read_plan(
+        args.file,
+        plan_date=args.plan_date,
+        title=args.title,
+        organisation=args.organisation,
+        owner=actor,
+    )
+    if args.dry_run:
+        print(describe(reading))
+        print("\nDry run: nothing was written.")
+        return 0
+    service = _service(args)
+    try:
+        count = service.import_plan(reading.document, actor, reading.provenance)
+    finally:
+        service.close()
+    print(
+        f"Imported {len(reading.document.actions)} actions ({count} events) from "
+        f"{reading.path.name} into {service.database.describe()}"
+    )
+    for warning in reading.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
