@@ -10,13 +10,13 @@ length of its history (bench/export_audit.py measures it).
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 import orjson
 
 from ..domain.clock import in_london
+from ..store.audit import value_text
 from ..store.views import AuditRow
 from .outputs import safe_cell
 
@@ -37,16 +37,6 @@ FORMATS = ("csv", "jsonl", "md", "html", "xlsx")
 Progress = Callable[[int], None]
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
-
-
 def flat_rows(rows: Iterable[AuditRow]) -> Iterator[list[Any]]:
     """Audit rows as flat lists in :data:`COLUMNS` order, one per field change."""
     for row in rows:
@@ -64,7 +54,7 @@ def flat_rows(rows: Iterable[AuditRow]) -> Iterator[list[Any]]:
             yield [*head, "", "", ""]
         for change in row.changes:
             field = change.field if change.ref == row.ref else f"{change.ref} {change.field}"
-            yield [*head, field, _text(change.before), _text(change.after)]
+            yield [*head, field, value_text(change.before), value_text(change.after)]
 
 
 def write(

@@ -73,6 +73,28 @@ def _ref_of(view: View, record: EventRecord) -> str:
     return f"{ref}.{number}" if number is not None and record.name != "Raised" else ref
 
 
+def value_text(value: Any, empty: str = "") -> str:
+    """A before/after value as text: lists joined with '; ', mappings as sorted JSON."""
+    import json
+
+    if value is None or value == "":
+        return empty
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def changes_text(row: AuditRow, with_ref: bool = True) -> str:
+    """'2.7.1 status: not started → completed; …' for tables and CSV."""
+    return "; ".join(
+        f"{c.ref + ' ' if with_ref else ''}{c.field}: {value_text(c.before, '∅')} → "
+        f"{value_text(c.after, '∅')}"
+        for c in row.changes
+    )
+
+
 def _words(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "(none)"

@@ -283,22 +283,19 @@ class PlanService(Application[uuid.UUID]):
         def attempt(_: int) -> list[PlanAggregate]:
             plan = self._plan()
             standard, number, ref = _place_action(plan, cmd)
-            plan.check_sources(list(cmd.sources))
-            action = Action(
-                plan_id=str(plan.id),
-                ref=ref,
-                standard=standard,
-                number=number,
-                text=cmd.text,
-                sources=list(cmd.sources),
-                key_outcome=cmd.key_outcome,
-                expected_evidence=cmd.expected_evidence,
-                actor=actor,
-                effective_on=effective_on,
-                **with_provenance(),
+            action = self._new_action(
+                plan,
+                ref,
+                standard,
+                number,
+                cmd.text,
+                list(cmd.sources),
+                cmd.key_outcome,
+                cmd.expected_evidence,
+                actor,
+                effective_on,
+                today,
             )
-            action.check_effective(effective_on, today, not_before=plan.started_on, what="the plan")
-            plan.register_action(ref, str(action.id), actor, effective_on, today)
             refs[:] = [ref]
             # The action's Raised event was created first: store it first, so recording times
             # run in log order within the transaction.
@@ -459,6 +456,39 @@ class PlanService(Application[uuid.UUID]):
             cmd.ref, actor, cmd, lambda a, seen, eff, today: a.reopen(cmd.reason, actor, eff, today)
         )
 
+    @staticmethod
+    def _new_action(
+        plan: Plan,
+        ref: str,
+        standard: int | None,
+        number: int,
+        text: str,
+        sources: list[str],
+        key_outcome: str,
+        expected_evidence: str,
+        actor: str,
+        effective_on: str,
+        today: str,
+    ) -> Action:
+        """Raise an action and reserve its reference in the plan (saved together)."""
+        plan.check_sources(sources)
+        action = Action(
+            plan_id=str(plan.id),
+            ref=ref,
+            standard=standard,
+            number=number,
+            text=text,
+            sources=sources,
+            key_outcome=key_outcome,
+            expected_evidence=expected_evidence,
+            actor=actor,
+            effective_on=effective_on,
+            **with_provenance(),
+        )
+        action.check_effective(effective_on, today, not_before=plan.started_on, what="the plan")
+        plan.register_action(ref, str(action.id), actor, effective_on, today)
+        return action
+
     def _leads(self, names: list[str]) -> list[str]:
         plan = self._plan(changing=False)
         return [plan.lead_named(n) for n in names]
@@ -512,21 +542,19 @@ class PlanService(Application[uuid.UUID]):
         head, _, tail = item.ref.rpartition(".")
         standard = int(head) if head else None
         plan.check_standard(standard)
-        plan.check_sources(list(item.sources))
-        action = Action(
-            plan_id=str(plan.id),
-            ref=item.ref,
-            standard=standard,
-            number=int(tail),
-            text=item.text,
-            sources=list(item.sources),
-            key_outcome=item.key_outcome,
-            expected_evidence=item.expected_evidence,
-            actor=actor,
-            effective_on=start,
-            **with_provenance(),
+        action = PlanService._new_action(
+            plan,
+            item.ref,
+            standard,
+            int(tail),
+            item.text,
+            list(item.sources),
+            item.key_outcome,
+            item.expected_evidence,
+            actor,
+            start,
+            today,
         )
-        plan.register_action(item.ref, str(action.id), actor, start, today)
         for step in item.steps:
             leads = [plan.lead_named(name) for name in step.leads]
             number = action.add_step(step.text, step.timescale, leads, actor, start, today)

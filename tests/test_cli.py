@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from plantrail.store.service import PlanService
 from plantrail.tui.cli import main
+
+from .tui_support import positions
 
 PLANTRAIL = str(Path(sys.executable).parent / "plantrail")
 
@@ -71,14 +72,6 @@ def db(tmp_path: Path) -> str:
 
 def run(db: str, *args: str, actor: str = "ann") -> int:
     return main(["--db", db, "--as", actor, *args])
-
-
-def position(db: str) -> int:
-    service = PlanService.open(db)
-    try:
-        return service.last_position()
-    finally:
-        service.close()
 
 
 def test_update_then_show_and_history(db, capsys):
@@ -159,22 +152,22 @@ def test_show_as_at_a_past_date(db, capsys):
     ],
 )
 def test_bad_input_exits_1_with_a_message_and_writes_nothing(db, capsys, args, message):
-    before = position(db)
+    before = positions(db)
     capsys.readouterr()
     assert run(db, *args) == 1
     err = capsys.readouterr().err
     assert message in err, err
-    assert position(db) == before
+    assert positions(db) == before
 
 
 def test_usage_errors_exit_2(db, capsys):
-    before = position(db)
+    before = positions(db)
     for args in (["update", "1.1"], ["show", "--as-at", "yesterday"], ["frobnicate"]):
         with pytest.raises(SystemExit) as exit_info:
             run(db, *args)
         assert exit_info.value.code == 2
     assert "is not a date" in capsys.readouterr().err
-    assert position(db) == before
+    assert positions(db) == before
 
 
 def test_missing_plan_is_explained(tmp_path, capsys):

@@ -14,7 +14,7 @@ from plantrail.store.service import PlanService
 from plantrail.tui.cli import main
 
 from .plan_files import csv_plan, word_plan, workbook_plan
-from .tui_support import demo_db, frozen_time
+from .tui_support import demo_db, frozen_time, positions
 
 
 def run(db: Path, *args: str) -> int:
@@ -26,14 +26,6 @@ def plan_of(db: Path):
     service = PlanService.open(str(db))
     try:
         return service.current(), list(service.records())
-    finally:
-        service.close()
-
-
-def position(db: Path) -> int:
-    service = PlanService.open(str(db))
-    try:
-        return service.last_position()
     finally:
         service.close()
 
@@ -175,7 +167,7 @@ def test_dry_run_shows_tables_and_writes_nothing(tmp_path, capsys):
         assert heading in out
     assert "read as the rest of item 3 (a row split across pages)" in out
     assert "2026-07-31" in out
-    assert position(db) == 0
+    assert positions(str(db)) == 0
 
 
 def test_yaml_export_import_export_is_identical(tmp_path):
@@ -259,7 +251,7 @@ def test_broken_files_are_refused_and_nothing_is_written(tmp_path, capsys, kind)
     db = tmp_path / "p.db"
     assert run(db, "import", "plan", str(path), "--plan-date", "2026-04-01") == 1
     assert message in capsys.readouterr().err
-    assert position(db) == 0
+    assert positions(str(db)) == 0
 
 
 def test_unknown_lead_in_yaml_refuses_the_whole_import(tmp_path, capsys):
@@ -272,7 +264,7 @@ def test_unknown_lead_in_yaml_refuses_the_whole_import(tmp_path, capsys):
     db = tmp_path / "p.db"
     assert run(db, "import", "plan", str(path)) == 1
     assert "Nobody Known" in capsys.readouterr().err
-    assert position(db) == 0
+    assert positions(str(db)) == 0
 
 
 def test_import_into_a_database_with_a_plan_is_refused(tmp_path, capsys):

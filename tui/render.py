@@ -10,6 +10,7 @@ from typing import IO
 from tabulate import tabulate
 
 from ..domain.clock import in_london
+from ..store.audit import changes_text
 from ..store.views import ActionOut, AuditRow, PlanHeader, PlanOut, PlanOverview
 from .format import brag_label
 
@@ -145,15 +146,6 @@ def action_detail(plan: PlanHeader, action: ActionOut) -> str:
     return "\n".join(parts)
 
 
-def _change_text(row: AuditRow) -> str:
-    def show(v: object) -> str:
-        if isinstance(v, list):
-            return ", ".join(map(str, v))
-        return "∅" if v in (None, "") else str(v)
-
-    return "; ".join(f"{c.ref} {c.field}: {show(c.before)} → {show(c.after)}" for c in row.changes)
-
-
 def history(rows: list[AuditRow], fmt: str, out: IO[str]) -> None:
     """Print the audit trail as a table, JSON (a list of rows) or CSV (one row per event)."""
     if fmt == "json":
@@ -186,7 +178,7 @@ def history(rows: list[AuditRow], fmt: str, out: IO[str]) -> None:
                     r.ref,
                     r.event,
                     r.summary,
-                    _change_text(r),
+                    changes_text(r),
                 ]
             )
         return
@@ -198,7 +190,7 @@ def history(rows: list[AuditRow], fmt: str, out: IO[str]) -> None:
             r.actor,
             r.ref,
             _wrap(r.summary, 50),
-            _wrap(_change_text(r), 40),
+            _wrap(changes_text(r), 40),
         ]
         for r in rows
     ]

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label
 
 from ...domain.errors import PlanError
-from ...store.audit import AuditFilter
+from ...store.audit import AuditFilter, changes_text
 from ...store.views import AuditRow
 from ..format import london
 from ..messages import LoadFailed
@@ -22,15 +22,6 @@ if TYPE_CHECKING:
     from ..app import PlantrailApp
 
 SHOWN = 2_000
-
-
-def change_text(row: AuditRow) -> str:
-    def show(value: object) -> str:
-        if isinstance(value, list):
-            return ", ".join(map(str, value))
-        return "∅" if value in (None, "") else str(value)
-
-    return "; ".join(f"{c.field}: {show(c.before)} → {show(c.after)}" for c in row.changes)
 
 
 class HistoryScreen(Screen[None]):
@@ -106,7 +97,7 @@ class HistoryScreen(Screen[None]):
                 row.actor,
                 row.ref,
                 row.summary,
-                change_text(row),
+                changes_text(row, with_ref=False),
             )
         scope = f"action {keep.ref}" if keep.ref else "the whole plan"
         more = f" (newest {SHOWN} shown)" if len(rows) > SHOWN else ""
