@@ -13,7 +13,9 @@ someone else replaced that value since, it is refused naming who and when, and n
 
 from __future__ import annotations
 
+import contextlib
 import random
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -67,7 +69,7 @@ class PlanService(Application[uuid.UUID]):
     """plantrail's application: commands that return ids, queries that return plain data."""
 
     name = "plantrail"
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Plan: 50, Action: 50}
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Plan: 50, Action: 20}
     snapshotting_projectors: ClassVar[dict[type[Any], Any]] = {Plan: project, Action: project}
     env: ClassVar[dict[str, str]] = {
         "AGGREGATE_CACHE_MAXSIZE": "2000",
@@ -92,6 +94,8 @@ class PlanService(Application[uuid.UUID]):
             is_postgres=self.database.is_postgres,
         )
         self.projection = CurrentPlan(self.reader, self.views)
+        self._write_lock = threading.RLock()
+        self._loaded: set[uuid.UUID] = set()
 
     @classmethod
     def open(cls, db: str | None = None, *, schema: str | None = None) -> PlanService:
@@ -113,37 +117,63 @@ class PlanService(Application[uuid.UUID]):
 
     # -- loading aggregates ------------------------------------------------------------------
 
-    def _plan(self, *, changing: bool = True) -> Plan:
-        """The Plan aggregate; a copy unless only read (the cache's copy costs ~0.3 ms per
-        1,000 actions, paid on every command that merely looks up a reference)."""
+    def _plan(self) -> Plan:
+        """The Plan aggregate, straight from the cache (see :meth:`_retrying`)."""
         try:
-            plan: Plan = self.repository.get(
-                PLAN_ID,
-                projector_func=project,  # type: ignore[arg-type]
-                deepcopy_from_cache=changing,
-            )
+            plan: Plan = self._cached(PLAN_ID)
         except AggregateNotFoundError:
             raise NotFound("there is no plan in this database yet: run `plantrail init`") from None
         return plan
 
     def _action(self, plan: Plan, ref: str) -> Action:
-        action_id = uuid.UUID(plan.action_id(ref))
-        action: Action = self.repository.get(action_id, projector_func=project)  # type: ignore[arg-type]
+        action: Action = self._cached(uuid.UUID(plan.action_id(ref)))
         return action
 
+    def _cached(self, aggregate_id: uuid.UUID) -> Any:
+        """The cached aggregate itself, caught up with the store, not a deep copy of it.
+
+        A copy protects the cache from a command that fails half-way; copying a long-lived
+        action costs a third of a progress update. Instead commands run one at a time per
+        process and a failed attempt evicts everything it loaded (:meth:`_retrying`).
+        """
+        self._loaded.add(aggregate_id)
+        return self.repository.get(
+            aggregate_id,
+            projector_func=project,  # type: ignore[arg-type]
+            deepcopy_from_cache=False,
+        )
+
     def _retrying(self, change: Callable[[int], list[PlanAggregate]]) -> None:
-        """Run ``change(attempt)`` and save its aggregates, retrying on a version clash."""
-        for attempt in range(ATTEMPTS):
-            aggregates = change(attempt)
-            try:
-                self.save(*aggregates)
-                return
-            except RecordConflictError:
-                # Jittered backoff so writers racing for one action spread out, not livelock.
-                time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))
+        """Run ``change(attempt)`` and save its aggregates, retrying on a version clash.
+
+        One command at a time per process (the TUI saves from worker threads). Whatever an
+        attempt loaded is evicted from the cache if the attempt fails, so a half-applied
+        change or an unsaved event can never be seen by the next command.
+        """
+        with self._write_lock:
+            for attempt in range(ATTEMPTS):
+                self._loaded = set()
+                try:
+                    aggregates = change(attempt)
+                    self.save(*aggregates)
+                    return
+                except RecordConflictError:
+                    self._evict()
+                    # Jittered backoff so writers racing for one action spread out.
+                    time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))
+                except BaseException:
+                    self._evict()
+                    raise
         raise ConcurrentWriteError(
             "the plan is being changed by others; nothing was saved, please try again"
         )
+
+    def _evict(self) -> None:
+        cache = self.repository.cache
+        for aggregate_id in self._loaded:
+            if cache is not None:
+                with contextlib.suppress(KeyError):
+                    cache.get(aggregate_id, evict=True)
 
     @staticmethod
     def _dates(cmd: c.Command) -> tuple[str, str]:
@@ -169,7 +199,7 @@ class PlanService(Application[uuid.UUID]):
         result: list[Action] = []
 
         def attempt(n: int) -> list[PlanAggregate]:
-            action = self._action(self._plan(changing=False), ref)
+            action = self._action(self._plan(), ref)
             if n == 0 and seen[0] is None:
                 seen[0] = action.version
             change(action, seen[0], effective_on, today)
@@ -187,7 +217,7 @@ class PlanService(Application[uuid.UUID]):
         change: Callable[[Action, int, int | None, str, str], None],
     ) -> None:
         action_ref, _, number = step_ref.rpartition(".")
-        plan = self._plan(changing=False)
+        plan = self._plan()
         if action_ref not in plan.refs:
             raise NotFound(f"no key action {step_ref!r}: there is no action {action_ref!r}")
         self._on_action(
@@ -490,7 +520,7 @@ class PlanService(Application[uuid.UUID]):
         return action
 
     def _leads(self, names: list[str]) -> list[str]:
-        plan = self._plan(changing=False)
+        plan = self._plan()
         return [plan.lead_named(n) for n in names]
 
     def import_plan(self, doc: PlanDocument, actor: str, source: str) -> int:
