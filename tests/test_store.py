@@ -249,3 +249,33 @@ def test_effective_date_in_future_is_refused(service):
             ),
             "ann",
         )
+
+
+def test_a_command_failing_half_way_leaves_no_trace_for_the_next(service):
+    """Progress is applied, then its BRAG rating is refused: the next command must not carry
+    the unsaved entry (or skip a version in the store)."""
+    make_plan(service)
+    service.rate_action(
+        c.validate(c.RateAction, ref="1.1", rating="green", effective_on=date(2026, 3, 1)), "ann"
+    )
+    before = service.last_position()
+    with pytest.raises(InvalidInput, match="effective date of the BRAG rating"):
+        service.record_progress(
+            c.validate(
+                c.RecordProgress,
+                ref="1.1",
+                period="February",
+                narrative="half-way",
+                brag="blue",
+                effective_on=date(2026, 2, 20),
+            ),
+            "ann",
+        )
+    assert service.last_position() == before
+    service.record_progress(
+        c.validate(c.RecordProgress, ref="1.1", period="March", narrative="whole"), "ann"
+    )
+    action = service.action_at("1.1")
+    assert [p.narrative for p in action.progress] == ["whole"]
+    versions = [r.version for r in service.records() if r.originator_id == action.id]
+    assert versions == list(range(1, len(versions) + 1))
