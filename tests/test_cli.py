@@ -213,3 +213,8 @@ def test_real_command_demo_show_and_actor_from_environment(tmp_path):
         check=False,
     )
     assert json.loads(history.stdout)[-1]["actor"] == "Zed Example"
+
+
+def test_interface_on_a_database_without_a_plan_says_what_to_do(tmp_path, capsys):
+    assert main(["--db", str(tmp_path / "none.db")]) == 1
+    assert "run `plantrail init`" in capsys.readouterr().err

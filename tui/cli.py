@@ -251,6 +251,11 @@ def open_tui(args: argparse.Namespace) -> int:
     except ImportError:  # the interface is not built yet: show the plan instead
         args.ref, args.as_at, args.as_known_at, args.format = None, None, None, "table"
         return cmd_show(args)
+    service = _service(args)
+    try:
+        service.overview()  # says "run plantrail init" (exit 1) rather than an empty screen
+    finally:
+        service.close()
     return run_tui(args.db, _actor(args))
 
 

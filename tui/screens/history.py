@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -79,17 +80,21 @@ class HistoryScreen(Screen[None]):
         keep = self.filters()
         if keep is None:
             return
+        newest: deque[AuditRow] = deque(maxlen=SHOWN)  # a long history streams through
+        total = 0
         try:
-            rows = list(self.pt.service.history(keep))
+            for row in self.pt.service.history(keep):
+                newest.append(row)
+                total += 1
         except PlanError as exc:
             self.post_message(LoadFailed(str(exc)))
             return
-        self.app.call_from_thread(self.show_rows, rows, keep)
+        self.app.call_from_thread(self.show_rows, list(newest), total, keep)
 
-    def show_rows(self, rows: list[AuditRow], keep: AuditFilter) -> None:
+    def show_rows(self, rows: list[AuditRow], total: int, keep: AuditFilter) -> None:
         table = self.query_one("#history", DataTable)
         table.clear()
-        for row in rows[-SHOWN:]:
+        for row in rows:
             table.add_row(
                 str(row.seq),
                 london(row.recorded_at),
@@ -100,13 +105,13 @@ class HistoryScreen(Screen[None]):
                 changes_text(row, with_ref=False),
             )
         scope = f"action {keep.ref}" if keep.ref else "the whole plan"
-        more = f" (newest {SHOWN} shown)" if len(rows) > SHOWN else ""
+        more = f" (newest {SHOWN} shown)" if total > SHOWN else ""
         self.query_one("#history-title", Label).update(
-            f"History of {scope}: {len(rows)} events{more}. Enter in a filter applies it; "
+            f"History of {scope}: {total} events{more}. Enter in a filter applies it; "
             "p switches between action and plan."
         )
         if rows:
-            table.move_cursor(row=min(len(rows), SHOWN) - 1)
+            table.move_cursor(row=len(rows) - 1)
 
     def on_load_failed(self, message: LoadFailed) -> None:
         self.notify(message.error, severity="error")

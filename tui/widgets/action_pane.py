@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from ...store.views import ActionOut, PlanOverview
-from ..format import brag_chip, brag_label, day, london
+from ..format import brag_chip, day, london
 
 
 class StepTable(DataTable[Text]):
@@ -42,7 +42,7 @@ class ActionPane(VerticalScroll):
         head = Text()
         head.append(f"Action {action.ref} ", style="bold")
         head.append_text(brag_chip(action.brag))
-        head.append(f" {brag_label(action.brag) if action.brag else 'not rated'}")
+        head.append(f" {action.brag.title() if action.brag else 'not rated'}")
         if action.state != "open":
             head.append(f"  {action.state.upper()}", style="bold")
             if action.state_reason:
