@@ -708,7 +708,7 @@ class PlanService(Application[uuid.UUID]):
         if key is None:
             raise NotFound(f"no action {ref!r} in this plan")
         records = self.reader.read_one(key, overview["position"])
-        view = fold(r for r in records if _keeps(r, day, moment))
+        view = fold(filter(_keeps(day, moment), records))
         if key not in view["actions"]:
             when = day.isoformat() if day else f"{moment}"
             raise NotFound(f"action {ref} had not been raised as at {when}")
@@ -730,7 +730,7 @@ class PlanService(Application[uuid.UUID]):
             effective_upto=day.isoformat() if day else None,
             recorded_upto=moment.astimezone(UTC).isoformat() if moment else None,
         )
-        return fold(r for r in records if _keeps(r, day, moment))
+        return fold(filter(_keeps(day, moment), records))
 
     def history(self, keep: AuditFilter | None = None) -> Iterator[AuditRow]:
         """The audit trail, one row per event, filtered by ``keep``."""
@@ -742,11 +742,14 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
 
 
-def _keeps(record: EventRecord, day: date | None, moment: datetime | None) -> bool:
-    """Exact check behind the byte-level prefilter of :meth:`LogReader.read`."""
-    if day and record.effective_on > day.isoformat():
-        return False
-    return not (moment and datetime.fromisoformat(record.recorded_at) > moment)
+def _keeps(day: date | None, moment: datetime | None) -> Callable[[EventRecord], bool]:
+    """The exact check behind the byte-level prefilter of :meth:`LogReader.read`."""
+    wanted = day.isoformat() if day else "9999-12-31"
+    if moment is None:
+        return lambda record: record.effective_on <= wanted
+    return lambda record: (
+        record.effective_on <= wanted and datetime.fromisoformat(record.recorded_at) <= moment
+    )
 
 
 def _require_then(plan: TPlan | None, day: date | None, moment: datetime | None) -> TPlan:
