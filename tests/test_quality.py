@@ -84,3 +84,19 @@ def test_command_line_does_not_load_textual(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_every_package_folder_is_declared_for_installation():
+    """A folder with an __init__.py that pyproject.toml does not list is left out of a
+    non-editable install (the README's run command), though editable installs find it."""
+    import tomllib
+
+    declared = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        "plantrail." + ".".join(init.parent.relative_to(ROOT).parts)
+        for name in PACKAGES
+        for init in (ROOT / name).rglob("__init__.py")
+    }
+    assert found == declared

@@ -246,11 +246,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def open_tui(args: argparse.Namespace) -> int:
     """No command: open the plan in the terminal interface."""
-    try:
-        from .app import run_tui
-    except ImportError:  # the interface is not built yet: show the plan instead
-        args.ref, args.as_at, args.as_known_at, args.format = None, None, None, "table"
-        return cmd_show(args)
+    from .app import run_tui
+
     service = _service(args)
     try:
         service.overview()  # says "run plantrail init" (exit 1) rather than an empty screen
