@@ -20,8 +20,11 @@ from .fold import FOLD_VERSION, View, apply, empty_view, fold, summarise_action
 from .records import LogReader
 from .viewstore import ViewStore
 
-#: Persist the overview once this many events have been folded since it was last stored.
+#: Persist the overview once this many events have been folded since it was last stored...
 PERSIST_EVERY = 200
+#: ...or once a catch-up had to fold this many actions from their events: saving the overview
+#: (milliseconds) is far cheaper than making the next reader refold them.
+PERSIST_AFTER_REFOLDS = 10
 #: How many actions' full forms to keep in memory between catch-ups.
 FULL_CACHE = 256
 
@@ -62,6 +65,7 @@ class CurrentPlan:
 
     def _catch_up(self, overview: dict[str, Any]) -> None:
         touched: set[str] = set()
+        refolds = 0
         view: View = {**overview, "actions": self._full}
         for record in self.reader.read(after=overview["position"]):
             key = record.originator_id
@@ -70,6 +74,7 @@ class CurrentPlan:
                 if key not in overview["summaries"]:
                     continue  # an event for an action this view never saw raised
                 self._full[key] = self._fold_action(key, record.seq - 1)
+                refolds += 1
             apply(view, record)
             if is_action:
                 touched.add(key)
@@ -79,7 +84,8 @@ class CurrentPlan:
         for name in ("position", "events", "last_recorded_at", "plan"):
             overview[name] = view[name]
         self._trim(touched)
-        if overview["position"] - self._persisted_at >= self.persist_every:
+        behind = overview["position"] - self._persisted_at
+        if behind >= self.persist_every or (behind and refolds >= PERSIST_AFTER_REFOLDS):
             self.views.save("overview", overview)
             self._persisted_at = overview["position"]
 
