@@ -279,3 +279,22 @@ def test_a_command_failing_half_way_leaves_no_trace_for_the_next(service):
     assert [p.narrative for p in action.progress] == ["whole"]
     versions = [r.version for r in service.records() if r.originator_id == action.id]
     assert versions == list(range(1, len(versions) + 1))
+
+
+def test_a_reader_that_refolds_many_actions_saves_the_overview(open_service):
+    writer = open_service()
+    make_plan(writer)
+    refs = ["1.1"] + [
+        writer.raise_action(c.validate(c.RaiseAction, standard=2, text=f"Item {n}"), "ann")
+        for n in range(11)
+    ]
+    writer.projection.persist_every = 1
+    writer.overview()
+    saved_at = writer.views.load("overview")["position"]
+    for ref in refs:
+        writer.record_progress(
+            c.validate(c.RecordProgress, ref=ref, period="p", narrative="n"), "ann"
+        )
+    reader = open_service()  # a new process: the saved overview, no actions in memory
+    reader.overview()
+    assert saved_at < reader.views.load("overview")["position"] == reader.last_position()
