@@ -10,7 +10,7 @@ A footnote says how many later corrections exist, so a reader knows the record m
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..domain.clock import in_london
@@ -46,7 +46,6 @@ class ProgressReport:
     rescheduled: list[Rescheduled]
     later_corrections: int
     backdated: int
-    notes: list[str] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -66,7 +65,7 @@ def build_report(
     day = as_at.isoformat()
     brag_counts, status_counts = {}, {}
     for standard in plan.standards:
-        name = _standard_name(standard.number, standard.title)
+        name = standard_name(standard.number, standard.title)
         brag_counts[name] = dict(Counter(a.brag or "unrated" for a in standard.actions))
         status_counts[name] = dict(Counter(s.status for a in standard.actions for s in a.steps))
     overdue = [(a, s) for a in plan.actions() for s in a.steps if s.overdue]
@@ -109,7 +108,7 @@ def build_report(
     )
 
 
-def _standard_name(number: int | None, title: str) -> str:
+def standard_name(number: int | None, title: str) -> str:
     return f"Standard {number} - {title}" if number is not None else "Actions"
 
 

@@ -15,10 +15,10 @@ from .report import (
     BRAG_NAMES,
     STEP_HEADERS,
     ProgressReport,
-    _standard_name,
     brag_text,
     footnote,
     latest_progress,
+    standard_name,
     step_rows,
 )
 
@@ -86,7 +86,7 @@ def to_markdown(report: ProgressReport) -> str:
             for r in report.rescheduled
         ] or ["- None"]
     for standard in plan.standards:
-        out += ["", f"## {_standard_name(standard.number, standard.title)}"]
+        out += ["", f"## {standard_name(standard.number, standard.title)}"]
         for action in standard.actions:
             out += [
                 "",
@@ -198,7 +198,7 @@ def to_html(report: ProgressReport) -> str:
             else "<p>None.</p>"
         )
     for standard in plan.standards:
-        parts.append(f"<h2>{_e(_standard_name(standard.number, standard.title))}</h2>")
+        parts.append(f"<h2>{_e(standard_name(standard.number, standard.title))}</h2>")
         for action in standard.actions:
             parts.append(f'<div class="action"><h3>{_e(action.ref)}. {_e(action.text)}</h3>')
             state = (
@@ -298,7 +298,7 @@ def to_docx(report: ProgressReport) -> bytes:
             [[r.ref, r.text, r.from_words, r.to_words, r.reason] for r in report.rescheduled],
         )
     for standard in plan.standards:
-        document.add_heading(_standard_name(standard.number, standard.title), level=1)
+        document.add_heading(standard_name(standard.number, standard.title), level=1)
         for action in standard.actions:
             document.add_heading(f"{action.ref}. {action.text}", level=2)
             chip = document.add_paragraph()

@@ -15,7 +15,6 @@ from functools import cache
 from typing import Any, NamedTuple
 
 import orjson
-from eventsourcing.persistence import Notification
 from eventsourcing.utils import resolve_topic
 
 PAGE = 5_000
@@ -47,17 +46,6 @@ def _upcasters(topic: str) -> tuple[int, type | None]:
     except Exception:  # an event class from a newer version: read it as stored
         return 1, None
     return getattr(cls, "class_version", 1), cls
-
-
-def decode(notification: Notification) -> EventRecord:
-    """Turn one stored notification into an :class:`EventRecord`."""
-    return decode_row(
-        notification.id,
-        notification.originator_id,
-        notification.originator_version,
-        notification.topic,
-        notification.state,
-    )
 
 
 @cache

@@ -7,8 +7,9 @@ from datetime import date, datetime
 from rich.text import Text
 
 from ..domain.clock import in_london
+from ..domain.vocabulary import Brag
 
-BRAG_LETTER = {"blue": "B", "red": "R", "amber": "A", "green": "G", "grey": "N"}
+BRAG_LETTER = {brag.value: brag.letter for brag in Brag}
 BRAG_STYLE = {
     "blue": "bold white on blue",
     "red": "bold white on red",
