@@ -52,6 +52,7 @@ class Action(PlanAggregate):
         self.raised_on = effective_on
         self.state = ActionState.OPEN.value
         self.brag: str | None = None
+        self.brag_reason = ""
         self.steps: dict[str, dict[str, Any]] = {}
         self.progress: dict[str, dict[str, Any]] = {}
         self.evidence: list[str] = []
@@ -64,6 +65,10 @@ class Action(PlanAggregate):
     def check_open(self) -> None:
         if self.state != ActionState.OPEN:
             raise NotAllowed(f"action {self.ref} is {self.state}; reopen it before changing it")
+
+    def rating_differs(self, rating: Brag, reason: str) -> bool:
+        """Whether rating ``rating`` with ``reason`` would change what is recorded now."""
+        return rating.value != self.brag or reason.strip() != getattr(self, "brag_reason", "")
 
     def step(self, number: int) -> dict[str, Any]:
         try:
@@ -102,6 +107,8 @@ class Action(PlanAggregate):
         self.check_open()
         if field not in REWORDABLE_FIELDS:
             raise InvalidInput.one("field", f"must be one of {', '.join(REWORDABLE_FIELDS)}", field)
+        if getattr(self, field) == value:
+            raise InvalidInput.one("value", "is the same as the current wording")
         self._check_replace(field, effective_on, today, seen_version, f"the {field} of {self.ref}")
         self._reworded(
             field=field,
@@ -147,7 +154,8 @@ class Action(PlanAggregate):
         seen_version: int | None = None,
     ) -> None:
         self.check_open()
-        self.step(number)
+        if self.step(number)["text"] == text:
+            raise InvalidInput.one("text", "is the same as the current wording")
         label = f"the text of key action {self.ref}.{number}"
         self._check_replace(f"step:{number}:text", effective_on, today, seen_version, label)
         self._step_reworded(
@@ -194,7 +202,8 @@ class Action(PlanAggregate):
         seen_version: int | None = None,
     ) -> None:
         self.check_open()
-        self.step(number)
+        if sorted(self.step(number)["leads"]) == sorted(leads):
+            raise InvalidInput.one("leads", "are already the key action's leads")
         label = f"the leads of key action {self.ref}.{number}"
         self._check_replace(f"step:{number}:leads", effective_on, today, seen_version, label)
         self._leads_assigned(
@@ -242,6 +251,8 @@ class Action(PlanAggregate):
         self.check_open()
         if rating in BRAG_NEEDING_REASON and not reason.strip():
             raise InvalidInput.one("brag_reason", f"is required for a {rating.value} rating")
+        if not self.rating_differs(rating, reason):
+            raise InvalidInput.one("rating", "is already the action's rating, with that reason")
         self._check_replace(
             "brag", effective_on, today, seen_version, f"the BRAG rating of {self.ref}"
         )
@@ -486,6 +497,7 @@ class Action(PlanAggregate):
         self, rating: str, reason: str, actor: str, effective_on: str, provenance: str = ""
     ) -> None:
         self.brag = rating
+        self.brag_reason = reason.strip()
         self._stamp("brag", rating)
 
     @event("EvidenceAdded")

@@ -110,7 +110,12 @@ class PlanAggregate(Aggregate):
         raise ChangedSinceRead(
             f"{label} was changed by {stamp['actor']} at {at} (Europe/London) to "
             f"{_show(stamp['value'])} after you read it; nothing was saved. Review the "
-            "current value and try again."
+            "current value and try again.",
+            field=key.rsplit(":", 1)[-1],
+            value=stamp["value"],
+            actor=str(stamp["actor"]),
+            at=str(stamp["at"]),
+            version=int(stamp["version"]),
         )
 
     def stamp_effective(self, key: str) -> str | None:

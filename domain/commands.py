@@ -192,6 +192,8 @@ class RecordProgress(Command):
     @model_validator(mode="after")
     def _reason_for_red_or_amber(self) -> RecordProgress:
         _check_brag_reason(self.brag, self.brag_reason)
+        if self.brag_reason and self.brag is None:
+            raise ValueError("a BRAG reason needs a rating: pick one, or leave the reason blank")
         return self
 
 
@@ -245,7 +247,8 @@ def validate(model: type[TCommand], **data: Any) -> TCommand:
 
 def _model_field(model: type[BaseModel], error: Any) -> str:
     """Name the field a whole-model check is about (the reason of a Red or Amber rating)."""
-    if "reason is required" in str(error.get("ctx", {}).get("error", "")):
+    message = str(error.get("ctx", {}).get("error", ""))
+    if "reason is required" in message or "reason needs a rating" in message:
         return "brag_reason" if "brag_reason" in model.model_fields else "reason"
     return model.__name__
 

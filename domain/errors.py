@@ -44,4 +44,26 @@ class NotAllowed(PlanError):
 
 
 class ChangedSinceRead(PlanError):
-    """Someone else replaced the value since the caller read it; nothing was written."""
+    """Someone else replaced the value since the caller read it; nothing was written.
+
+    Carries what a form needs to show their value beside yours and to save yours on purpose:
+    the field, the value now stored, who set it and when (UTC), and the version that holds it
+    (a retry that names this version as seen replaces their value knowingly).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str = "",
+        value: object = None,
+        actor: str = "",
+        at: str = "",
+        version: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.field = field
+        self.value = value
+        self.actor = actor
+        self.at = at
+        self.version = version

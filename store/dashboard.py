@@ -13,17 +13,22 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..domain.vocabulary import DONE_STATUSES, Brag, StepStatus
-from .views import ActionSummary, PlanOverview, StepOut
+from .views import ActionSummary, PlanOverview, StandardSummary, StepOut
 
 UNRATED = "unrated"
 
 
 @dataclass(frozen=True)
 class StandardCounts:
+    """One standard's figures: actions by BRAG, key actions by status, done, open, overdue."""
+
     number: int | None
     title: str
     brag: dict[str, int]
     status: dict[str, int]
+    done: int
+    open: int
+    overdue: int
 
 
 @dataclass(frozen=True)
@@ -37,9 +42,27 @@ class DueStep:
 
 @dataclass(frozen=True)
 class StaleLead:
+    """A lead with open key actions and no progress entry within the plan's cadence."""
+
     name: str
     last_update: date | None
     days_since: int | None
+    first_ref: str  # the first key action they lead that is still open: where to look
+
+
+@dataclass(frozen=True)
+class MyStep:
+    """A key action someone leads (directly or through a group), for "my key actions"."""
+
+    ref: str
+    action_ref: str
+    text: str
+    due: date | None
+    timescale: str
+    status: str
+    overdue: bool
+    leads: list[str]
+    brag: str | None
 
 
 @dataclass(frozen=True)
@@ -62,15 +85,7 @@ def _open_steps(action: ActionSummary) -> list[StepOut]:
 def build_dashboard(plan: PlanOverview, soon_days: int = 30) -> Dashboard:
     """Every dashboard figure for the date the plan is viewed on."""
     today = plan.viewed_on
-    standards = [
-        StandardCounts(
-            number=s.number,
-            title=s.title,
-            brag=dict(Counter(a.brag or UNRATED for a in s.actions)),
-            status=dict(Counter(step.status for a in s.actions for step in a.steps)),
-        )
-        for s in plan.standards
-    ]
+    standards = [_counts(s) for s in plan.standards]
     overdue, soon = [], []
     for action in plan.actions():
         for step in _open_steps(action):
@@ -93,6 +108,21 @@ def build_dashboard(plan: PlanOverview, soon_days: int = 30) -> Dashboard:
     )
 
 
+def _counts(standard: StandardSummary) -> StandardCounts:
+    steps = [step for a in standard.actions for step in a.steps]
+    statuses = [StepStatus(step.status) for step in steps]
+    done = sum(status in DONE_STATUSES for status in statuses)
+    return StandardCounts(
+        number=standard.number,
+        title=standard.title,
+        brag=dict(Counter(a.brag or UNRATED for a in standard.actions)),
+        status=dict(Counter(step.status for step in steps)),
+        done=done,
+        open=len(steps) - done - statuses.count(StepStatus.WITHDRAWN),
+        overdue=sum(a.overdue_steps for a in standard.actions),
+    )
+
+
 def stale_leads(plan: PlanOverview) -> list[StaleLead]:
     """Leads of open key actions whose last progress entry is older than the plan's cadence.
 
@@ -102,23 +132,20 @@ def stale_leads(plan: PlanOverview) -> list[StaleLead]:
     for action in plan.actions():
         for author, day in action.last_update_by.items():
             last[author] = max(last.get(author, day), day)
-    leads = sorted(
-        {
-            lead
-            for a in plan.actions()
-            for s in _open_steps(a)
-            for lead in s.leads
-            if StepStatus(s.status) not in DONE_STATUSES
-        }
-    )
+    first_step: dict[str, str] = {}
+    for a in plan.actions():
+        for s in _open_steps(a):
+            if StepStatus(s.status) not in DONE_STATUSES:
+                for lead in s.leads:
+                    first_step.setdefault(lead, s.ref)
     stale = []
-    for lead in leads:
+    for lead in sorted(first_step):
         members = plan.groups.get(lead, [lead])
         days = [last[m] for m in members if m in last]
         latest = max(days, default=None)
         since = (plan.viewed_on - latest).days if latest else None
         if since is None or since > plan.cadence_days:
-            stale.append(StaleLead(lead, latest, since))
+            stale.append(StaleLead(lead, latest, since, first_step[lead]))
     return sorted(stale, key=lambda s: (s.last_update or date.min, s.name))
 
 
@@ -141,19 +168,48 @@ def done_by_month(plan: PlanOverview) -> list[tuple[str, int]]:
     return months
 
 
-def led_by(plan: PlanOverview, person: str) -> set[str]:
-    """References of actions with a key action led by ``person`` or a group they belong to."""
+def _names_for(plan: PlanOverview, person: str) -> set[str]:
+    """``person`` and every group they belong to, case-folded: the leads that mean them."""
     wanted = person.casefold()
-    names = {
+    return {
         n.casefold()
         for n, members in plan.groups.items()
         if any(m.casefold() == wanted for m in members)
     } | {wanted}
+
+
+def led_by(plan: PlanOverview, person: str) -> set[str]:
+    """References of actions with a key action led by ``person`` or a group they belong to."""
+    names = _names_for(plan, person)
     return {
         a.ref
         for a in plan.actions()
         if any(lead.casefold() in names for s in a.steps for lead in s.leads)
     }
+
+
+def my_key_actions(plan: PlanOverview, person: str) -> list[MyStep]:
+    """Key actions ``person`` leads (or a group of theirs leads) on open actions, soonest due
+    first, undated ones last; done and withdrawn key actions are left out."""
+    names = _names_for(plan, person)
+    mine = [
+        MyStep(
+            ref=s.ref,
+            action_ref=a.ref,
+            text=s.text,
+            due=s.timescale.due,
+            timescale=s.timescale.words,
+            status=s.status,
+            overdue=s.overdue,
+            leads=s.leads,
+            brag=a.brag,
+        )
+        for a in plan.actions()
+        for s in _open_steps(a)
+        if StepStatus(s.status) not in DONE_STATUSES
+        and any(lead.casefold() in names for lead in s.leads)
+    ]
+    return sorted(mine, key=lambda m: (m.due is None, m.due or date.max, m.ref))
 
 
 BRAG_ORDER = [b.value for b in Brag] + [UNRATED]

@@ -39,6 +39,7 @@ from ..domain.plan import PLAN_ID, Plan
 from ..domain.vocabulary import StepStatus
 from .audit import AuditFilter, audit_rows
 from .config import Database
+from .drafts import DraftStore
 from .fold import View, fold
 from .projection import CurrentPlan
 from .records import EventRecord, LogReader
@@ -94,6 +95,11 @@ class PlanService(Application[uuid.UUID]):
             is_postgres=self.database.is_postgres,
         )
         self.projection = CurrentPlan(self.reader, self.views)
+        self.drafts = DraftStore(
+            self.factory.datastore,  # type: ignore[attr-defined]
+            is_postgres=self.database.is_postgres,
+            schema=schema or "public",
+        )
         self._write_lock = threading.RLock()
         self._loaded: set[uuid.UUID] = set()
 
@@ -425,14 +431,19 @@ class PlanService(Application[uuid.UUID]):
         return evidence_id
 
     def record_progress(self, cmd: c.RecordProgress, actor: str) -> str:
-        """Record a progress entry (and, if given, a BRAG rating) in one transaction."""
+        """Record a progress entry (and, if given, a BRAG rating) in one transaction.
+
+        The rating is written only when it changes the rating or its reason: an entry that
+        repeats the current rating adds no ``BragRated`` event, so it can never conflict with
+        someone else's rating.
+        """
         entry_id = uuid.uuid4().hex
 
         def change(a: Action, seen: int | None, eff: str, today: str) -> None:
             a.record_progress(
                 entry_id, cmd.period, cmd.narrative, cmd.next_actions, actor, eff, today
             )
-            if cmd.brag is not None and (cmd.brag.value != a.brag or cmd.brag_reason):
+            if cmd.brag is not None and a.rating_differs(cmd.brag, cmd.brag_reason):
                 a.rate(cmd.brag, cmd.brag_reason, actor, eff, today, seen)
 
         self._on_action(cmd.ref, actor, cmd, change)

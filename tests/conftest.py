@@ -8,39 +8,14 @@ reached the tests fail, never skip: a green run must mean both backends were exe
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from plantrail.domain import commands as c
 from plantrail.store.service import PlanService
 
-POSTGRES_URL = os.environ.get(
-    "PLANTRAIL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
-PLAN_START = date(2026, 1, 5)
-
-
-class PostgresSchema:
-    """A throwaway schema in the shared test database."""
-
-    def __init__(self) -> None:
-        import psycopg
-
-        self.name = f"plantrail_test_{uuid.uuid4().hex[:12]}"
-        try:
-            self.conn = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5)
-        except psycopg.OperationalError as exc:
-            pytest.fail(f"PostgreSQL at {POSTGRES_URL} is unreachable: {exc}", pytrace=False)
-        self.conn.execute(f'CREATE SCHEMA "{self.name}"')
-
-    def drop(self) -> None:
-        self.conn.execute(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE')
-        self.conn.close()
+from .support import POSTGRES_URL, PostgresSchema
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -81,54 +56,3 @@ def sqlite_service(tmp_path: Path) -> Iterator[PlanService]:
     service = PlanService.open(str(tmp_path / "plan.db"))
     yield service
     service.close()
-
-
-def make_plan(service: PlanService, actor: str = "Ada Quill") -> None:
-    """A small plan: two standards, two sources, a directory, one action with two steps."""
-    on = {"effective_on": PLAN_START}
-    service.create_plan(
-        c.validate(
-            c.CreatePlan,
-            title="Test plan",
-            organisation="Marsh Vale Council",
-            owners=[actor],
-            plan_date=PLAN_START,
-            **on,
-        ),
-        actor,
-    )
-    service.add_source(c.validate(c.AddSource, code="a", text="Inspection", **on), actor)
-    service.add_source(c.validate(c.AddSource, code="b", text="Self-review", **on), actor)
-    service.add_standard(c.validate(c.AddStandard, number=1, title="Front door", **on), actor)
-    service.add_standard(c.validate(c.AddStandard, number=2, title="Assessment", **on), actor)
-    for name in ("Bea Lowe", "Cal Dunn", "Dee Park"):
-        service.add_person(c.validate(c.AddPerson, name=name, **on), actor)
-    service.add_group(
-        c.validate(c.AddGroup, name="Team Managers", members=["Cal Dunn", "Dee Park"], **on), actor
-    )
-    service.raise_action(
-        c.validate(c.RaiseAction, standard=1, text="Screen contacts in a day", sources=["a"], **on),
-        actor,
-    )
-    service.add_step(
-        c.validate(
-            c.AddStep,
-            ref="1.1",
-            text="Daily huddle",
-            timescale="End Feb 26",
-            leads=["Bea Lowe"],
-            **on,
-        ),
-        actor,
-    )
-    service.add_step(
-        c.validate(
-            c.AddStep,
-            ref="1.1",
-            text="Threshold guide",
-            timescale="31st March 2026",
-            leads=["Team Managers"],
-            **on,
-        ),
-        actor,
-    )

@@ -15,7 +15,7 @@ import pytest
 
 from plantrail.tui.cli import main
 
-from .tui_support import positions
+from .support import positions
 
 PLANTRAIL = str(Path(sys.executable).parent / "plantrail")
 
@@ -55,7 +55,7 @@ def db(tmp_path: Path) -> str:
     )
     run(
         path,
-        "step",
+        "key-action",
         "add",
         "1.1",
         "--text",
@@ -143,7 +143,7 @@ def test_show_as_at_a_past_date(db, capsys):
         ),
         (["rate", "1.1", "red"], "--reason: a reason is required for a red rating"),
         (["assign", "1.1.1", "Nobody Known"], "LEAD: is not a person, role or group"),
-        (["step", "add", "1.1", "--text", "x", "--lead", "Nobody"], "not a person"),
+        (["key-action", "add", "1.1", "--text", "x", "--lead", "Nobody"], "not a person"),
         (["status", "1.1.1", "finished"], "unknown status 'finished'"),
         (
             ["update", "1.x", "--period", "p", "--narrative", "n"],

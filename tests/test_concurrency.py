@@ -15,7 +15,7 @@ import pytest
 from plantrail.domain import commands as c
 from plantrail.store.service import PlanService
 
-from .conftest import make_plan
+from .support import make_plan
 
 WORKERS = 4
 UPDATES = 12

@@ -1,9 +1,10 @@
 """End to end: the installed ``plantrail`` command in a real pseudo-terminal, driven by keys.
 
-A VT100 emulator (pyte) reads the screen the way a terminal would. The test opens the demo
-plan, moves to an action, records a progress entry with keys only, sees a change written by
-a second process (the command line) appear while the interface is open, quits, and checks the
-audit trail names the right people.
+A VT100 emulator (pyte) reads the screen the way a terminal would, colours included. The
+tests open the demo plan, record progress on an unrated action with keys only and find it in
+the audit trail with the signed-in person as actor; see a change written by a second process
+appear; lose the terminal in the middle of a form and find the draft offered back; and read
+every mark with no colour and on a 16-colour Linux console.
 """
 
 from __future__ import annotations
@@ -54,83 +55,165 @@ class Terminal:
             time.sleep(0.15)
             self.pump()
 
+    def find(self, text: str) -> tuple[int, int]:
+        """Row and column of ``text`` on screen."""
+        for y, line in enumerate(self.screen.display):
+            if (x := line.find(text)) >= 0:
+                return y, x
+        raise AssertionError(f"{text!r} is not on screen:\n{self.text()}")
 
-@pytest.mark.slow
-def test_lead_records_progress_with_keys_in_a_real_terminal(tmp_path):
-    db = str(tmp_path / "demo.db")
-    env = {
+
+def environment(db: str, **extra: str) -> dict[str, str]:
+    return {
         **os.environ,
         "TERM": "xterm-256color",
         "PLANTRAIL_DB": db,
         "COLUMNS": "80",
         "LINES": "24",
+        **extra,
     }
-    subprocess.run([PLANTRAIL, "demo"], env=env, check=True, capture_output=True)
+
+
+def plantrail(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([PLANTRAIL, *args], env=env, capture_output=True, text=True, check=False)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    env = environment(str(tmp_path / "demo.db"))
+    done = plantrail(env, "demo")
+    assert done.returncode == 0, done.stderr
+    return env
+
+
+@pytest.mark.slow
+def test_lead_records_progress_on_an_unrated_action_with_keys_only(env):
     terminal = Terminal(["--as", "Ellis Lead"], env)
     try:
         terminal.wait_for("1 Front door")
         terminal.wait_for("Action 1.1")
-        terminal.keys("j")  # to 1.2
-        terminal.wait_for("Action 1.2")
+        terminal.keys("j", "j")  # to 1.3, which has no BRAG rating yet
+        terminal.wait_for("Action 1.3 [-] not rated")
         terminal.keys("u")
-        terminal.wait_for("Record progress on 1.2")
-        terminal.keys("\t", *"Form agreed by police", "\t", *"Ask education", "\x13")  # ^S saves
+        terminal.wait_for("Record progress on 1.3")
+        terminal.keys(*"October 2026", "\t", *"Handover log drafted", "\x13")  # ^S saves
         terminal.wait_for("Saved")
 
         # A second process writes while the interface is open: the tree shows it.
-        update = subprocess.run(
-            [
-                PLANTRAIL,
-                "--as",
-                "Cory Cli",
-                "update",
-                "1.3",
-                "--period",
-                "November",
-                "--narrative",
-                "Handover log live",
-                "--brag",
-                "G",
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        update = plantrail(
+            env, "--as", "Cory Cli", "update", "2.2", "--period", "November",
+            "--narrative", "Plan template agreed", "--brag", "G",
+        )  # fmt: skip
         assert update.returncode == 0, update.stderr
-        terminal.wait_for("1.3  [G]", timeout=10)
+        terminal.wait_for("2.2 [G]", timeout=10)
         terminal.keys("q")
         terminal.child.expect(pexpect.EOF, timeout=10)
     finally:
         terminal.child.close(force=True)
 
-    history = subprocess.run(
-        [PLANTRAIL, "history", "--format", "json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    history = plantrail(env, "history", "--format", "json")
     progress = [r for r in json.loads(history.stdout) if r["event"] == "ProgressRecorded"]
-    assert (progress[-2]["actor"], progress[-2]["ref"]) == ("Ellis Lead", "1.2")
-    assert "Form agreed by police" in progress[-2]["changes"][0]["after"]
-    assert (progress[-1]["actor"], progress[-1]["ref"]) == ("Cory Cli", "1.3")
+    assert (progress[-2]["actor"], progress[-2]["ref"]) == ("Ellis Lead", "1.3")
+    assert progress[-2]["changes"][0]["after"] == "October 2026: Handover log drafted"
+    assert (progress[-1]["actor"], progress[-1]["ref"]) == ("Cory Cli", "2.2")
+    rated = [r for r in json.loads(history.stdout) if r["event"] == "BragRated"]
+    assert rated[-1]["actor"] == "Cory Cli"  # the lead's entry wrote no rating
+
+
+@pytest.mark.slow
+def test_a_form_open_when_the_terminal_dies_is_offered_back(env):
+    """The connection drops mid-form (the terminal is killed): nothing typed is lost."""
+    terminal = Terminal(["--as", "Ellis Lead"], env)
+    try:
+        terminal.wait_for("Action 1.1")
+        terminal.keys("u")
+        terminal.wait_for("Record progress on 1.1")
+        terminal.keys("\t", *"Typed before the line dropped")
+        time.sleep(1.2)  # drafts are kept twice a second while typing
+    finally:
+        terminal.child.close(force=True)  # hang up, then kill: no chance to save
+    assert plantrail(env, "history", "--format", "json").stdout.count("Typed before") == 0
+
+    again = Terminal(["--as", "Ellis Lead"], env)
+    try:
+        again.wait_for("Action 1.1")
+        again.keys("u")
+        again.wait_for("unsaved draft")
+        again.keys("y")
+        again.wait_for("Typed before the line dropped")
+        again.keys("\x13")
+        again.wait_for("Saved")
+        again.keys("q")
+        again.child.expect(pexpect.EOF, timeout=10)
+    finally:
+        again.child.close(force=True)
+    history = json.loads(plantrail(env, "history", "--format", "json").stdout)
+    assert history[-1]["changes"][0]["after"].endswith("Typed before the line dropped")
+    assert history[-1]["actor"] == "Ellis Lead"
+
+
+#: pyte's names for the 16 ANSI colours, as the RGB a console shows them.
+NAMED = {
+    "black": (0, 0, 0),
+    "red": (170, 0, 0),
+    "green": (0, 170, 0),
+    "brown": (170, 85, 0),
+    "blue": (0, 0, 170),
+    "magenta": (170, 0, 170),
+    "cyan": (0, 170, 170),
+    "white": (170, 170, 170),
+    "brightblack": (85, 85, 85),
+    "brightred": (255, 85, 85),
+    "brightgreen": (85, 255, 85),
+    "brightbrown": (255, 255, 85),
+    "brightblue": (85, 85, 255),
+    "brightmagenta": (255, 85, 255),
+    "brightcyan": (85, 255, 255),
+    "brightwhite": (255, 255, 255),
+    "default": (0, 0, 0),
+}
+
+
+def rgb(colour: str, default: tuple[int, int, int]) -> tuple[int, int, int]:
+    if colour == "default":
+        return default
+    if colour in NAMED:
+        return NAMED[colour]
+    return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
+
+
+def luminance(colour: tuple[int, int, int]) -> float:
+    r, g, b = colour
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def shown_colours(char: pyte.screens.Char) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    fg, bg = rgb(char.fg, (229, 229, 229)), rgb(char.bg, (0, 0, 0))
+    return (bg, fg) if char.reverse else (fg, bg)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "extra", [{"NO_COLOR": "1"}, {"TERM": "xterm"}], ids=["no-color", "xterm-16"]
+    "extra",
+    [{"NO_COLOR": "1"}, {"TERM": "linux"}, {"TERM": "xterm"}],
+    ids=["no-color", "linux-console", "xterm-16"],
 )
-def test_readable_without_colour_and_with_16_colours(tmp_path, extra):
-    """BRAG letters and overdue marks carry the meaning when colour cannot."""
-    db = str(tmp_path / "demo.db")
-    env = {**os.environ, "TERM": "xterm-256color", "PLANTRAIL_DB": db, **extra}
-    subprocess.run([PLANTRAIL, "demo"], env=env, check=True, capture_output=True)
-    terminal = Terminal(["--as", "Ellis Lead"], env)
+def test_every_mark_is_readable_without_colour_and_on_16_colours(env, extra):
+    """BRAG letters and overdue marks carry the meaning, and stand out from their background:
+    the overdue mark is never grey on grey, and Amber is never shown as red."""
+    terminal = Terminal(["--as", "Ellis Lead"], {**env, **extra})
     try:
-        terminal.wait_for("4.2  [B] 2/2")
-        shown = terminal.wait_for("OVERDUE")
-        assert "1.2  [A] 0/2 !2" in shown and "2.1  [G] 1/3 !1" in shown
+        terminal.wait_for("4.2 [B]")
+        shown = terminal.wait_for("31 Jul 26!")  # an overdue key action's due date
+        assert "1.2 [A]!2" in shown and "2.1 [G]!1" in shown
+        y, x = terminal.find("1.2 [A]!2")
+        for offset in (4, 5, 6, 7, 8):  # "[A]" and "!2"
+            fg, bg = shown_colours(terminal.screen.buffer[y][x + offset])
+            assert abs(luminance(fg) - luminance(bg)) > 60, (extra, offset, fg, bg)
+        amber = terminal.screen.buffer[y][x + 5]
+        if "NO_COLOR" not in extra:
+            r, g, _ = shown_colours(amber)[1]
+            assert g > 0.6 * r, f"Amber shows as red: {amber}"  # yellow has green in it
         terminal.keys("q")
         terminal.child.expect(pexpect.EOF, timeout=10)
     finally:

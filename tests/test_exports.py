@@ -21,7 +21,7 @@ from plantrail.domain import commands as c
 from plantrail.store.service import PlanService
 from plantrail.tui.cli import main
 
-from .tui_support import demo_db, frozen_time
+from .support import demo_db, frozen_time
 
 DATES = [date(2026, 6, 30), date(2026, 8, 31), date(2026, 10, 31)]
 

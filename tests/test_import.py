@@ -14,7 +14,7 @@ from plantrail.store.service import PlanService
 from plantrail.tui.cli import main
 
 from .plan_files import csv_plan, word_plan, workbook_plan
-from .tui_support import demo_db, frozen_time, positions
+from .support import demo_db, frozen_time, positions
 
 
 def run(db: Path, *args: str) -> int:

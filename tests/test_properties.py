@@ -23,7 +23,7 @@ from plantrail.store.fold import fold
 from plantrail.store.projection import CurrentPlan
 from plantrail.store.service import PlanService
 
-from .conftest import POSTGRES_URL, PostgresSchema, make_plan
+from .support import POSTGRES_URL, PostgresSchema, make_plan
 
 STATUSES = ["not started", "in progress", "completed", "in place", "withdrawn"]
 op = st.tuples(

@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from .tui_support import demo_db, frozen_time, make_app, settle
+from .support import demo_db, frozen_time, make_app, settle
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -42,10 +42,13 @@ def steady(*keys: str) -> Any:
 @pytest.mark.parametrize(
     ("name", "keys"),
     [
-        ("plan", ("j", "j", "j")),
-        ("history", ("j", "j", "j", "h")),
+        ("plan", ("j", "j", "j", "j")),
+        ("plan_filtered", ("f", "down", "enter", "tab")),
+        ("history", ("j", "j", "j", "j", "h")),
+        ("history_detail", ("j", "j", "j", "j", "h", "enter")),
         ("dashboard", ("d",)),
-        ("progress_form", ("j", "j", "j", "u")),
+        ("my_key_actions", ("m",)),
+        ("progress_form_unrated", ("j", "j", "u")),
     ],
 )
 def test_screen(snap_compare, db, name, keys, size):
@@ -60,4 +63,4 @@ def test_screen(snap_compare, db, name, keys, size):
 def test_snapshots_are_stored():
     """The reference images exist (a fresh clone must not silently create them)."""
     folder = Path(__file__).parent / "__snapshots__" / "test_snapshots"
-    assert len(list(folder.glob("*.svg"))) == 2 * 4
+    assert len(list(folder.glob("*.svg"))) == 2 * 7

@@ -13,7 +13,7 @@ from plantrail.store.audit import AuditFilter
 from plantrail.store.fold import fold
 from plantrail.store.projection import CurrentPlan
 
-from .conftest import PLAN_START, make_plan
+from .support import PLAN_START, make_plan
 
 
 def test_actions_are_numbered_within_their_standard(service):

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from functools import partial
+from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
 from ..domain.clock import today_in_london
 from ..store.service import PlanService
+from .crash import crash_message, write_crash_log
+from .palette import PlanCommands
 from .screens.help import HelpScreen
 from .screens.plan import PlanScreen
 
@@ -22,6 +25,7 @@ class PlantrailApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "plantrail"
+    COMMANDS = App.COMMANDS | {PlanCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
@@ -40,26 +44,38 @@ class PlantrailApp(App[None]):
         self.today = today
         self.poll_seconds = poll_seconds
         self.as_at: date | None = None
+        self.crash_log: Path | None = None
 
     def on_mount(self) -> None:
         self.push_screen(PlanScreen())
 
     def action_help(self) -> None:
-        bindings = [*PlanScreen.BINDINGS, *self.BINDINGS]
-        self.push_screen(HelpScreen([b for b in bindings if isinstance(b, Binding) and b.show]))
+        from .widgets.pane_keys import ACTION_KEYS, STEP_KEYS, help_bindings
+
+        shown = [b for b in PlanScreen.BINDINGS if isinstance(b, Binding) and b.show]
+        changes = help_bindings([*ACTION_KEYS, *STEP_KEYS])
+        own = [b for b in self.BINDINGS if isinstance(b, Binding)]
+        self.push_screen(HelpScreen([*changes, *shown, *own]))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        if isinstance(screen, PlanScreen):
-            for binding in PlanScreen.BINDINGS:
-                if isinstance(binding, Binding) and binding.show:
-                    key = binding.key.replace("slash", "/")
-                    yield SystemCommand(
-                        binding.description,
-                        f"key: {key}",
-                        partial(screen.run_action, binding.action),
-                    )
         yield SystemCommand("Help", "every key (?)", self.action_help)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error nobody planned for: log it to a file, say so in one message, exit 1.
+
+        Textual's own handler prints a full traceback over the person's terminal; this keeps
+        the traceback in a log file instead (tui/crash.py).
+        """
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        try:
+            self.crash_log = write_crash_log(cause)
+        except OSError:
+            self.crash_log = None
+        if self._exception is None:
+            self._exception = error  # Pilot re-raises it, so tests see every crash
+            self._exception_event.set()
+        self.exit(return_code=1, message=crash_message(cause, self.crash_log))
 
 
 def make_app(service: PlanService, actor: str, **options: object) -> PlantrailApp:
@@ -67,10 +83,11 @@ def make_app(service: PlanService, actor: str, **options: object) -> PlantrailAp
 
 
 def run_tui(db: str | None, actor: str) -> int:
-    """Open the plan in ``db`` for ``actor``; returns the exit code."""
+    """Open the plan in ``db`` for ``actor``; returns the exit code (1 after a crash)."""
     service = PlanService.open(db)
     try:
-        make_app(service, actor).run()
+        app = make_app(service, actor)
+        app.run()
     finally:
         service.close()
-    return 0
+    return app.return_code or 0

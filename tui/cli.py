@@ -17,6 +17,7 @@ from typing import Any
 
 from ..domain.errors import InvalidInput, PlanError
 from . import render
+from .format import plural
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -34,7 +35,7 @@ _FLAG = {
     "members": "--member",
     "leads": "LEAD",
     "sources": "--source",
-    "step": "STEP",
+    "step": "KEY_ACTION",
     "ref": "REF",
     "entry": "ENTRY",
 }
@@ -199,7 +200,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     finally:
         service.close()
     print(
-        f"Loaded the demo plan '{summary.title}' ({summary.events} events) into "
+        f"Loaded the demo plan '{summary.title}' ({plural(summary.events, 'event')}) into "
         f"{service.database.describe()}."
     )
     return open_tui(args) if args.open else 0
@@ -442,7 +443,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text", required=True)
     p.add_argument("--reason", default="")
 
-    steps = group("step", "key actions (numbered steps of an action)")
+    steps = group("key-action", "key actions: the numbered things done under an action")
     p = command(
         "add",
         "add a key action",
@@ -475,7 +476,7 @@ def build_parser() -> argparse.ArgumentParser:
         parent=steps,
         replacing=True,
     )
-    p.add_argument("step")
+    p.add_argument("step", metavar="KEY_ACTION", help="e.g. 2.7.1")
     p.add_argument("--text", required=True)
     p.add_argument("--reason", default="")
 
@@ -553,7 +554,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         replacing=True,
     )
-    p.add_argument("step", help="e.g. 2.7.1")
+    p.add_argument("step", metavar="KEY_ACTION", help="e.g. 2.7.1")
     p.add_argument(
         "status",
         help="not started | in progress | in place | completed | achieved and ongoing | withdrawn",
@@ -573,7 +574,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         replacing=True,
     )
-    p.add_argument("step")
+    p.add_argument("step", metavar="KEY_ACTION", help="e.g. 2.7.1")
     p.add_argument("timescale", help="in the plan's words, e.g. 'End Jan 27'")
     p.add_argument("--reason", required=True)
 
@@ -590,7 +591,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         replacing=True,
     )
-    p.add_argument("step")
+    p.add_argument("step", metavar="KEY_ACTION", help="e.g. 2.7.1")
     p.add_argument("lead", nargs="+")
     p.add_argument("--reason", default="")
 
@@ -617,7 +618,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", required=True)
     p.add_argument("--location", default="", help="where it is kept (path, URL, system)")
     p.add_argument("--file", help="a file to fingerprint: its SHA-256 and size are recorded")
-    p.add_argument("--step", type=int, help="the key action number it evidences")
+    p.add_argument(
+        "--key-action", dest="step", type=int, metavar="N", help="the key action it evidences"
+    )
 
     for name, method, verb in (
         ("close", "close_action", "Closed"),

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..domain.clock import LONDON, now
 from ..domain.errors import InvalidInput
+from .format import plural
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -163,7 +164,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         count = write_audit(service, keep, args.format, args.output, bom=args.bom)
     finally:
         service.close()
-    _done(args.output, f"Audit trail: {count} rows")
+    _done(args.output, f"Audit trail: {plural(count, 'row')}")
     return 0
 
 
@@ -175,7 +176,7 @@ def cmd_tracker(args: argparse.Namespace) -> int:
         count = write_tracker(service, args.as_at, args.format, args.output, bom=args.bom)
     finally:
         service.close()
-    _done(args.output, f"Tracker: {count} key actions")
+    _done(args.output, f"Tracker: {plural(count, 'key action')}")
     return 0
 
 
@@ -204,7 +205,7 @@ def cmd_export_events(args: argparse.Namespace) -> int:
             count = write_log(service.reader.raw(), stream)
     finally:
         service.close()
-    _done(args.output, f"Event log: {count} events")
+    _done(args.output, f"Event log: {plural(count, 'event')}")
     return 0
 
 
@@ -217,7 +218,7 @@ def cmd_import_events(args: argparse.Namespace) -> int:
         count = service.restore_log(events, _actor(args))
     finally:
         service.close()
-    print(f"Restored {count} events from {args.file} into {service.database.describe()}")
+    print(f"Restored {plural(count, 'event')} from {args.file} into {service.database.describe()}")
     return 0
 
 
@@ -232,7 +233,7 @@ def cmd_export_plan(args: argparse.Namespace) -> int:
         service.close()
     with output(args.output) as stream:
         stream.write(to_yaml(document) if args.format == "yaml" else to_json(document))
-    _done(args.output, f"Plan ({len(document.actions)} actions)")
+    _done(args.output, f"Plan ({plural(len(document.actions), 'action')})")
     return 0
 
 
@@ -266,7 +267,7 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
     finally:
         service.close()
     print(
-        f"Imported {len(reading.document.actions)} actions ({count} events) from "
+        f"Imported {plural(len(reading.document.actions), 'action')} ({plural(count, 'event')}) from "
         f"{reading.path.name} into {service.database.describe()}"
     )
     for warning in reading.warnings:

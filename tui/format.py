@@ -1,8 +1,14 @@
-"""How plan values look on screen and in tables: BRAG as letter and colour, dates in London."""
+"""How plan values look on screen and in tables: BRAG as letter and colour, dates in London.
+
+Nothing here depends on colour alone: a BRAG rating is always its letter too, and an overdue
+key action is always marked with '!' or the word OVERDUE, so the screen reads the same with
+NO_COLOR, on a 16-colour console (TERM=linux) or in a screen reader.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from rich.text import Text
 
@@ -10,25 +16,46 @@ from ..domain.clock import in_london
 from ..domain.vocabulary import Brag
 
 BRAG_LETTER = {brag.value: brag.letter for brag in Brag}
+#: Colours chosen to stay distinct when a console maps them to its 8 basic colours:
+#: Amber is bright yellow (never red), Grey is white on black (never grey on grey).
 BRAG_STYLE = {
-    "blue": "bold white on blue",
-    "red": "bold white on red",
-    "amber": "bold black on yellow",
+    "blue": "bold bright_white on blue",
+    "red": "bold bright_white on red",
+    "amber": "bold black on bright_yellow",
     "green": "bold black on green",
-    "grey": "bold black on white",
+    "grey": "bold black on bright_white",
 }
+#: The overdue mark: bold and reverse, so it stands out on any background, coloured or not.
+OVERDUE_STYLE = "bold reverse"
 
 
-def brag_label(brag: str | None) -> str:
+def brag_label(brag: str | None, *, long: bool = False) -> str:
     """BRAG as a letter and a word, so nothing depends on colour."""
-    return f"{BRAG_LETTER[brag]} {brag.title()}" if brag else "-"
+    if not brag:
+        return "not rated" if long else "-"
+    return brag.title() if long else f"{BRAG_LETTER[brag]} {brag.title()}"
 
 
 def brag_chip(brag: str | None) -> Text:
     """A one-letter chip in the rating's colour; unrated is '-' (the letter carries meaning)."""
     if not brag:
-        return Text("[-]", style="dim")
+        return Text("[-]")
     return Text(f"[{BRAG_LETTER[brag]}]", style=BRAG_STYLE[brag])
+
+
+def plain_line(text: str) -> str:
+    """Text on one line: runs of spaces, tabs and line breaks become one space."""
+    return " ".join(text.split())
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, ending '…' when cut."""
+    return text if len(text) <= width else text[: max(1, width - 1)] + "…"
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """'1 entry', '2 entries': the count with the right form of the word."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"
 
 
 def london(moment: datetime) -> str:
@@ -37,3 +64,20 @@ def london(moment: datetime) -> str:
 
 def day(value: date | None) -> str:
     return f"{value:%d %b %Y}" if value else ""
+
+
+def when_london(at: str | datetime) -> str:
+    """A stored UTC instant (ISO text or datetime) as people read it: '20 Nov 2026 14:03'."""
+    moment = datetime.fromisoformat(at) if isinstance(at, str) else at
+    return london(moment)
+
+
+def shown_value(value: Any, limit: int = 80) -> str:
+    """A value quoted in a message: lists joined, empty as '(none)', long text cut to ``limit``
+    characters so a refusal never echoes a whole narrative back."""
+    if value is None or value == "" or value == []:
+        return "(none)"
+    text = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"'{text}'"

@@ -1,34 +1,81 @@
-"""The TUI's forms: for each change, its fields, the command model it builds and the service
-method that stores it. No rule lives here: values go straight into the command models of
-``domain/commands.py``, which say what is wrong and where.
+"""The TUI's forms: for each change, its fields, the command model it builds and the change
+(command model + service method, bound by type in ``store/changes.py``) that stores it.
+
+No rule lives here: values go straight into the command models of ``domain/commands.py``,
+which say what is wrong and where. A form starts from what the person is looking at (the
+highlighted key action, the current status) but never pre-fills a value that would be written
+unchanged: the BRAG rating in the progress form is blank until someone picks one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from ..domain import commands as c
+from ..domain.errors import InvalidInput
 from ..domain.vocabulary import Brag, StepStatus
+from ..store import changes
+from ..store.changes import Change
 from ..store.files import fingerprint
 from ..store.views import ActionOut, PlanOverview
 from .dialogs.form import Field
+from .format import brag_label
 
 BRAG_OPTIONS = [(f"{b.letter} {b.value.title()}", b.value) for b in Brag]
 STATUS_OPTIONS = [(s.value, s.value) for s in StepStatus]
 DATE_HINT = "YYYY-MM-DD (blank = today)"
 
+C = TypeVar("C", bound=c.Command)
+R = TypeVar("R")
+T = TypeVar("T")
 
-@dataclass
-class FormSpec:
-    """Everything needed to show a form and store what it produces."""
+
+@dataclass(frozen=True)
+class FormSpec(Generic[C, R]):
+    """A form for one change: what it shows, how it builds the command, and what stores it.
+
+    ``seen_version`` is the action version the person was looking at; a replacing change is
+    refused if someone changed that value since. After such a refusal the form comes back
+    with the version that holds their value, so saving again replaces it knowingly.
+    """
+
+    key: str
+    title: str
+    fields: list[Field]
+    change: Change[C, R]
+    build_command: Callable[[dict[str, Any], int | None], C]
+    seen_version: int | None = None
+    note: str = ""
+
+    def build(self, values: dict[str, Any]) -> C:
+        """The validated command from what was typed (raises ``InvalidInput``)."""
+        return self.build_command(values, self.seen_version)
+
+    def seen(self, version: int | None) -> FormSpec[C, R]:
+        """This form, saving against ``version`` (after a refused save)."""
+        return replace(self, seen_version=version)
+
+    def filled(self, values: dict[str, Any]) -> FormSpec[C, R]:
+        """This form with ``values`` typed in (a retry, or a draft offered back)."""
+        fields = [
+            replace(f, value=values[f.name]) if values.get(f.name) is not None else f
+            for f in self.fields
+        ]
+        return replace(self, fields=fields)
+
+
+@dataclass(frozen=True)
+class Prompt(Generic[T]):
+    """A one-line question that is not a change (a date, a filter, a file name)."""
 
     title: str
     fields: list[Field]
-    method: str
-    build: Callable[[dict[str, Any]], Any]
+    build: Callable[[dict[str, Any]], T]
+    submit: str
     note: str = ""
 
 
@@ -43,15 +90,10 @@ def _effective() -> Field:
     )
 
 
-def _step_field(action: ActionOut, step: str | None) -> Field:
+def _step_field(action: ActionOut, step: str | None, label: str = "Key action") -> Field:
     options = [(f"{s.ref} {s.text[:50]}", s.ref) for s in action.steps]
-    return Field(
-        "step",
-        "Key action",
-        "select",
-        value=step or (options[0][1] if options else ""),
-        options=options,
-    )
+    known = {ref for _, ref in options}
+    return Field("step", label, "select", value=step if step in known else "", options=options)
 
 
 def _lead_options(plan: PlanOverview) -> list[tuple[str, str]]:
@@ -62,8 +104,18 @@ def _lead_options(plan: PlanOverview) -> list[tuple[str, str]]:
     return people + groups
 
 
-def record_progress(action: ActionOut, today: date) -> FormSpec:
+def _entries(action: ActionOut) -> list[tuple[str, str]]:
+    return [
+        (f"{p.period} — {p.author} ({p.id[:8]})", p.id)
+        for p in action.progress
+        if p.state == "current"
+    ]
+
+
+def record_progress(action: ActionOut, today: date) -> FormSpec[c.RecordProgress, str]:
+    current = brag_label(action.brag) if action.brag else "not rated"
     return FormSpec(
+        f"progress:{action.ref}",
         f"Record progress on {action.ref}",
         [
             Field("period", "Period", value=f"{today:%B %Y}"),
@@ -71,43 +123,45 @@ def record_progress(action: ActionOut, today: date) -> FormSpec:
             Field("next_actions", "Next actions", "text"),
             Field(
                 "brag",
-                "BRAG rating",
+                f"BRAG rating (now {current}; leave blank to keep it)",
                 "select",
-                value=action.brag or "",
                 options=BRAG_OPTIONS,
                 placeholder="(unchanged)",
             ),
-            Field(
-                "brag_reason", "BRAG reason (required for Red or Amber)", value=action.brag_reason
-            ),
+            Field("brag_reason", "BRAG reason (required for Red or Amber)"),
             _effective(),
         ],
-        "record_progress",
-        lambda v: c.validate(
-            c.RecordProgress, ref=action.ref, seen_version=action.version, **_clean(v)
+        changes.RECORD_PROGRESS,
+        lambda v, seen: c.validate(
+            c.RecordProgress, ref=action.ref, seen_version=seen, **_clean(v)
         ),
+        seen_version=action.version,
         note="Your entry is added to the action's history; it never replaces anyone else's.",
     )
 
 
-def rate(action: ActionOut) -> FormSpec:
+def rate(action: ActionOut) -> FormSpec[c.RateAction, None]:
+    reason = f" ({action.brag_reason})" if action.brag_reason else ""
+    current = brag_label(action.brag) + reason if action.brag else "not rated yet"
     return FormSpec(
+        f"rate:{action.ref}",
         f"BRAG rating of {action.ref}",
         [
             Field("rating", "Rating", "select", value=action.brag or "", options=BRAG_OPTIONS),
             Field("reason", "Reason (required for Red or Amber)"),
             _effective(),
         ],
-        "rate_action",
-        lambda v: c.validate(
-            c.RateAction, ref=action.ref, seen_version=action.version, **_clean(v)
-        ),
+        changes.RATE_ACTION,
+        lambda v, seen: c.validate(c.RateAction, ref=action.ref, seen_version=seen, **_clean(v)),
+        seen_version=action.version,
+        note=f"Now: {current}.",
     )
 
 
-def change_status(action: ActionOut, step: str | None) -> FormSpec:
+def change_status(action: ActionOut, step: str | None) -> FormSpec[c.ChangeStepStatus, None]:
     current = next((s.status for s in action.steps if s.ref == step), "")
     return FormSpec(
+        f"status:{action.ref}",
         f"Change the status of a key action of {action.ref}",
         [
             _step_field(action, step),
@@ -115,13 +169,15 @@ def change_status(action: ActionOut, step: str | None) -> FormSpec:
             Field("note", "Note"),
             _effective(),
         ],
-        "change_step_status",
-        lambda v: c.validate(c.ChangeStepStatus, seen_version=action.version, **_clean(v)),
+        changes.CHANGE_STEP_STATUS,
+        lambda v, seen: c.validate(c.ChangeStepStatus, seen_version=seen, **_clean(v)),
+        seen_version=action.version,
     )
 
 
-def reschedule(action: ActionOut, step: str | None) -> FormSpec:
+def reschedule(action: ActionOut, step: str | None) -> FormSpec[c.RescheduleStep, None]:
     return FormSpec(
+        f"reschedule:{action.ref}",
         f"Reschedule a key action of {action.ref}",
         [
             _step_field(action, step),
@@ -129,15 +185,19 @@ def reschedule(action: ActionOut, step: str | None) -> FormSpec:
             Field("reason", "Reason (kept in the history)"),
             _effective(),
         ],
-        "reschedule_step",
-        lambda v: c.validate(c.RescheduleStep, seen_version=action.version, **_clean(v)),
+        changes.RESCHEDULE_STEP,
+        lambda v, seen: c.validate(c.RescheduleStep, seen_version=seen, **_clean(v)),
+        seen_version=action.version,
         note="The old timescale stays in the history with your reason.",
     )
 
 
-def assign_leads(action: ActionOut, plan: PlanOverview, step: str | None) -> FormSpec:
+def assign_leads(
+    action: ActionOut, plan: PlanOverview, step: str | None
+) -> FormSpec[c.AssignLeads, None]:
     current = next((s.leads for s in action.steps if s.ref == step), [])
     return FormSpec(
+        f"leads:{action.ref}",
         f"Assign lead(s) to a key action of {action.ref}",
         [
             _step_field(action, step),
@@ -151,13 +211,14 @@ def assign_leads(action: ActionOut, plan: PlanOverview, step: str | None) -> For
             Field("reason", "Reason"),
             _effective(),
         ],
-        "assign_leads",
-        lambda v: c.validate(c.AssignLeads, seen_version=action.version, **_clean(v)),
+        changes.ASSIGN_LEADS,
+        lambda v, seen: c.validate(c.AssignLeads, seen_version=seen, **_clean(v)),
+        seen_version=action.version,
     )
 
 
-def add_evidence(action: ActionOut, step: str | None) -> FormSpec:
-    def build(values: dict[str, Any]) -> Any:
+def add_evidence(action: ActionOut, step: str | None) -> FormSpec[c.AddEvidence, str]:
+    def build(values: dict[str, Any], seen: int | None) -> c.AddEvidence:
         values = _clean(values)
         path = values.pop("file", "")
         sha256, size = fingerprint(path) if path else ("", None)
@@ -167,9 +228,8 @@ def add_evidence(action: ActionOut, step: str | None) -> FormSpec:
             c.AddEvidence, ref=action.ref, sha256=sha256, size=size, **{"location": path, **values}
         )
 
-    step_field = _step_field(action, None)
-    step_field.label = "Key action it evidences (optional)"
     return FormSpec(
+        f"evidence:{action.ref}",
         f"Add evidence to {action.ref}",
         [
             Field("title", "Title"),
@@ -177,38 +237,45 @@ def add_evidence(action: ActionOut, step: str | None) -> FormSpec:
             Field(
                 "file", "File to fingerprint (SHA-256 and size are recorded)", placeholder="path"
             ),
-            step_field,
+            _step_field(action, step, "Key action it evidences (optional)"),
             _effective(),
         ],
-        "add_evidence",
+        changes.ADD_EVIDENCE,
         build,
     )
 
 
-def raise_action(plan: PlanOverview, standard: int | None) -> FormSpec:
+def raise_action(plan: PlanOverview, standard: int | None) -> FormSpec[c.RaiseAction, str]:
     standards = [(f"{s.number} {s.title}", str(s.number)) for s in plan.standards if s.number]
-    return FormSpec(
-        "New action",
-        [
+    fields = [
+        Field("text", "Action (area for development)", "text"),
+        Field(
+            "sources",
+            "Sources",
+            "multi",
+            options=[(f"{k} {v}", k) for k, v in plan.sources.items()],
+        ),
+        Field("key_outcome", "Key outcome"),
+        Field("expected_evidence", "Expected evidence"),
+        _effective(),
+    ]
+    if standards:
+        fields.insert(
+            0,
             Field("standard", "Standard", "select", value=str(standard or ""), options=standards),
-            Field("text", "Action (area for development)", "text"),
-            Field(
-                "sources",
-                "Sources",
-                "multi",
-                options=[(f"{k} {v}", k) for k, v in plan.sources.items()],
-            ),
-            Field("key_outcome", "Key outcome"),
-            Field("expected_evidence", "Expected evidence"),
-            _effective(),
-        ],
-        "raise_action",
-        lambda v: c.validate(c.RaiseAction, **_clean(v)),
+        )
+    return FormSpec(
+        "new-action",
+        "New action",
+        fields,
+        changes.RAISE_ACTION,
+        lambda v, seen: c.validate(c.RaiseAction, **_clean(v)),
     )
 
 
-def add_step(action: ActionOut, plan: PlanOverview) -> FormSpec:
+def add_step(action: ActionOut, plan: PlanOverview) -> FormSpec[c.AddStep, str]:
     return FormSpec(
+        f"new-key-action:{action.ref}",
         f"New key action for {action.ref}",
         [
             Field("text", "Key action", "text"),
@@ -216,42 +283,42 @@ def add_step(action: ActionOut, plan: PlanOverview) -> FormSpec:
             Field("leads", "Leads (Space to pick)", "multi", options=_lead_options(plan)),
             _effective(),
         ],
-        "add_step",
-        lambda v: c.validate(c.AddStep, ref=action.ref, **_clean(v)),
+        changes.ADD_STEP,
+        lambda v, seen: c.validate(c.AddStep, ref=action.ref, **_clean(v)),
     )
 
 
-def reword_action(action: ActionOut) -> FormSpec:
-    fields = [
-        ("text", "Action text"),
-        ("key_outcome", "Key outcome"),
-        ("expected_evidence", "Expected evidence"),
-    ]
+#: The three wordings of an action that can be reworded, and their labels.
+REWORDABLE = {
+    "text": "the action's text",
+    "key_outcome": "its key outcome",
+    "expected_evidence": "its expected evidence",
+}
+
+
+def reword_action(action: ActionOut, what: str) -> FormSpec[c.RewordAction, None]:
+    current = str(getattr(action, what))
     return FormSpec(
-        f"Reword {action.ref}",
+        f"reword-{what}:{action.ref}",
+        f"Reword {REWORDABLE[what]} ({action.ref})",
         [
-            Field(
-                "field",
-                "What to reword",
-                "select",
-                value="text",
-                options=[(label, key) for key, label in fields],
-            ),
-            Field("value", "New wording", "text", value=action.text),
+            Field("value", "New wording", "text", value=current),
             Field("reason", "Reason"),
             _effective(),
         ],
-        "reword_action",
-        lambda v: c.validate(
-            c.RewordAction, ref=action.ref, seen_version=action.version, **_clean(v)
+        changes.REWORD_ACTION,
+        lambda v, seen: c.validate(
+            c.RewordAction, ref=action.ref, field=what, seen_version=seen, **_clean(v)
         ),
+        seen_version=action.version,
         note="The old wording stays in the history.",
     )
 
 
-def reword_step(action: ActionOut, step: str | None) -> FormSpec:
+def reword_step(action: ActionOut, step: str | None) -> FormSpec[c.RewordStep, None]:
     current = next((s.text for s in action.steps if s.ref == step), "")
     return FormSpec(
+        f"reword-key-action:{action.ref}",
         f"Reword a key action of {action.ref}",
         [
             _step_field(action, step),
@@ -259,15 +326,17 @@ def reword_step(action: ActionOut, step: str | None) -> FormSpec:
             Field("reason", "Reason"),
             _effective(),
         ],
-        "reword_step",
-        lambda v: c.validate(c.RewordStep, seen_version=action.version, **_clean(v)),
+        changes.REWORD_STEP,
+        lambda v, seen: c.validate(c.RewordStep, seen_version=seen, **_clean(v)),
+        seen_version=action.version,
+        note="The old wording stays in the history.",
     )
 
 
-def correct_progress(action: ActionOut) -> FormSpec:
-    current = [p for p in action.progress if p.state == "current"]
-    latest = current[0] if current else None
+def correct_progress(action: ActionOut) -> FormSpec[c.CorrectProgress, str]:
+    latest = next((p for p in action.progress if p.state == "current"), None)
     return FormSpec(
+        f"correct:{action.ref}",
         f"Correct a progress entry of {action.ref}",
         [
             Field(
@@ -275,7 +344,7 @@ def correct_progress(action: ActionOut) -> FormSpec:
                 "Entry to correct",
                 "select",
                 value=latest.id if latest else "",
-                options=[(f"{p.period} — {p.author} ({p.id[:8]})", p.id) for p in current],
+                options=_entries(action),
             ),
             Field("period", "Period", value=latest.period if latest else ""),
             Field(
@@ -287,77 +356,95 @@ def correct_progress(action: ActionOut) -> FormSpec:
             Field("reason", "Reason for the correction (required)"),
             _effective(),
         ],
-        "correct_progress",
-        lambda v: c.validate(c.CorrectProgress, ref=action.ref, **_clean(v)),
+        changes.CORRECT_PROGRESS,
+        lambda v, seen: c.validate(c.CorrectProgress, ref=action.ref, **_clean(v)),
         note="The original entry stays, marked as corrected by this one.",
     )
 
 
-def retract_progress(action: ActionOut) -> FormSpec:
-    current = [p for p in action.progress if p.state == "current"]
+def retract_progress(action: ActionOut) -> FormSpec[c.WithdrawProgress, None]:
+    entries = _entries(action)
     return FormSpec(
+        f"retract:{action.ref}",
         f"Withdraw a progress entry of {action.ref}",
         [
             Field(
                 "entry",
                 "Entry",
                 "select",
-                value=current[0].id if current else "",
-                options=[(f"{p.period} — {p.author} ({p.id[:8]})", p.id) for p in current],
+                value=entries[0][1] if entries else "",
+                options=entries,
             ),
             Field("reason", "Reason (required)"),
             _effective(),
         ],
-        "withdraw_progress",
-        lambda v: c.validate(c.WithdrawProgress, ref=action.ref, **_clean(v)),
+        changes.WITHDRAW_PROGRESS,
+        lambda v, seen: c.validate(c.WithdrawProgress, ref=action.ref, **_clean(v)),
         note="The entry stays in the history, marked withdrawn.",
     )
 
 
-def change_state(action: ActionOut, verb: str) -> FormSpec:
-    method = {"close": "close_action", "withdraw": "withdraw_action", "reopen": "reopen_action"}[
-        verb
-    ]
+STATE_CHANGES = {
+    "close": changes.CLOSE_ACTION,
+    "withdraw": changes.WITHDRAW_ACTION,
+    "reopen": changes.REOPEN_ACTION,
+}
+
+
+def change_state(action: ActionOut, verb: str) -> FormSpec[c.ChangeActionState, None]:
     return FormSpec(
+        f"{verb}:{action.ref}",
         f"{verb.title()} action {action.ref}",
         [Field("reason", "Reason"), _effective()],
-        method,
-        lambda v: c.validate(c.ChangeActionState, ref=action.ref, **_clean(v)),
+        STATE_CHANGES[verb],
+        lambda v, seen: c.validate(c.ChangeActionState, ref=action.ref, **_clean(v)),
     )
 
 
-def export_file(kind: str, fmt: str, day: date) -> FormSpec:
+def export_file(kind: str, fmt: str, day: date) -> Prompt[Path]:
     """Ask where to write an export; the answer is checked before anything is written."""
-    from pathlib import Path
-
-    from ..domain.errors import InvalidInput
-
     stem = {"report": "progress-report", "audit": "audit-trail", "tracker": "tracker"}[kind]
     default = f"{stem}-{day.isoformat()}.{fmt}"
 
-    def build(values: dict[str, Any]) -> str:
-        path = Path(str(values.get("path") or "").strip()).expanduser()
-        if not str(path) or str(path) == ".":
+    def build(values: dict[str, Any]) -> Path:
+        text = str(values.get("path") or "").strip()
+        if not text:
             raise InvalidInput.one("path", "name a file")
-        if not path.parent.is_dir():
-            raise InvalidInput.one("path", f"folder {path.parent} does not exist", str(path))
+        path = Path(text).expanduser()
         if path.is_dir():
-            raise InvalidInput.one("path", "is a folder; name a file", str(path))
-        return str(path)
+            raise InvalidInput.one("path", "is a folder; name a file in it", text)
+        if not path.parent.is_dir():
+            raise InvalidInput.one("path", f"folder {path.parent} does not exist", text)
+        return path
 
-    return FormSpec(
+    return Prompt(
         f"Export to a file ({fmt})",
         [Field("path", "File name", value=default)],
-        "",
         build,
-        note="An existing file of that name is replaced.",
+        "Export",
+    )
+
+
+def as_at_prompt(today: date) -> Prompt[date]:
+    return Prompt(
+        "Show the plan as at a date (read only)",
+        [Field("day", "Date", placeholder="YYYY-MM-DD, e.g. the date of the last inspection")],
+        lambda v: as_at_date(v["day"], today),
+        "Show as at",
+    )
+
+
+def filter_prompt(current: str) -> Prompt[str]:
+    return Prompt(
+        "Filter actions by text (blank shows all)",
+        [Field("text", "Text in the action, a key action or a lead", value=current)],
+        lambda v: str(v["text"]).strip(),
+        "Apply filter",
     )
 
 
 def as_at_date(text: str, today: date) -> date:
     """Read the date typed into the "as at" prompt: ISO, not in the future."""
-    from ..domain.errors import InvalidInput
-
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:

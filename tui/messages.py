@@ -8,6 +8,7 @@ from typing import Any
 from textual.message import Message
 
 from ..domain.errors import PlanError
+from ..store.drafts import Draft
 from ..store.views import ActionOut, PlanOverview
 
 
@@ -20,7 +21,7 @@ class PlanLoaded(Message):
 
 @dataclass
 class ActionLoaded(Message):
-    """The full detail of the selected action."""
+    """The full detail of an action (the one highlighted when it was asked for)."""
 
     action: ActionOut
 
@@ -41,10 +42,19 @@ class Saved(Message):
 
 @dataclass
 class SaveFailed(Message):
-    """The store refused a change; ``retry`` reopens the form with what the person typed."""
+    """The store refused a change: the form comes back with what was typed and why."""
 
     error: PlanError
-    retry: Any
+    spec: Any
+    values: dict[str, Any]
+
+
+@dataclass
+class DraftChecked(Message):
+    """Whether the person left an unsaved draft of the form they are opening."""
+
+    spec: Any
+    draft: Draft | None
 
 
 @dataclass

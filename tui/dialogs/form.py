@@ -1,9 +1,12 @@
-"""One modal form for every change: fields from a spec, errors beside the field, nothing saved
-until the command model accepts the input.
+"""One modal form for every change and prompt: fields from a spec, errors beside the field,
+nothing saved until the command model accepts the input.
 
 The form never decides what is valid: it hands what was typed to a ``build`` function that
 returns a validated command (pydantic, in ``domain/commands.py``) or raises ``InvalidInput``,
-whose field-level problems are shown next to the matching fields.
+whose field-level problems are shown next to the matching fields. When the store refused a
+save because someone else changed the value, the form comes back with their value beside
+yours. While a person types, the form hands what is in it to ``keep_draft`` (at most twice a
+second) so the screen can keep a draft that survives a dropped connection.
 """
 
 from __future__ import annotations
@@ -12,15 +15,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
 
-from ...domain.errors import InvalidInput, PlanError
+from ...domain.errors import ChangedSinceRead, InvalidInput, PlanError
+from ..format import shown_value, when_london
+from .confirm import ConfirmDialog
 
 Kind = Literal["input", "text", "select", "multi"]
+
+#: Where a conflict about a stored value is shown when the form names the field differently.
+FIELD_ALIASES = {"brag": ("brag", "rating"), "text": ("text", "value")}
 
 
 @dataclass
@@ -37,14 +47,15 @@ class Field:
 
 @dataclass
 class FormResult:
-    """What a saved form returns: the validated command, and the values typed (for a retry)."""
+    """What a submitted form returns: the built value, and the values typed (for a retry)."""
 
     command: Any
     values: dict[str, Any]
 
 
 class FormDialog(ModalScreen[FormResult | None]):
-    """A modal form: Tab between fields, Ctrl+S to save, Escape to cancel."""
+    """A modal form: Tab between fields, Ctrl+S (or Enter in a one-field prompt) to submit,
+    Escape to cancel (asking first if something was typed)."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
@@ -56,8 +67,12 @@ class FormDialog(ModalScreen[FormResult | None]):
         title: str,
         fields: list[Field],
         build: Callable[[dict[str, Any]], Any],
+        *,
         note: str = "",
         error: PlanError | None = None,
+        submit: str = "Save",
+        keep_draft: Callable[[dict[str, Any]], None] | None = None,
+        unsaved: bool = False,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -65,20 +80,31 @@ class FormDialog(ModalScreen[FormResult | None]):
         self.build = build
         self.note = note
         self.error = error
+        self.submit = submit
+        self.keep_draft = keep_draft
+        self.unsaved = unsaved  # opened with typed input not yet saved (a retry, a draft)
+        self._started: dict[str, Any] = {}
+        self._draft_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
             yield Label(self.title_text, id="form-title")
             if self.note:
-                yield Static(self.note, id="form-note")
-            yield Static("", id="form-error", classes="error")
+                yield Static(self.note, id="form-note", markup=False)
+            yield Static("", id="form-error", classes="error", markup=False)
             for spec in self.fields:
-                yield Label(spec.label, classes="field-label")
+                yield Label(spec.label, classes="field-label", markup=False)
                 yield self._widget(spec)
-                yield Static("", id=f"error-{spec.name}", classes="error")
+                yield Static("", id=f"error-{spec.name}", classes="error", markup=False)
             with Horizontal(id="form-buttons"):
-                yield Button("Save (Ctrl+S)", variant="primary", id="save")
+                key = "Enter" if self.is_prompt else "Ctrl+S"
+                yield Button(f"{self.submit} ({key})", variant="primary", id="save")
                 yield Button("Cancel (Esc)", id="cancel")
+
+    @property
+    def is_prompt(self) -> bool:
+        """A one-line question (a date, a filter, a file name): Enter submits it."""
+        return len(self.fields) == 1 and self.fields[0].kind == "input"
 
     @staticmethod
     def _widget(spec: Field) -> Any:
@@ -91,7 +117,7 @@ class FormDialog(ModalScreen[FormResult | None]):
             values = {value for _, value in spec.options}
             return Select(
                 spec.options,
-                value=spec.value if spec.value in values else Select.BLANK,
+                value=spec.value if spec.value in values else Select.NULL,
                 id=widget_id,
                 allow_blank=True,
                 prompt=spec.placeholder or "(none)",
@@ -107,7 +133,10 @@ class FormDialog(ModalScreen[FormResult | None]):
         first = self.query(f"#field-{self.fields[0].name}").first() if self.fields else None
         if first is not None:
             first.focus()
-        if isinstance(self.error, InvalidInput):
+        self._started = self.values()
+        if isinstance(self.error, ChangedSinceRead):
+            self.show_conflict(self.error)
+        elif isinstance(self.error, InvalidInput):
             self.show_problems(self.error)
         elif self.error is not None:
             self.query_one("#form-error", Static).update(str(self.error))
@@ -120,15 +149,21 @@ class FormDialog(ModalScreen[FormResult | None]):
             if isinstance(widget, TextArea):
                 values[spec.name] = widget.text
             elif isinstance(widget, Select):
-                values[spec.name] = None if widget.value is Select.BLANK else widget.value
+                values[spec.name] = None if widget.is_blank() else widget.value
             elif isinstance(widget, SelectionList):
                 values[spec.name] = list(widget.selected)
             elif isinstance(widget, Input):
                 values[spec.name] = widget.value
         return values
 
+    @property
+    def changed(self) -> bool:
+        """Whether the form holds input not yet saved: typed since it opened, or brought back."""
+        return self.is_mounted and (self.unsaved or self.values() != self._started)
+
     def action_save(self) -> None:
         values = self.values()
+        self.query_one("#form-error", Static).update("")
         for spec in self.fields:
             self.query_one(f"#error-{spec.name}", Static).update("")
         try:
@@ -140,6 +175,7 @@ class FormDialog(ModalScreen[FormResult | None]):
         except PlanError as exc:
             self.query_one("#form-error", Static).update(str(exc))
             return
+        self._stop_draft_timer()
         self.dismiss(FormResult(command, values))
 
     def show_problems(self, error: InvalidInput) -> None:
@@ -147,14 +183,41 @@ class FormDialog(ModalScreen[FormResult | None]):
         general = []
         for problem in error.problems:
             target = self.query(f"#error-{problem.field.split('.')[0]}")
-            given = "" if problem.given in (None, "") else f" (given: {problem.given!r})"
+            given = "" if problem.given in (None, "") else f" (given: {shown_value(problem.given)})"
             if target:
                 target.first(Static).update(f"↑ {problem.message}{given}")
             else:
                 general.append(f"{problem.field}: {problem.message}{given}")
         self.query_one("#form-error", Static).update("\n".join(general))
 
+    def show_conflict(self, error: ChangedSinceRead) -> None:
+        """Their value beside the field, yours kept in it: Ctrl+S now saves yours on purpose."""
+        who = f"{error.actor} at {when_london(error.at)}" if error.at else error.actor
+        beside = f"↑ Now {shown_value(error.value)}, set by {who}. Yours is kept here."
+        names = FIELD_ALIASES.get(error.field, (error.field,))
+        for name in names:
+            if target := self.query(f"#error-{name}"):
+                target.first(Static).update(beside)
+                break
+        self.query_one("#form-error", Static).update(
+            f"Not saved: {error}\nCtrl+S saves your value over theirs; Esc keeps theirs."
+        )
+
     def action_cancel(self) -> None:
+        if not self.changed:
+            self._discard()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._discard()
+
+        self.app.push_screen(
+            ConfirmDialog("Discard what you typed in this form? (n goes back to it)"), answered
+        )
+
+    def _discard(self) -> None:
+        self._stop_draft_timer()
         self.dismiss(None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -162,3 +225,30 @@ class FormDialog(ModalScreen[FormResult | None]):
             self.action_save()
         else:
             self.action_cancel()
+
+    @on(Input.Submitted)
+    def _submit_prompt(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.is_prompt:
+            self.action_save()
+
+    # -- drafts ---------------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _edited(self) -> None:
+        if self.keep_draft is None or not self.is_mounted or self._draft_timer is not None:
+            return
+        self._draft_timer = self.set_timer(0.5, self._post_draft)
+
+    def _post_draft(self) -> None:
+        self._draft_timer = None
+        if self.changed and self.keep_draft is not None:
+            self.keep_draft(self.values())
+
+    def _stop_draft_timer(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None

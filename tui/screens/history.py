@@ -16,7 +16,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Label
 from ...domain.errors import PlanError
 from ...store.audit import AuditFilter, changes_text
 from ...store.views import AuditRow
-from ..format import london
+from ..dialogs.event_detail import EventDetailDialog
+from ..format import london, plain_line, plural
 from ..messages import LoadFailed
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class HistoryScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
+        Binding("enter", "detail", "Before → after"),
         Binding("p", "toggle_scope", "Action/plan"),
         Binding("ctrl+f", "focus_filters", "Filters"),
         Binding("j", "cursor_down", "Down", show=False),
@@ -40,6 +42,7 @@ class HistoryScreen(Screen[None]):
         super().__init__()
         self.ref = ref
         self.whole_plan = ref is None
+        self.rows: dict[str, AuditRow] = {}
 
     @property
     def pt(self) -> PlantrailApp:
@@ -94,21 +97,23 @@ class HistoryScreen(Screen[None]):
     def show_rows(self, rows: list[AuditRow], total: int, keep: AuditFilter) -> None:
         table = self.query_one("#history", DataTable)
         table.clear()
+        self.rows = {str(row.seq): row for row in rows}
         for row in rows:
             table.add_row(
                 str(row.seq),
                 london(row.recorded_at),
                 f"{row.effective_on:%d %b %Y}",
-                row.actor,
+                plain_line(row.actor),
                 row.ref,
-                row.summary,
-                changes_text(row, with_ref=False),
+                plain_line(row.summary),
+                plain_line(changes_text(row, with_ref=False)),
+                key=str(row.seq),
             )
         scope = f"action {keep.ref}" if keep.ref else "the whole plan"
         more = f" (newest {SHOWN} shown)" if total > SHOWN else ""
         self.query_one("#history-title", Label).update(
-            f"History of {scope}: {total} events{more}. Enter in a filter applies it; "
-            "p switches between action and plan."
+            f"History of {scope}: {plural(total, 'event')}{more}. Enter shows an event in full; "
+            "p switches between action and plan; Ctrl+F filters."
         )
         if rows:
             table.move_cursor(row=len(rows) - 1)
@@ -119,6 +124,19 @@ class HistoryScreen(Screen[None]):
     def on_input_submitted(self) -> None:
         self.load()
         self.query_one("#history", DataTable).focus()
+
+    def action_detail(self) -> None:
+        table = self.query_one("#history", DataTable)
+        if table.row_count == 0:
+            self.notify("No event to show: change the filters (Ctrl+F)")
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        row = self.rows.get(str(key))
+        if row is not None:
+            self.app.push_screen(EventDetailDialog(row))
+
+    def on_data_table_row_selected(self) -> None:
+        self.action_detail()
 
     def action_toggle_scope(self) -> None:
         if self.ref:

@@ -1,14 +1,20 @@
-"""The home screen: the plan as a tree on the left, the selected action on the right.
+"""The home screen: the plan as a tree on the left, the highlighted row in full on the right.
 
 Storage runs in worker threads; workers post messages and only message handlers touch
 widgets. Every second a worker asks the store for its newest log position (one tiny query);
 when another session or the command line has written, the plan reloads and the selection stays
 where it was. While viewing the plan "as at" a date, every change is refused.
+
+Forms keep a draft per person as they are typed (``store/drafts.py``), offered back when that
+person next opens the same form, so a dropped SSH connection loses nothing. A save refused
+because someone else changed the value brings the form back with their value beside yours.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -18,55 +24,59 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static, Tree
 
-from ...domain.errors import PlanError
-from ...store.dashboard import build_dashboard, led_by
-from ...store.views import ActionOut, ActionSummary, PlanOverview
+from ...domain.errors import ChangedSinceRead, PlanError
+from ...store.changes import describe
+from ...store.filters import QUICK_FILTERS, ActionFilter
+from ...store.views import ActionOut, PlanOverview
 from .. import forms
 from ..dialogs.choice import ChoiceDialog
 from ..dialogs.confirm import ConfirmDialog
-from ..dialogs.form import Field, FormDialog, FormResult
-from ..messages import ActionLoaded, LoadFailed, PlanLoaded, Saved, SaveFailed, StoreChanged
-from ..widgets.action_pane import ActionPane
+from ..dialogs.form import FormDialog, FormResult
+from ..format import when_london
+from ..messages import (
+    ActionLoaded,
+    DraftChecked,
+    LoadFailed,
+    PlanLoaded,
+    Saved,
+    SaveFailed,
+    StoreChanged,
+)
+from ..widgets.action_pane import ActionPane, StepTable
+from ..widgets.pane_keys import ACTION_KEYS, STEP_KEYS, screen_bindings
 from ..widgets.plan_tree import PlanTree
+from ..widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from ..app import PlantrailApp
 
-QUICK_FILTERS = [
-    ("All actions", "all"),
-    ("Overdue key actions", "overdue"),
-    ("Key actions due in the next 30 days", "soon"),
-    ("My actions (I or my group lead)", "mine"),
-    ("BRAG: Red", "red"),
-    ("BRAG: Amber", "amber"),
-    ("BRAG: Green", "green"),
-    ("BRAG: Blue", "blue"),
-    ("BRAG: Grey", "grey"),
-    ("Not yet rated", "unrated"),
-]
+#: Forms that change an action refuse to open on a closed or withdrawn one.
+NEEDS_OPEN = {
+    "record_progress",
+    "rate",
+    "change_status",
+    "reschedule",
+    "assign_leads",
+    "add_evidence",
+}
 
 
 class PlanScreen(Screen[None]):
     """Standards → actions → key actions, and every change, from the keyboard."""
 
     BINDINGS = [
-        Binding("u", "record_progress", "Progress"),
-        Binding("s", "change_status", "Status"),
-        Binding("r", "reschedule", "Reschedule"),
-        Binding("l", "assign_leads", "Leads"),
-        Binding("e", "add_evidence", "Evidence"),
-        Binding("b", "rate", "BRAG"),
-        Binding("n", "new", "New/reword"),
-        Binding("c", "correct", "Correct"),
-        Binding("w", "state", "Close/reopen"),
+        *screen_bindings([*ACTION_KEYS, *STEP_KEYS]),
+        Binding("n", "new", "New"),
         Binding("h", "history", "History"),
+        Binding("m", "my_key_actions", "Mine"),
         Binding("d", "dashboard", "Dashboard"),
         Binding("slash", "text_filter", "Filter"),
         Binding("f", "quick_filter", "Quick filter"),
         Binding("a", "as_at", "As at"),
         Binding("x", "export", "Export"),
         Binding("escape", "leave_as_at", "Back to now", show=False),
-        Binding("tab", "focus_next", "Switch pane", show=False),
+        Binding("tab", "switch_pane", "Switch pane", show=False),
+        Binding("shift+tab", "switch_pane", "Switch pane", show=False),
     ]
 
     def __init__(self) -> None:
@@ -74,8 +84,21 @@ class PlanScreen(Screen[None]):
         self.plan: PlanOverview | None = None
         self.action: ActionOut | None = None
         self.position = 0
-        self.text_filter = ""
-        self.quick = "all"
+        self.wanted = ActionFilter()
+        self.shown = 0
+        self._pending_step: str | None = None
+        self._keys_state: tuple[bool, bool] | None = None
+        self._wanted_ref: str | None = None
+        self._changes: dict[str, Callable[[], None]] = {
+            "record_progress": self.action_record_progress,
+            "rate": self.action_rate,
+            "add_evidence": self.action_add_evidence,
+            "correct": self.action_correct,
+            "state": self.action_state,
+            "change_status": self.action_change_status,
+            "reschedule": self.action_reschedule,
+            "assign_leads": self.action_assign_leads,
+        }
 
     @property
     def pt(self) -> PlantrailApp:
@@ -90,12 +113,14 @@ class PlanScreen(Screen[None]):
         with Horizontal(id="export-status"):
             yield Static("", id="export-text")
             yield ProgressBar(total=None, show_eta=False, id="export-bar")
+        yield StatusBar(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#banner").display = False
         self.query_one("#export-status").display = False
         self.query_one(PlanTree).focus()
+        self._status()
         self.load_plan()
         self.set_interval(self.pt.poll_seconds, self.poll)
 
@@ -129,35 +154,68 @@ class PlanScreen(Screen[None]):
             self.post_message(StoreChanged(position))
 
     @work(thread=True, group="save")
-    def save(self, method: str, command: Any, retry: Any) -> None:
+    def save(self, spec: forms.FormSpec[Any, Any], command: Any, values: dict[str, Any]) -> None:
+        service, actor = self.pt.service, self.pt.actor
         try:
-            result = getattr(self.pt.service, method)(command, self.pt.actor)
+            result = spec.change(service, command, actor)
         except PlanError as exc:
-            self.post_message(SaveFailed(exc, retry))
+            self.post_message(SaveFailed(exc, spec, values))
             return
-        what = method.replace("_", " ")
-        if isinstance(result, str) and len(result) < 12:
-            what = f"{what}: {result}"
-        self.post_message(Saved(f"Saved ({what})"))
+        self._forget_draft(spec.key)
+        self.post_message(Saved(describe(spec.change, result)))
+
+    @work(thread=True, group="draft")
+    def check_draft(self, spec: forms.FormSpec[Any, Any]) -> None:
+        try:
+            draft = self.pt.service.drafts.fetch(self.pt.actor, spec.key)
+        except Exception:  # a draft is a convenience: never let it stop the form opening
+            draft = None
+        self.post_message(DraftChecked(spec, draft))
+
+    @work(thread=True, exclusive=True, group="draft-keep")
+    def keep_draft(self, key: str, values: dict[str, Any]) -> None:
+        try:
+            self.pt.service.drafts.keep(self.pt.actor, key, values)
+        except Exception:  # e.g. a read-only database: the form still works, unsaved
+            return
+
+    def _keep_draft(self, key: str, values: dict[str, Any]) -> None:
+        self.keep_draft(key, values)
+
+    def _forget_draft(self, key: str) -> None:
+        """Called from workers only (it writes to the database)."""
+        try:
+            self.pt.service.drafts.discard(self.pt.actor, key)
+        except Exception:
+            return
+
+    @work(thread=True, group="draft")
+    def discard_draft(self, key: str) -> None:
+        self._forget_draft(key)
 
     # -- message handlers (the only code that touches widgets) ---------------------------------
 
     def on_plan_loaded(self, message: PlanLoaded) -> None:
         self.plan = message.plan
         self.pt.title = message.plan.title
-        self.pt.sub_title = f"{message.plan.organisation} — signed in as {self.pt.actor}"
+        self.pt.sub_title = message.plan.organisation
         banner = self.query_one("#banner", Static)
         banner.display = self.pt.as_at is not None
         if self.pt.as_at:
             banner.update(f"AS AT {self.pt.as_at:%d %B %Y} — read only (Esc or a to return to now)")
-        self.query_one(PlanTree).show(message.plan, self._keeps())
-        ref = self.query_one(PlanTree).selected_ref or self._first_ref()
-        if ref:
-            self.load_action(ref)
+        self._show_tree()
+
+    def _load(self, ref: str) -> None:
+        """Show action ``ref`` in the pane as soon as it is read."""
+        self._wanted_ref = ref
+        self.load_action(ref)
 
     def on_action_loaded(self, message: ActionLoaded) -> None:
+        if message.action.ref != self._wanted_ref:
+            return  # the cursor moved on while this was loading
         self.action = message.action
         self.query_one(ActionPane).show(self.plan, message.action)
+        self._refresh_keys()
 
     def on_load_failed(self, message: LoadFailed) -> None:
         self.notify(message.error, title="Could not load", severity="error")
@@ -172,85 +230,143 @@ class PlanScreen(Screen[None]):
     def on_save_failed(self, message: SaveFailed) -> None:
         self.notify(str(message.error), title="Not saved", severity="error", timeout=10)
         self.load_plan()
-        spec, values = message.retry
-        self._open(spec, values=values, error=message.error)
+        spec = message.spec
+        if isinstance(message.error, ChangedSinceRead):
+            spec = spec.seen(message.error.version)  # Ctrl+S again replaces theirs knowingly
+        self._show_form(spec.filled(message.values), error=message.error, unsaved=True)
+
+    def on_draft_checked(self, message: DraftChecked) -> None:
+        spec, draft = message.spec, message.draft
+        if draft is None:
+            self._show_form(spec)
+            return
+
+        def answered(restore: bool | None) -> None:
+            if restore:
+                self._show_form(spec.filled(draft.values), unsaved=True)
+            else:
+                self.discard_draft(spec.key)
+                self._show_form(spec)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"You left an unsaved draft of this form ({spec.title}) on "
+                f"{when_london(draft.saved_at)}. Restore it? (n discards it)"
+            ),
+            answered,
+        )
 
     @on(Tree.NodeHighlighted)
     def node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
-        if event.node.data:
-            self.load_action(event.node.data)
+        ref = event.node.data
+        if ref:
+            if self.action is not None and self.action.ref != ref:
+                self.action = None
+            if ref != self._wanted_ref or self.action is None:
+                self._load(ref)
+        else:
+            self.action = None
+            self._wanted_ref = None
+            standard = self._standard_of(event.node)
+            if standard is not None:
+                self.query_one(ActionPane).show_standard(standard)
+        self._refresh_keys()
 
     @on(Tree.NodeSelected)
     def node_selected(self, event: Tree.NodeSelected[str]) -> None:
-        if event.node.data:
-            self.query_one("#steps").focus()
+        if event.node.data and self.query_one(StepTable).display:
+            self.query_one(StepTable).focus()
+
+    def _standard_of(self, node: Any) -> Any:
+        if self.plan is None:
+            return None
+        label = str(node.label)
+        return next(
+            (s for s in self.plan.standards if s.number and label.startswith(f"{s.number} ")),
+            None,
+        )
+
+    def action_switch_pane(self) -> None:
+        tree, steps = self.query_one(PlanTree), self.query_one(StepTable)
+        if self.focused is tree and steps.display:
+            steps.focus()
+        else:
+            tree.focus()
 
     # -- filters ------------------------------------------------------------------------------
 
-    def _keeps(self) -> Any:
-        plan, text, quick = self.plan, self.text_filter.casefold(), self.quick
-        mine = led_by(plan, self.pt.actor) if plan and quick == "mine" else set()
-        soon = set()
-        if plan and quick == "soon":
-            soon = {d.ref.rsplit(".", 1)[0] for d in build_dashboard(plan).due_soon}
-
-        def keep(action: ActionSummary) -> bool:
-            if (
-                text
-                and text not in f"{action.ref} {action.text}".casefold()
-                and not any(
-                    text in s.text.casefold() or any(text in lead.casefold() for lead in s.leads)
-                    for s in action.steps
+    def _show_tree(self) -> None:
+        if self.plan is None:
+            return
+        keep = self.wanted.keeper(self.plan, self.pt.actor)
+        self.shown, ref = self.query_one(PlanTree).show(self.plan, keep)
+        if ref:
+            self._load(ref)
+        if self.shown == 0:
+            self.action = None
+            if self.plan.actions():
+                message = (
+                    f"No action matches the filter ({self.wanted.describe()}).\n\n"
+                    "Press / to change the text, f for another quick filter."
                 )
-            ):
-                return False
-            return {
-                "all": True,
-                "overdue": action.overdue_steps > 0,
-                "soon": action.ref in soon,
-                "mine": action.ref in mine,
-                "unrated": action.brag is None,
-            }.get(quick, action.brag == quick)
+            else:
+                message = "This plan has no actions yet.\n\nPress n to raise the first one."
+            self.query_one(ActionPane).show_message(message)
+        self._status()
+        self._refresh_keys()
 
-        return keep
+    def _status(self) -> None:
+        total = len(self.plan.actions()) if self.plan else 0
+        self.query_one(StatusBar).describe(
+            actor=self.pt.actor,
+            today=self.pt.today(),
+            as_at=self.pt.as_at,
+            wanted=self.wanted,
+            shown=self.shown,
+            total=total,
+        )
 
-    def _first_ref(self) -> str | None:
-        actions = self.plan.actions() if self.plan else []
-        return actions[0].ref if actions else None
-
-    def _refilter(self) -> None:
-        if self.plan:
-            self.query_one(PlanTree).show(self.plan, self._keeps())
-            shown = (
-                "all actions"
-                if self.quick == "all"
-                else {key: label for label, key in QUICK_FILTERS}[self.quick]
-            )
-            text = f" containing '{self.text_filter}'" if self.text_filter else ""
-            self.notify(f"Showing {shown.lower()}{text}", timeout=3)
+    def set_filter(self, wanted: ActionFilter) -> None:
+        """Show only what ``wanted`` keeps (the palette and the menus call this)."""
+        self.wanted = wanted
+        self._show_tree()
+        self.notify(f"Filter: {wanted.describe()}", timeout=3)
 
     def action_text_filter(self) -> None:
-        spec = forms.FormSpec(
-            "Filter actions by text (blank shows all)",
-            [Field("text", "Text in the action, a key action or a lead", value=self.text_filter)],
-            "",
-            lambda v: v["text"].strip(),
-        )
+        prompt = forms.filter_prompt(self.wanted.text)
 
         def done(result: FormResult | None) -> None:
             if result is not None:
-                self.text_filter = result.command
-                self._refilter()
+                self.set_filter(ActionFilter(result.command, self.wanted.quick))
 
-        self.app.push_screen(FormDialog(spec.title, spec.fields, spec.build), done)
+        self._ask(prompt, done)
 
     def action_quick_filter(self) -> None:
         def done(choice: str | None) -> None:
             if choice:
-                self.quick = choice
-                self._refilter()
+                self.set_filter(ActionFilter(self.wanted.text, choice))
 
-        self.app.push_screen(ChoiceDialog("Show", QUICK_FILTERS), done)
+        options = [(label, key) for key, label in QUICK_FILTERS]
+        self.app.push_screen(ChoiceDialog("Show", options), done)
+
+    def go_to(self, ref: str, step: str | None = None) -> None:
+        """Highlight action ``ref`` (clearing a filter that hides it), then key action ``step``."""
+        tree = self.query_one(PlanTree)
+        if not tree.select_ref(ref):
+            self.wanted = ActionFilter()
+            self._show_tree()
+            self.call_after_refresh(tree.select_ref, ref)
+        tree.focus()
+        self._pending_step = step
+        if step:
+            self.set_timer(0.3, self._move_to_step)
+
+    def _move_to_step(self) -> None:
+        step, self._pending_step = self._pending_step, None
+        table = self.query_one(StepTable)
+        if step and table.display and step in table.rows:
+            table.move_cursor(row=table.get_row_index(step))
+            table.focus()
 
     # -- as at --------------------------------------------------------------------------------
 
@@ -258,93 +374,77 @@ class PlanScreen(Screen[None]):
         if self.pt.as_at:
             self.action_leave_as_at()
             return
-        spec = forms.FormSpec(
-            "Show the plan as at a date (read only)",
-            [Field("day", "Date", placeholder="YYYY-MM-DD, e.g. the date of the last inspection")],
-            "",
-            lambda v: forms.as_at_date(v["day"], self.pt.today()),
-        )
 
         def done(result: FormResult | None) -> None:
             if result is not None:
                 self.pt.as_at = result.command
+                self._status()
+                self._refresh_keys()
                 self.load_plan()
 
-        self.app.push_screen(FormDialog(spec.title, spec.fields, spec.build), done)
+        self._ask(forms.as_at_prompt(self.pt.today()), done)
 
     def action_leave_as_at(self) -> None:
         if self.pt.as_at:
             self.pt.as_at = None
             self.notify("Back to the plan as it is now")
+            self._status()
+            self._refresh_keys()
             self.load_plan()
 
     # -- changes ------------------------------------------------------------------------------
 
-    def _writable(self) -> ActionOut | None:
-        """The selected action, unless replaying history (read only) or nothing is selected."""
-        if self.pt.as_at:
+    def _refresh_keys(self) -> None:
+        """Redraw the footer only when what the change keys can do has changed (it is slow)."""
+        state = (self.can_change, self.read_only)
+        if state != self._keys_state:
+            self._keys_state = state
+            self.refresh_bindings()
+
+    @property
+    def read_only(self) -> bool:
+        return self.pt.as_at is not None
+
+    @property
+    def can_change(self) -> bool:
+        """Whether an action is highlighted and the plan is not read only (shows pane keys).
+
+        Loading is not part of it: the footer stays steady while the cursor moves."""
+        return not self.read_only and self.query_one(PlanTree).selected_ref is not None
+
+    def run_change(self, name: str) -> None:
+        self._changes[name]()
+
+    def _target(self, change: str) -> ActionOut | None:
+        """The highlighted action if ``change`` can be made to it now; otherwise say why not."""
+        if self.read_only:
             self.notify(
                 f"Read only: you are viewing the plan as at {self.pt.as_at:%d %B %Y}. "
-                "Press Esc to return to now.",
+                "Press a or Esc to return to now.",
                 severity="warning",
             )
             return None
-        if self.action is None:
-            self.notify("Select an action first", severity="warning")
-        return self.action
-
-    def _open(
-        self,
-        spec: forms.FormSpec,
-        values: dict[str, Any] | None = None,
-        error: PlanError | None = None,
-    ) -> None:
-        if values:
-            for item in spec.fields:
-                if item.name in values and values[item.name] is not None:
-                    item.value = values[item.name]
-
-        def done(result: FormResult | None) -> None:
-            if result is not None:
-                self.save(spec.method, result.command, (spec, result.values))
-
-        self.app.push_screen(
-            FormDialog(spec.title, spec.fields, spec.build, spec.note, error), done
-        )
-
-    def _step(self) -> str | None:
-        return self.query_one(ActionPane).highlighted_step
-
-    def action_record_progress(self) -> None:
-        if action := self._writable():
-            self._open(forms.record_progress(action, self.pt.today()))
-
-    def action_rate(self) -> None:
-        if action := self._writable():
-            self._open(forms.rate(action))
-
-    def action_change_status(self) -> None:
-        if (action := self._writable()) and self._has_steps(action):
-            self._open(forms.change_status(action, self._step()))
-
-    def action_reschedule(self) -> None:
-        if (action := self._writable()) and self._has_steps(action):
-            self._open(forms.reschedule(action, self._step()))
-
-    def action_assign_leads(self) -> None:
-        if (action := self._writable()) and self._has_steps(action) and self.plan:
-            self._open(forms.assign_leads(action, self.plan, self._step()))
-
-    def action_add_evidence(self) -> None:
-        if action := self._writable():
-            self._open(forms.add_evidence(action, self._step()))
-
-    def action_correct(self) -> None:
-        if action := self._writable():
-            if not any(p.state == "current" for p in action.progress):
-                self.notify("This action has no progress entry to correct", severity="warning")
-                return
-            self._open(forms.correct_progress(action))
+        tree = self.query_one(PlanTree)
+        if self.shown == 0:
+            self.notify(
+                "No action is shown: the filter hides them all (/ or f changes it)",
+                severity="warning",
+            )
+            return None
+        if tree.selected_ref is None:
+            self.notify("A standard is highlighted: move to one of its actions first (↓)")
+            return None
+        action = self.action
+        if action is None or action.ref != tree.selected_ref:
+            self.notify("The action is still loading; try again in a moment")
+            return None
+        if change in NEEDS_OPEN and action.state != "open":
+            self.notify(
+                f"Action {action.ref} is {action.state}: reopen it (w) before changing it",
+                severity="warning",
+            )
+            return None
+        return action
 
     def _has_steps(self, action: ActionOut) -> bool:
         if not action.steps:
@@ -354,33 +454,116 @@ class PlanScreen(Screen[None]):
             )
         return bool(action.steps)
 
+    def _open(self, spec: forms.FormSpec[Any, Any]) -> None:
+        """Open ``spec``'s form, first offering back a draft the person left unsaved."""
+        self.check_draft(spec)
+
+    def _show_form(
+        self,
+        spec: forms.FormSpec[Any, Any],
+        error: PlanError | None = None,
+        *,
+        unsaved: bool = False,
+    ) -> None:
+        def done(result: FormResult | None) -> None:
+            if result is not None:
+                self.save(spec, result.command, result.values)
+            else:
+                self.discard_draft(spec.key)
+
+        self.app.push_screen(
+            FormDialog(
+                spec.title,
+                spec.fields,
+                spec.build,
+                note=spec.note,
+                error=error,
+                keep_draft=partial(self._keep_draft, spec.key),
+                unsaved=unsaved,
+            ),
+            done,
+        )
+
+    def _ask(self, prompt: forms.Prompt[Any], done: Callable[[FormResult | None], None]) -> None:
+        dialog = FormDialog(
+            prompt.title, prompt.fields, prompt.build, note=prompt.note, submit=prompt.submit
+        )
+        self.app.push_screen(dialog, done)
+
+    def _step(self) -> str | None:
+        return self.query_one(ActionPane).highlighted_step
+
+    def action_record_progress(self) -> None:
+        if action := self._target("record_progress"):
+            self._open(forms.record_progress(action, self.pt.today()))
+
+    def action_rate(self) -> None:
+        if action := self._target("rate"):
+            self._open(forms.rate(action))
+
+    def action_change_status(self) -> None:
+        if (action := self._target("change_status")) and self._has_steps(action):
+            self._open(forms.change_status(action, self._step()))
+
+    def action_reschedule(self) -> None:
+        if (action := self._target("reschedule")) and self._has_steps(action):
+            self._open(forms.reschedule(action, self._step()))
+
+    def action_assign_leads(self) -> None:
+        if (action := self._target("assign_leads")) and self._has_steps(action) and self.plan:
+            self._open(forms.assign_leads(action, self.plan, self._step()))
+
+    def action_add_evidence(self) -> None:
+        if action := self._target("add_evidence"):
+            self._open(forms.add_evidence(action, self._step()))
+
+    def action_correct(self) -> None:
+        if action := self._target("correct"):
+            if not any(p.state == "current" for p in action.progress):
+                self.notify("This action has no progress entry to correct", severity="warning")
+                return
+            self._open(forms.correct_progress(action))
+
     def action_new(self) -> None:
-        if self.pt.as_at:
-            self._writable()
+        if self.read_only:
+            self._target("new")
             return
-        options = [
-            ("New action", "action"),
-            ("New key action for this action", "step"),
-            ("Reword this action", "reword"),
-            ("Reword a key action", "reword_step"),
-        ]
+        action, plan = self.action, self.plan
+        if plan is None:
+            return
+        options = [("New action", "action")]
+        if action is not None and action.state == "open":
+            options += [
+                (f"New key action for {action.ref}", "step"),
+                (f"Reword the text of {action.ref}", "text"),
+                (f"Reword the key outcome of {action.ref}", "key_outcome"),
+                (f"Reword the expected evidence of {action.ref}", "expected_evidence"),
+            ]
+            if action.steps:
+                options.append(("Reword a key action", "reword_step"))
 
         def done(choice: str | None) -> None:
-            action, plan = self.action, self.plan
-            if choice == "action" and plan:
-                self._open(forms.raise_action(plan, action.standard if action else None))
-            elif choice and action and plan:
-                spec = {
-                    "step": lambda: forms.add_step(action, plan),
-                    "reword": lambda: forms.reword_action(action),
-                    "reword_step": lambda: forms.reword_step(action, self._step()),
-                }[choice]()
-                self._open(spec)
+            if choice == "action":
+                self._open(forms.raise_action(plan, self._standard_here()))
+            elif choice == "step" and action:
+                self._open(forms.add_step(action, plan))
+            elif choice == "reword_step" and action:
+                self._open(forms.reword_step(action, self._step()))
+            elif choice in forms.REWORDABLE and action:
+                self._open(forms.reword_action(action, choice))
 
         self.app.push_screen(ChoiceDialog("New or reword", options), done)
 
+    def _standard_here(self) -> int | None:
+        """The standard of the highlighted row (an action's, or the standard itself)."""
+        if self.action is not None:
+            return self.action.standard
+        node = self.query_one(PlanTree).cursor_node
+        standard = self._standard_of(node) if node is not None else None
+        return standard.number if standard is not None else None
+
     def action_state(self) -> None:
-        action = self._writable()
+        action = self._target("state")
         if action is None:
             return
         verbs = (
@@ -391,7 +574,9 @@ class PlanScreen(Screen[None]):
                 ("Withdraw this action (no longer needed)", "withdraw"),
             ]
         )
-        options = [*verbs, ("Withdraw a progress entry", "retract")]
+        options = list(verbs)
+        if any(p.state == "current" for p in action.progress):
+            options.append(("Withdraw a progress entry", "retract"))
 
         def chosen(verb: str | None) -> None:
             if verb == "retract":
@@ -410,31 +595,17 @@ class PlanScreen(Screen[None]):
     # -- exports --------------------------------------------------------------------------------
 
     def action_export(self) -> None:
+        from .export import ExportDialog
+
         day = self.pt.as_at or self.pt.today()
-        options = [
-            (f"Progress report as at {day:%-d %B %Y} (Word)", "report:docx"),
-            (f"Progress report as at {day:%-d %B %Y} (HTML)", "report:html"),
-            (f"Progress report as at {day:%-d %B %Y} (Markdown)", "report:md"),
-            ("Audit trail of the whole plan (Excel)", "audit:xlsx"),
-            ("Audit trail of the whole plan (CSV)", "audit:csv"),
-            (f"Tracker as at {day:%-d %B %Y} (Excel)", "tracker:xlsx"),
-            (f"Tracker as at {day:%-d %B %Y} (CSV)", "tracker:csv"),
-        ]
 
-        def chosen(choice: str | None) -> None:
-            if not choice:
-                return
-            kind, fmt = choice.split(":")
-            spec = forms.export_file(kind, fmt, day)
+        def chosen(choice: tuple[str, str, str] | None) -> None:
+            if choice is not None:
+                kind, fmt, path = choice
+                self._export_status(f"Writing {path}…")
+                self.export(kind, fmt, path, day)
 
-            def named(result: FormResult | None) -> None:
-                if result is not None:
-                    self._export_status(f"Writing {result.command}…")
-                    self.export(kind, fmt, result.command, day)
-
-            self.app.push_screen(FormDialog(spec.title, spec.fields, spec.build, spec.note), named)
-
-        self.app.push_screen(ChoiceDialog("Export", options), chosen)
+        self.app.push_screen(ExportDialog(day), chosen)
 
     def _export_status(self, text: str | None) -> None:
         status = self.query_one("#export-status")
@@ -462,20 +633,34 @@ class PlanScreen(Screen[None]):
             else:
                 rows = jobs.write_tracker(service, day if self.pt.as_at else None, fmt, path)
                 done = f"Tracker ({rows:,} key actions)"
-        except PlanError as exc:
+        except (PlanError, OSError) as exc:
             self.app.call_from_thread(self._export_status, None)
             self.post_message(LoadFailed(f"Export not written: {exc}"))
             return
         self.app.call_from_thread(self._export_status, None)
         self.app.call_from_thread(self.notify, f"{done} written to {path}", title="Exported")
 
+    # -- other screens --------------------------------------------------------------------------
+
     def action_history(self) -> None:
         from .history import HistoryScreen
 
-        self.app.push_screen(HistoryScreen(self.action.ref if self.action else None))
+        ref = self.query_one(PlanTree).selected_ref
+        self.app.push_screen(HistoryScreen(ref))
 
     def action_dashboard(self) -> None:
         from .dashboard import DashboardScreen
 
         if self.plan:
-            self.app.push_screen(DashboardScreen(self.plan))
+            self.app.push_screen(DashboardScreen(self.plan), self._opened)
+
+    def action_my_key_actions(self) -> None:
+        from .my_key_actions import MyKeyActionsScreen
+
+        if self.plan:
+            self.app.push_screen(MyKeyActionsScreen(self.plan, self.pt.actor), self._opened)
+
+    def _opened(self, target: tuple[str, str | None] | None) -> None:
+        """A dashboard or list row was chosen: show that action (and key action)."""
+        if target is not None:
+            self.go_to(*target)

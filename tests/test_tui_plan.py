@@ -1,0 +1,333 @@
+"""The plan screen at 80×24 with Textual's Pilot: the tree, the pane that follows it, the status
+bar, filters, "as at" mode, pane keys in the footer, the palette, and live changes."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from plantrail.domain import commands as c
+from plantrail.store.service import PlanService
+from plantrail.tui.dialogs.form import FormDialog
+from plantrail.tui.widgets.action_pane import StepTable
+from plantrail.tui.widgets.plan_tree import PlanTree
+
+from .support import (
+    card,
+    demo_db,
+    drive,
+    goto,
+    head,
+    notices,
+    positions,
+    screen_text,
+    settle,
+    text_of,
+    type_text,
+)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return Path(demo_db(tmp_path_factory.mktemp("demo")))
+
+
+@pytest.fixture
+def db(template: Path, tmp_path: Path) -> str:
+    """A private copy of the demo plan for each test."""
+    target = tmp_path / "plan.db"
+    target.write_bytes(template.read_bytes())
+    return str(target)
+
+
+def status(pilot) -> str:
+    return text_of(pilot.app.screen.query_one("#status", Static))
+
+
+def footer_keys(pilot) -> set[str]:
+    """The keys the footer shows for the focused pane."""
+    return {k for k, b in pilot.app.screen.active_bindings.items() if b.binding.show}
+
+
+def tree_labels(pilot) -> list[str]:
+    tree = pilot.app.screen.query_one(PlanTree)
+    return [str(leaf.label) for node in tree.root.children for leaf in node.children]
+
+
+def test_opens_the_plan_with_tree_pane_and_status_bar(db):
+    async def scenario(pilot):
+        tree = pilot.app.screen.query_one(PlanTree)
+        standards = [str(node.label) for node in tree.root.children]
+        assert standards[0].startswith("1 Front door") and len(standards) == 4
+        assert tree_labels(pilot)[0].startswith("1.1 [A]!1 Contacts waiting")
+        assert "Action 1.1" in head(pilot) and "Amber" in head(pilot)
+        assert status(pilot).startswith("Sam Reyes · now (20 Nov 2026) · filter: none")
+
+    drive(db, scenario)
+
+
+def test_tree_shows_enough_of_each_action_to_recognise_it_at_80_columns(db):
+    """At 80×24 every action shows its marks and at least 16 characters of its words."""
+
+    async def scenario(pilot):
+        tree = pilot.app.screen.query_one(PlanTree)
+        screen = screen_text(pilot.app)
+        for action in pilot.app.screen.plan.actions():
+            words = " ".join(action.text.split())[:16]
+            assert f"{action.ref} " in screen and words in screen, action.ref
+        assert tree.size.width >= 32
+
+    drive(db, scenario)
+
+
+def test_key_action_card_shows_leads_without_scrolling_sideways(db):
+    async def scenario(pilot):
+        await goto(pilot, "1.2")
+        await pilot.press("tab", "j")
+        await settle(pilot)
+        shown = card(pilot)
+        assert "1.2.2" in shown and "Leads" in shown
+        step = pilot.app.screen.action.steps[1]
+        assert ", ".join(step.leads)[:20] in " ".join(shown.split())
+        detail = pilot.app.screen.query_one("#detail")
+        assert detail.max_scroll_x == 0  # nothing is off to the side
+
+    drive(db, scenario)
+
+
+def test_leads_column_at_120_by_40(db):
+    async def scenario(pilot):
+        table = pilot.app.screen.query_one(StepTable)
+        assert [str(c.label) for c in table.columns.values()][-1] == "Lead(s)"
+        assert table.row_count == 3
+
+    drive(db, scenario, size=(120, 40))
+
+
+def test_j_and_k_move_and_the_detail_follows(db):
+    async def scenario(pilot):
+        await pilot.press("j", "j")
+        await settle(pilot)
+        assert "Action 1.3" in head(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        assert "Action 1.2" in head(pilot)
+
+    drive(db, scenario)
+
+
+def test_a_highlighted_standard_shows_the_standard_and_change_keys_say_so(db):
+    before = positions(db)
+
+    async def scenario(pilot):
+        await goto(pilot, "1.3")
+        await pilot.press("j")  # onto "2 Assessment and planning"
+        await settle(pilot)
+        assert pilot.app.screen.query_one(PlanTree).selected_ref is None
+        assert head(pilot).startswith("Standard 2: Assessment and planning")
+        assert "u" not in footer_keys(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, FormDialog)
+        assert "A standard is highlighted" in notices(pilot.app)[-1]
+
+    drive(db, scenario)
+    assert positions(db) == before
+
+
+def test_tab_and_shift_tab_switch_panes_and_the_footer_follows(db):
+    async def scenario(pilot):
+        tree = pilot.app.screen.query_one(PlanTree)
+        steps = pilot.app.screen.query_one(StepTable)
+        assert pilot.app.focused is tree
+        assert {"u", "b", "e"} <= footer_keys(pilot) and "s" not in footer_keys(pilot)
+        await pilot.press("tab")
+        assert pilot.app.focused is steps
+        assert {"s", "r", "l"} <= footer_keys(pilot)
+        await pilot.press("tab")
+        assert pilot.app.focused is tree
+        await pilot.press("shift+tab")
+        assert pilot.app.focused is steps
+        await pilot.press("shift+tab")
+        assert pilot.app.focused is tree
+
+    drive(db, scenario)
+
+
+def test_a_filter_that_hides_the_selection_moves_it_to_a_visible_row(db):
+    async def scenario(pilot):
+        await goto(pilot, "1.3")  # not rated
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "down", "enter")  # BRAG: Red
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press(*["down"] * 6, "enter")  # BRAG: Green
+        await settle(pilot)
+        tree = pilot.app.screen.query_one(PlanTree)
+        assert tree.selected_ref == "2.1"
+        assert "Action 2.1" in head(pilot)
+        assert "filter: brag: green · 3 of 10 actions" in status(pilot)
+
+    drive(db, scenario)
+
+
+def test_with_nothing_visible_the_pane_and_the_change_keys_say_so(db):
+    before = positions(db)
+
+    async def scenario(pilot):
+        await pilot.press("slash")
+        await settle(pilot)
+        await type_text(pilot, "zzz no such words")
+        await pilot.press("enter")  # a one-field prompt submits on Enter
+        await settle(pilot)
+        assert tree_labels(pilot) == []
+        assert "No action matches the filter" in head(pilot)
+        for key in ("u", "s", "e", "b"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert not isinstance(pilot.app.screen, FormDialog)
+            assert "No action is shown" in notices(pilot.app)[-1]
+        assert "0 of 10 actions" in status(pilot)
+
+    drive(db, scenario)
+    assert positions(db) == before
+
+
+def test_as_at_mode_shows_the_past_and_refuses_every_write(db):
+    before = positions(db)
+
+    async def scenario(pilot):
+        await pilot.press("a")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert "Show as at (Enter)" in str(form.query_one("#save").label)
+        await type_text(pilot, "2026-05-20")
+        await pilot.press("enter")
+        await settle(pilot)
+        banner = pilot.app.screen.query_one("#banner", Static)
+        assert banner.display and "AS AT 20 May 2026 — read only" in text_of(banner)
+        assert "AS AT 20 May 2026, read only" in status(pilot)
+        assert "Amber" not in head(pilot)  # 1.1 was first rated Amber effective 31 May
+        assert not {"u", "b", "e", "s"} & footer_keys(pilot)
+        for key in ["u", "s", "r", "l", "e", "b", "n", "c", "w"]:
+            await pilot.press(key)
+            await settle(pilot)
+            assert not isinstance(pilot.app.screen, FormDialog), key
+        assert sum("Read only" in n for n in notices(pilot.app)) == 9
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not pilot.app.screen.query_one("#banner", Static).display
+        assert "Amber" in head(pilot)
+        assert "now (20 Nov 2026)" in status(pilot)
+
+    drive(db, scenario)
+    assert positions(db) == before
+
+
+def test_quick_filter_shows_only_overdue_actions(db):
+    async def scenario(pilot):
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # Overdue key actions
+        await settle(pilot)
+        shown = tree_labels(pilot)
+        assert shown and all("!" in label.split(" ")[1] for label in shown)
+        assert "filter: overdue key actions" in status(pilot)
+
+    drive(db, scenario)
+
+
+def test_change_by_another_session_appears_and_selection_stays(db):
+    async def scenario(pilot):
+        await goto(pilot, "3.2")
+        other = PlanService.open(db)
+        other.record_progress(
+            c.validate(
+                c.RecordProgress,
+                ref="3.2",
+                period="November 2026",
+                narrative="Recorded from the command line",
+            ),
+            "Declan Moss",
+        )
+        other.close()
+        await asyncio.sleep(0.6)
+        await settle(pilot)
+        assert pilot.app.screen.query_one(PlanTree).selected_ref == "3.2"
+        assert "Recorded from the command line" in text_of(
+            pilot.app.screen.query_one("#action-tail", Static)
+        )
+
+    drive(db, scenario)
+
+
+def test_palette_offers_go_to_each_quick_filter_and_each_screen(db):
+    async def scenario(pilot):
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        palette = pilot.app.screen
+        assert type(palette).__name__ == "CommandPalette"
+        await type_text(pilot, "go to 2.3")
+        await asyncio.sleep(0.5)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pilot.app.screen.query_one(PlanTree).selected_ref == "2.3"
+        assert "Action 2.3" in head(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "filter not yet rated")
+        await asyncio.sleep(0.5)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "filter: not yet rated" in status(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "open my key actions")
+        await asyncio.sleep(0.5)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(pilot.app.screen).__name__ == "MyKeyActionsScreen"
+
+    drive(db, scenario)
+
+
+def test_help_lists_every_key(db):
+    async def scenario(pilot):
+        await pilot.press("question_mark")
+        await settle(pilot)
+        shown = text_of(pilot.app.screen.query_one("#help Static", Static))
+        for words in [
+            "record progress",
+            "change a key action's status",
+            "new timescale",
+            "lead(s)",
+            "add evidence",
+            "History",
+            "Dashboard",
+            "Mine",
+            "As at",
+            "Quick filter",
+            "Quit",
+        ]:
+            assert words in shown, words
+        assert "step" not in shown.lower()
+
+    drive(db, scenario)
+
+
+def test_steps_table_rows_are_key_actions(db):
+    async def scenario(pilot):
+        table = pilot.app.screen.query_one(StepTable)
+        assert isinstance(table, DataTable)
+        assert [str(k.value) for k in table.rows] == ["1.1.1", "1.1.2", "1.1.3"]
+        assert "Key actions (1/3 done)" in head(pilot)
+
+    drive(db, scenario)
