@@ -103,6 +103,12 @@ class PlanAggregate(Aggregate):
 
     def check_unchanged_since(self, key: str, version: int | None, label: str) -> None:
         """Refuse to replace a value someone else changed after the caller read ``version``."""
+        if version is not None and version > self.version:
+            raise InvalidInput.one(
+                "seen_version",
+                f"is later than the newest version ({self.version}); give the version you saw",
+                version,
+            )
         stamp = getattr(self, "stamps", {}).get(key)
         if version is None or stamp is None or stamp["version"] <= version:
             return

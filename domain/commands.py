@@ -9,55 +9,29 @@ sure nothing malformed reaches them.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from .errors import FieldProblem, InvalidInput
-from .vocabulary import BRAG_NEEDING_REASON, Brag, StepStatus
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
-ActionRef = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, pattern=r"^[1-9]\d{0,3}(\.[1-9]\d{0,3})?$"),
-]
-StepRef = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, pattern=r"^[1-9]\d{0,3}(\.[1-9]\d{0,3}){1,2}$"),
-]
-SourceCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^\(?[A-Za-z0-9]{1,4}\)?$")
-]
-
-
-def _parse_brag(value: Any) -> Any:
-    return Brag.parse(value) if isinstance(value, str) else value
-
-
-def _parse_status(value: Any) -> Any:
-    return StepStatus.parse(value) if isinstance(value, str) else value
-
-
-def _normalise_code(value: Any) -> Any:
-    """Sources are written "(a)" in plans; accept "a" too and store the plan's form."""
-    if isinstance(value, str) and value.strip() and not value.strip().startswith("("):
-        return f"({value.strip()})"
-    return value
-
-
-BragValue = Annotated[Brag, BeforeValidator(_parse_brag)]
-StatusValue = Annotated[StepStatus, BeforeValidator(_parse_status)]
-Code = Annotated[SourceCode, BeforeValidator(_normalise_code)]
+from .inputs import (
+    PATTERN_HELP,
+    ActionRef,
+    BragValue,
+    Cadence,
+    Code,
+    Line,
+    Name,
+    OptionalLine,
+    OptionalProse,
+    Prose,
+    Sha256,
+    StandardNumber,
+    StatusValue,
+    StepRef,
+)
+from .vocabulary import BRAG_NEEDING_REASON, Brag
 
 
 def _check_brag_reason(rating: Brag | None, reason: str) -> None:
@@ -81,27 +55,27 @@ class Replacing(Command):
 
 
 class CreatePlan(Command):
-    title: Text
-    organisation: Text
+    title: Line
+    organisation: Line
     owners: list[Name] = Field(min_length=1)
     plan_date: date
-    cadence_days: int = Field(default=28, ge=1, le=366)
+    cadence_days: Cadence = 28
 
 
 class AddSource(Command):
     code: Code
-    text: Text
+    text: Line
 
 
 class AddStandard(Command):
-    number: int = Field(ge=1, le=999)
-    title: Text
+    number: StandardNumber
+    title: Line
 
 
 class AddPerson(Command):
     name: Name
     kind: Literal["person", "role"] = "person"
-    role: OptionalText = ""
+    role: OptionalLine = ""
 
 
 class AddGroup(Command):
@@ -110,60 +84,60 @@ class AddGroup(Command):
 
 
 class AddNote(Command):
-    text: Text
+    text: Prose
 
 
 class RaiseAction(Command):
     ref: ActionRef | None = None
-    standard: int | None = Field(default=None, ge=1)
-    text: Text
+    standard: StandardNumber | None = None
+    text: Prose
     sources: list[Code] = []
-    key_outcome: OptionalText = ""
-    expected_evidence: OptionalText = ""
+    key_outcome: OptionalProse = ""
+    expected_evidence: OptionalProse = ""
 
 
 class RewordAction(Replacing):
     ref: ActionRef
     field: Literal["text", "key_outcome", "expected_evidence"] = "text"
-    value: Text
-    reason: OptionalText = ""
+    value: Prose
+    reason: OptionalProse = ""
 
 
 class AddStep(Command):
     ref: ActionRef
-    text: Text
-    timescale: OptionalText = ""
+    text: Prose
+    timescale: OptionalLine = ""
     leads: list[Name] = []
 
 
 class RewordStep(Replacing):
     step: StepRef
-    text: Text
-    reason: OptionalText = ""
+    text: Prose
+    reason: OptionalProse = ""
 
 
 class RescheduleStep(Replacing):
     step: StepRef
-    timescale: Text
-    reason: Text
+    timescale: Line
+    reason: Prose
 
 
 class AssignLeads(Replacing):
     step: StepRef
     leads: list[Name] = Field(min_length=1)
-    reason: OptionalText = ""
+    reason: OptionalProse = ""
 
 
 class ChangeStepStatus(Replacing):
     step: StepRef
     status: StatusValue
-    note: OptionalText = ""
+    note: OptionalProse = ""
 
 
 class RateAction(Replacing):
     ref: ActionRef
     rating: BragValue
-    reason: OptionalText = ""
+    reason: OptionalProse = ""
 
     @model_validator(mode="after")
     def _reason_for_red_or_amber(self) -> RateAction:
@@ -173,20 +147,20 @@ class RateAction(Replacing):
 
 class AddEvidence(Command):
     ref: ActionRef
-    title: Text
-    location: OptionalText = ""
-    sha256: Annotated[str, StringConstraints(pattern=r"^([0-9a-f]{64})?$")] = ""
+    title: Line
+    location: OptionalLine = ""
+    sha256: Sha256 = ""
     size: int | None = Field(default=None, ge=0)
     step: int | None = Field(default=None, ge=1)
 
 
 class RecordProgress(Command):
     ref: ActionRef
-    period: Text
-    narrative: Text
-    next_actions: OptionalText = ""
+    period: Line
+    narrative: Prose
+    next_actions: OptionalProse = ""
     brag: BragValue | None = None
-    brag_reason: OptionalText = ""
+    brag_reason: OptionalProse = ""
     seen_version: int | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
@@ -200,21 +174,21 @@ class RecordProgress(Command):
 class CorrectProgress(Command):
     ref: ActionRef
     entry: Name
-    period: Text
-    narrative: Text
-    next_actions: OptionalText = ""
-    reason: Text
+    period: Line
+    narrative: Prose
+    next_actions: OptionalProse = ""
+    reason: Prose
 
 
 class WithdrawProgress(Command):
     ref: ActionRef
     entry: Name
-    reason: Text
+    reason: Prose
 
 
 class ChangeActionState(Command):
     ref: ActionRef
-    reason: OptionalText = ""
+    reason: OptionalProse = ""
 
 
 TCommand = TypeVar("TCommand", bound=BaseModel)
@@ -236,7 +210,7 @@ def validate(model: type[TCommand], **data: Any) -> TCommand:
             field = ".".join(str(part) for part in error["loc"]) or _model_field(model, error)
             message = _FRIENDLY.get(error["type"], error["msg"])
             if error["type"] == "string_pattern_mismatch":
-                message = f"{message} ({_PATTERN_HELP.get(str(error['loc'][0]), 'see --help')})"
+                message = f"{message} ({PATTERN_HELP.get(str(error['loc'][0]), 'see --help')})"
             if error["type"] == "value_error":
                 message = str(error["ctx"]["error"]) if "ctx" in error else message
             whole = not error["loc"] or error["type"] == "missing"
@@ -251,12 +225,3 @@ def _model_field(model: type[BaseModel], error: Any) -> str:
     if "reason is required" in message or "reason needs a rating" in message:
         return "brag_reason" if "brag_reason" in model.model_fields else "reason"
     return model.__name__
-
-
-_PATTERN_HELP = {
-    "ref": "an action reference such as 2.7, or 3 in a plan without standards",
-    "step": "a key action reference such as 2.7.1, or 3.1 in a plan without standards",
-    "code": "a short source code such as (a)",
-    "sources": "short source codes such as (a)",
-    "sha256": "64 lowercase hex digits",
-}

@@ -9,13 +9,25 @@ Schema. Importing it is one transaction: all of it or none of it.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
-from .vocabulary import Brag, StepStatus
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+from .inputs import (
+    ActionRef,
+    BragValue,
+    Cadence,
+    Code,
+    Line,
+    Name,
+    OptionalLine,
+    OptionalProse,
+    Prose,
+    Sha256,
+    StandardNumber,
+    StatusValue,
+)
+from .vocabulary import StepStatus
 
 
 class Strict(BaseModel):
@@ -23,59 +35,59 @@ class Strict(BaseModel):
 
 
 class PersonDoc(Strict):
-    name: Text
+    name: Name
     kind: Literal["person", "role"] = "person"
-    role: str = ""
+    role: OptionalLine = ""
 
 
 class GroupDoc(Strict):
-    name: Text
-    members: list[Text] = Field(min_length=1)
+    name: Name
+    members: list[Name] = Field(min_length=1)
 
 
 class SourceDoc(Strict):
-    code: Text
-    text: Text
+    code: Code
+    text: Line
 
 
 class StandardDoc(Strict):
-    number: int = Field(ge=1)
-    title: Text
+    number: StandardNumber
+    title: Line
 
 
 class StepDoc(Strict):
-    text: Text
-    timescale: str = ""
-    leads: list[Text] = []
-    status: StepStatus = StepStatus.NOT_STARTED
+    text: Prose
+    timescale: OptionalLine = ""
+    leads: list[Name] = []
+    status: StatusValue = StepStatus.NOT_STARTED
 
 
 class ProgressDoc(Strict):
-    period: Text
-    narrative: Text
-    next_actions: str = ""
+    period: Line
+    narrative: Prose
+    next_actions: OptionalProse = ""
     effective_on: date
 
 
 class EvidenceDoc(Strict):
-    title: Text
-    location: str = ""
-    sha256: str = ""
-    size: int | None = None
-    step: int | None = None
+    title: Line
+    location: OptionalLine = ""
+    sha256: Sha256 = ""
+    size: int | None = Field(default=None, ge=0)
+    step: int | None = Field(default=None, ge=1)
 
 
 class ActionDoc(Strict):
-    ref: Annotated[str, StringConstraints(pattern=r"^[1-9]\d*(\.[1-9]\d*)?$")]
-    text: Text
-    sources: list[Text] = []
-    key_outcome: str = ""
-    expected_evidence: str = ""
+    ref: ActionRef
+    text: Prose
+    sources: list[Code] = []
+    key_outcome: OptionalProse = ""
+    expected_evidence: OptionalProse = ""
     steps: list[StepDoc] = []
-    brag: Brag | None = None
-    brag_reason: str = ""
+    brag: BragValue | None = None
+    brag_reason: OptionalProse = ""
     state: Literal["open", "closed", "withdrawn"] = "open"
-    state_reason: str = ""
+    state_reason: OptionalProse = ""
     progress: list[ProgressDoc] = []
     evidence: list[EvidenceDoc] = []
 
@@ -84,14 +96,14 @@ class PlanDocument(Strict):
     """A whole plan in plantrail's own format (schema version 1)."""
 
     plantrail_plan: Literal[1] = Field(default=1, description="schema version")
-    title: Text
-    organisation: Text
-    owners: list[Text] = Field(min_length=1)
+    title: Line
+    organisation: Line
+    owners: list[Name] = Field(min_length=1)
     plan_date: date
-    cadence_days: int = Field(default=28, ge=1, le=366)
+    cadence_days: Cadence = 28
     sources: list[SourceDoc] = []
     standards: list[StandardDoc] = []
     people: list[PersonDoc] = []
     groups: list[GroupDoc] = []
-    notes: list[str] = []
+    notes: list[Prose] = []
     actions: list[ActionDoc] = []

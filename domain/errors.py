@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .text import shown
+
 
 class PlanError(Exception):
     """Base of every refusal plantrail gives: the message says what was wrong."""
@@ -18,7 +20,7 @@ class FieldProblem:
     given: object = None
 
     def __str__(self) -> str:
-        given = "" if self.given is None else f" (given: {self.given!r})"
+        given = "" if self.given is None else f" (given: {shown(self.given)})"
         return f"{self.field}: {self.message}{given}"
 
 

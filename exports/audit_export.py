@@ -16,9 +16,10 @@ from typing import IO, Any
 import orjson
 
 from ..domain.clock import in_london
+from ..domain.text import json_safe, one_line, visible
 from ..store.audit import value_text
 from ..store.views import AuditRow
-from .outputs import safe_cell
+from .outputs import safe_cell, xlsx_cell
 
 COLUMNS = [
     "seq",
@@ -98,12 +99,12 @@ def _csv(rows: Iterator[list[Any]], stream: IO[str], title: str) -> None:
 
 def _jsonl(rows: Iterator[list[Any]], stream: IO[str], title: str) -> None:
     for row in rows:
-        stream.write(orjson.dumps(dict(zip(COLUMNS, row, strict=True))).decode() + "\n")
+        stream.write(json_safe(orjson.dumps(dict(zip(COLUMNS, row, strict=True))).decode()) + "\n")
 
 
 def _markdown(rows: Iterator[list[Any]], stream: IO[str], title: str) -> None:
     def cell(value: Any) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
+        return one_line(str(value)).replace("|", "\\|")
 
     stream.write(f"# {title}\n\n| " + " | ".join(COLUMNS) + " |\n")
     stream.write("|" + "---|" * len(COLUMNS) + "\n")
@@ -121,27 +122,23 @@ def _html(rows: Iterator[list[Any]], stream: IO[str], title: str) -> None:
         "<thead><tr>" + "".join(f"<th>{c}</th>" for c in COLUMNS) + "</tr></thead><tbody>\n"
     )
     for row in rows:
-        stream.write("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>\n")
+        cells = "".join(f"<td>{html.escape(visible(str(c)))}</td>" for c in row)
+        stream.write(f"<tr>{cells}</tr>\n")
     stream.write("</tbody></table></body></html>\n")
 
 
 def _xlsx(rows: Iterator[list[Any]], stream: IO[bytes], title: str) -> None:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Audit trail")
     sheet.freeze_panes = "A2"
-    header = []
-    for name in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
+    bold = Font(bold=True)
+    sheet.append([xlsx_cell(sheet, name, font=bold) for name in COLUMNS])
     count = 1
     for row in rows:
-        sheet.append([safe_cell(c) for c in row])
+        sheet.append([xlsx_cell(sheet, c) for c in row])
         count += 1
     sheet.auto_filter.ref = f"A1:K{count}"
     book.save(stream)

@@ -1,10 +1,12 @@
 """Back up and restore the whole event log as JSON Lines.
 
 The file is the record itself: a header line, one line per stored event with every field as
-stored (the event's JSON kept verbatim as text, so nothing is re-encoded), and a trailer with
-the number of events and the SHA-256 of the event lines. Restoring checks all of it before
-writing anything: a damaged line, a gap (a missing line or a missing version of an aggregate),
-a truncated file or a wrong checksum is refused naming the line, and nothing is written.
+stored (the event's JSON kept verbatim as text, so nothing is re-encoded) and that event's leaf
+hash (``store/integrity.py``: its position and stored bytes), and a trailer with the number of
+events and the SHA-256 of the event lines. Restoring checks all of it before writing anything:
+a damaged line, an edited event (its leaf no longer matches), a gap (a missing line or a
+missing version of an aggregate), a truncated file or a wrong checksum is refused naming the
+first bad line, and nothing is written. Version 1 files (no leaf per line) still restore.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ import orjson
 from eventsourcing.persistence import StoredEvent
 
 from ..domain.errors import PlanError
+from ..store.integrity import leaf_hash
 
 FORMAT = "plantrail-event-log"
-VERSION = 1
+VERSION = 2
+READABLE = (1, 2)
 MAX_BYTES = 2 * 1024**3
 
 
@@ -45,6 +49,7 @@ def write_log(rows: Iterable[tuple[int, str, int, str, bytes]], stream: IO[str])
                     "originator_version": version,
                     "topic": topic,
                     "state": state.decode(),
+                    "leaf": leaf_hash(count, originator_id, version, topic, state).hex(),
                 }
             ).decode()
             + "\n"
@@ -68,6 +73,7 @@ def read_log(path: str | Path) -> list[StoredEvent]:
     versions: dict[str, int] = {}
     digest = hashlib.sha256()
     trailer: dict[str, Any] | None = None
+    has_leaves = False
     with file.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             where = f"{path}, line {number}"
@@ -80,13 +86,14 @@ def read_log(path: str | Path) -> list[StoredEvent]:
             if number == 1:
                 if not isinstance(line, dict) or line.get("format") != FORMAT:
                     raise DamagedLog(f"{where}: not a plantrail event log (no '{FORMAT}' header)")
-                if line.get("version") != VERSION:
+                if line.get("version") not in READABLE:
                     raise DamagedLog(f"{where}: log version {line.get('version')} is not supported")
+                has_leaves = line["version"] >= 2
                 continue
             if isinstance(line, dict) and line.get("end") == FORMAT:
                 trailer = line
                 continue
-            events.append(_event(line, len(events) + 1, versions, where))
+            events.append(_event(line, len(events) + 1, versions, where, has_leaves))
             digest.update(raw)
     if trailer is None:
         raise DamagedLog(f"{path}: the log ends without its closing line (truncated?)")
@@ -100,7 +107,9 @@ def read_log(path: str | Path) -> list[StoredEvent]:
     return events
 
 
-def _event(line: Any, expected: int, versions: dict[str, int], where: str) -> StoredEvent:
+def _event(
+    line: Any, expected: int, versions: dict[str, int], where: str, has_leaves: bool
+) -> StoredEvent:
     if not isinstance(line, dict):
         raise DamagedLog(f"{where}: an event line must be a JSON object")
     missing = {"n", "originator_id", "originator_version", "topic", "state"} - set(line)
@@ -115,6 +124,13 @@ def _event(line: Any, expected: int, versions: dict[str, int], where: str) -> St
     except (ValueError, orjson.JSONDecodeError) as exc:
         raise DamagedLog(f"{where}: damaged event ({exc})") from None
     version = line["originator_version"]
+    if has_leaves:
+        leaf = leaf_hash(expected, str(line["originator_id"]), version, str(line["topic"]), state)
+        if line.get("leaf") != leaf.hex():
+            raise DamagedLog(
+                f"{where}: event {expected} does not match its own hash (it was edited, or "
+                "moved from another place in the log)"
+            )
     if version != versions.get(key.hex, 0) + 1:
         raise DamagedLog(
             f"{where}: version {version} of {key.hex} follows version "

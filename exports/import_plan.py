@@ -27,6 +27,7 @@ from ..domain.document import (
     StandardDoc,
     StepDoc,
 )
+from ..domain.text import replace_unsafe
 from ..domain.timescale import Timescale
 from ..domain.vocabulary import BRAG_NEEDING_REASON
 from .tables import (
@@ -93,16 +94,19 @@ def read_plan(
     data = file.read_bytes()
     _check_kind(file, kind, data)
     sha256 = hashlib.sha256(data).hexdigest()
-    if kind in ("yaml", "json"):
-        document = _own_format(file, kind, data, plan_date, title)
-        return Reading(document, file, sha256)
     warnings: list[str] = []
+    if kind in ("yaml", "json"):
+        document = _own_format(file, kind, data, plan_date, title, warnings)
+        return Reading(document, file, sha256, warnings)
     before: list[str] = []
     after: list[str] = []
     if kind == "docx":
         tables, before, after = _docx(file, data)
     else:
         tables = _xlsx(file, data) if kind == "xlsx" else _csv(file, data)
+    _clean_tables(tables, warnings)
+    before = [_clean(text, f"{file.name}, text before the table", warnings) for text in before]
+    after = [_clean(text, f"{file.name}, notes after the table", warnings) for text in after]
     document, created = _document(
         file,
         tables,
@@ -148,7 +152,12 @@ def _looks_like(data: bytes) -> str:
 
 
 def _own_format(
-    file: Path, kind: str, data: bytes, plan_date: date | None, title: str | None
+    file: Path,
+    kind: str,
+    data: bytes,
+    plan_date: date | None,
+    title: str | None,
+    warnings: list[str],
 ) -> PlanDocument:
     try:
         if kind == "json":
@@ -167,6 +176,7 @@ def _own_format(
         raw["plan_date"] = plan_date.isoformat()
     if title:
         raw["title"] = title
+    raw = _clean_value(raw, file.name, warnings)
     try:
         return PlanDocument.model_validate(raw)
     except ValidationError as exc:
@@ -174,6 +184,38 @@ def _own_format(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10]
         )
         raise ImportProblem(f"{file}: not a valid plantrail plan: {problems}") from None
+
+
+# -- characters the text rule refuses --------------------------------------------------------
+
+
+def _clean(text: str, where: str, warnings: list[str], *, multiline: bool = False) -> str:
+    """``text`` with refused characters (domain/text.py) replaced by visible marks; each
+    replacement is reported, so the dry run says what will be stored differently."""
+    clean, found = replace_unsafe(text, multiline=multiline)
+    if found:
+        what = ", ".join(f.describe() for f in found[:3]) + (" and more" if len(found) > 3 else "")
+        warnings.append(f"{where}: replaced {what} with a visible mark")
+    return clean
+
+
+def _clean_tables(tables: list[Table], warnings: list[str]) -> None:
+    for table in tables:
+        for r, row in enumerate(table.rows, start=1):
+            for c, cell in enumerate(row, start=1):
+                where = f"{table.where}, {table.row_label} {r}, column {c}"
+                cell[:] = [_clean(text, where, warnings) for text in cell]
+
+
+def _clean_value(value: Any, where: str, warnings: list[str]) -> Any:
+    """Every string in a YAML/JSON plan, cleaned; ``where`` grows into a path (actions.3.text)."""
+    if isinstance(value, str):
+        return _clean(value, where, warnings, multiline=True)
+    if isinstance(value, list):
+        return [_clean_value(v, f"{where}.{i}", warnings) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        return {k: _clean_value(v, f"{where}.{k}", warnings) for k, v in value.items()}
+    return value
 
 
 # -- reading tables -----------------------------------------------------------------------

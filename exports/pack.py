@@ -15,9 +15,9 @@ import io
 import json
 import zipfile
 from datetime import date, datetime
-from typing import Any
 
 from ..store.audit import audit_rows
+from ..store.queries import PlanReader
 from ..store.records import effective_on_of
 from . import audit_export, eventlog, report_render
 from .report import build_report
@@ -45,12 +45,16 @@ Checking the files have not changed
 """
 
 
-def build_pack(service: Any, as_at: date, *, produced_by: str, produced_at: datetime) -> bytes:
+def build_pack(
+    plan_store: PlanReader, as_at: date, *, produced_by: str, produced_at: datetime
+) -> bytes:
     """The pack's bytes (a zip); raises if the plan did not exist at ``as_at``."""
-    plan = service.as_at(as_at)
+    plan = plan_store.as_at(as_at)
     wanted = as_at.isoformat()
-    records = [r for r in service.records(effective_upto=wanted) if r.effective_on <= wanted]
-    report = build_report(plan, list(service.records()), produced_at=None, produced_by=produced_by)
+    records = [r for r in plan_store.records(effective_upto=wanted) if r.effective_on <= wanted]
+    report = build_report(
+        plan, list(plan_store.records()), produced_at=None, produced_by=produced_by
+    )
     files: dict[str, bytes] = {
         "report.html": report_render.to_html(report).encode(),
         "report.docx": report_render.to_docx(report),
@@ -60,7 +64,7 @@ def build_pack(service: Any, as_at: date, *, produced_by: str, produced_at: date
         audit_export.write(audit_rows(records), fmt, stream)
         files[f"audit.{fmt}"] = stream.getvalue().encode()
     stream = io.StringIO()
-    raw = (row for row in service.reader.raw() if effective_on_of(row[4]) <= wanted)
+    raw = (row for row in plan_store.reader.raw() if effective_on_of(row[4]) <= wanted)
     count = eventlog.write_log(raw, stream)
     files["events.jsonl"] = stream.getvalue().encode()
     sums = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}

@@ -1,12 +1,24 @@
 """Writing plans in plantrail's own format (YAML or JSON): ``plantrail export plan``.
 
-Export → import → export gives the same document (tests/test_import.py).
+Export → import → export gives the same document (tests/test_import.py). Text stored by an
+older version may hold what the plan format no longer accepts (a control character, a line
+break in a title): it is written made visible, one-line fields on one line, so the export never
+fails and re-imports as it reads.
 """
 
 from __future__ import annotations
 
 from ..domain.document import PlanDocument
+from ..domain.text import one_line, visible
 from ..store.views import PlanOut
+
+
+def _line(text: str) -> str:
+    return one_line(text)
+
+
+def _prose(text: str) -> str:
+    return visible(text).strip()
 
 
 def from_plan(plan: PlanOut) -> PlanDocument:
@@ -14,28 +26,28 @@ def from_plan(plan: PlanOut) -> PlanDocument:
     actions = [
         {
             "ref": a.ref,
-            "text": a.text,
+            "text": _prose(a.text),
             "sources": a.sources,
-            "key_outcome": a.key_outcome,
-            "expected_evidence": a.expected_evidence,
+            "key_outcome": _prose(a.key_outcome),
+            "expected_evidence": _prose(a.expected_evidence),
             "brag": a.brag,
-            "brag_reason": a.brag_reason,
+            "brag_reason": _prose(a.brag_reason),
             "state": a.state,
-            "state_reason": a.state_reason,
+            "state_reason": _prose(a.state_reason),
             "steps": [
                 {
-                    "text": s.text,
-                    "timescale": s.timescale.words,
-                    "leads": s.leads,
+                    "text": _prose(s.text),
+                    "timescale": _line(s.timescale.words),
+                    "leads": [_line(lead) for lead in s.leads],
                     "status": s.status,
                 }
                 for s in a.steps
             ],
             "progress": [
                 {
-                    "period": p.period,
-                    "narrative": p.narrative,
-                    "next_actions": p.next_actions,
+                    "period": _line(p.period),
+                    "narrative": _prose(p.narrative),
+                    "next_actions": _prose(p.next_actions),
                     "effective_on": p.effective_on,
                 }
                 for p in reversed(a.progress)
@@ -43,8 +55,8 @@ def from_plan(plan: PlanOut) -> PlanDocument:
             ],
             "evidence": [
                 {
-                    "title": e.title,
-                    "location": e.location,
+                    "title": _line(e.title),
+                    "location": _line(e.location),
                     "sha256": e.sha256,
                     "size": e.size,
                     "step": e.step,
@@ -56,18 +68,23 @@ def from_plan(plan: PlanOut) -> PlanDocument:
     ]
     return PlanDocument.model_validate(
         {
-            "title": plan.title,
-            "organisation": plan.organisation,
-            "owners": plan.owners,
+            "title": _line(plan.title),
+            "organisation": _line(plan.organisation),
+            "owners": [_line(owner) for owner in plan.owners],
             "plan_date": plan.plan_date,
             "cadence_days": plan.cadence_days,
-            "sources": [{"code": k, "text": v} for k, v in plan.sources.items()],
+            "sources": [{"code": k, "text": _line(v)} for k, v in plan.sources.items()],
             "standards": [
-                {"number": s.number, "title": s.title} for s in plan.standards if s.number
+                {"number": s.number, "title": _line(s.title)} for s in plan.standards if s.number
             ],
-            "people": [{"name": p.name, "kind": p.kind, "role": p.role} for p in plan.people],
-            "groups": [{"name": n, "members": m} for n, m in plan.groups.items()],
-            "notes": plan.notes,
+            "people": [
+                {"name": _line(p.name), "kind": p.kind, "role": _line(p.role)} for p in plan.people
+            ],
+            "groups": [
+                {"name": _line(n), "members": [_line(m) for m in members]}
+                for n, members in plan.groups.items()
+            ],
+            "notes": [_prose(note) for note in plan.notes],
             "actions": actions,
         }
     )

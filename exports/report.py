@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..domain.clock import in_london
+from ..domain.text import visible, visible_everywhere
 from ..store.records import EventRecord
 from ..store.views import ActionOut, PlanOut, StepOut
 
@@ -60,7 +61,12 @@ def build_report(
     produced_by: str,
     since: date | None = None,
 ) -> ProgressReport:
-    """Assemble the report from the plan as at its date and the whole log (for the footnote)."""
+    """Assemble the report from the plan as at its date and the whole log (for the footnote).
+
+    Every stored string is made visible first (``domain/text.py``): a report renders the same,
+    and never breaks, whatever an old log holds."""
+    plan = PlanOut.model_validate(visible_everywhere(plan.model_dump()))
+    produced_by = visible(produced_by)
     as_at = plan.as_at or plan.viewed_on
     day = as_at.isoformat()
     brag_counts, status_counts = {}, {}

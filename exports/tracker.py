@@ -6,6 +6,7 @@ import csv
 from collections.abc import Iterator
 from typing import IO, Any
 
+from ..domain.text import visible
 from ..store.views import PlanOut
 from .outputs import safe_cell
 
@@ -73,8 +74,11 @@ def write_xlsx(plan: PlanOut, stream: IO[bytes]) -> int:
         cell.font = Font(bold=True)
     count = 0
     for row in rows(plan):
-        sheet.append([safe_cell(c) for c in row])
+        sheet.append([visible(c) if isinstance(c, str) else c for c in row])
         count += 1
+        for cell in sheet[count + 1]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text, whatever it starts with
         brag = str(row[BRAG_COLUMN - 1]).lower()
         if brag in FILLS:
             cell = sheet.cell(row=count + 1, column=BRAG_COLUMN)

@@ -15,8 +15,7 @@ from typing import Any
 import orjson
 
 from ..domain.clock import now
-
-TABLE = "plantrail_drafts"
+from .rows import Rows, Tables
 
 
 @dataclass(frozen=True)
@@ -30,54 +29,47 @@ class Draft:
 class DraftStore:
     """Keep, fetch and discard drafts in the event store's own database."""
 
-    def __init__(self, datastore: Any, *, is_postgres: bool, schema: str = "public"):
-        self.datastore = datastore
-        self.table = f'"{schema}".{TABLE}' if is_postgres else TABLE
-        self.mark = "%s" if is_postgres else "?"
+    def __init__(self, rows: Rows, tables: Tables):
+        self.rows = rows
+        self.table = tables.drafts
+        self.mark = tables.mark
         self._ready = False
 
     def _create(self) -> None:
-        """Create the table on first use, so opening a plan read-only never writes."""
-        if self._ready:
-            return
-        with self.datastore.transaction(commit=True) as cursor:
-            cursor.execute(
+        """Create the table on first use, so opening a plan never writes."""
+        if not self._ready:
+            self.rows.write(
                 f"CREATE TABLE IF NOT EXISTS {self.table} (actor TEXT NOT NULL, form TEXT NOT "
                 "NULL, saved_at TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (actor, form))"
             )
-        self._ready = True
+            self._ready = True
 
     def keep(self, actor: str, form: str, values: dict[str, Any]) -> None:
         """Replace ``actor``'s draft of ``form`` with ``values``."""
         self._create()
         m = self.mark
-        with self.datastore.transaction(commit=True) as cursor:
-            cursor.execute(
-                f"INSERT INTO {self.table} (actor, form, saved_at, body) VALUES ({m}, {m}, {m}, "
-                f"{m}) ON CONFLICT (actor, form) DO UPDATE SET saved_at = excluded.saved_at, "
-                "body = excluded.body",
-                (actor, form, now().isoformat(), orjson.dumps(values).decode()),
-            )
+        self.rows.write(
+            f"INSERT INTO {self.table} (actor, form, saved_at, body) VALUES ({m}, {m}, {m}, "
+            f"{m}) ON CONFLICT (actor, form) DO UPDATE SET saved_at = excluded.saved_at, "
+            "body = excluded.body",
+            (actor, form, now().isoformat(), orjson.dumps(values).decode()),
+        )
 
     def fetch(self, actor: str, form: str) -> Draft | None:
         """``actor``'s draft of ``form``, if they left one."""
         self._create()
         m = self.mark
-        with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT saved_at, body FROM {self.table} WHERE actor = {m} AND form = {m}",
-                (actor, form),
-            )
-            row = cursor.fetchone()
-        if row is None:
+        rows = self.rows.fetch(
+            f"SELECT saved_at, body FROM {self.table} WHERE actor = {m} AND form = {m}",
+            (actor, form),
+        )
+        if not rows:
             return None
-        return Draft(orjson.loads(row["body"]), datetime.fromisoformat(row["saved_at"]))
+        saved_at, body = rows[0]
+        return Draft(orjson.loads(body), datetime.fromisoformat(saved_at))
 
     def discard(self, actor: str, form: str) -> None:
         """Forget ``actor``'s draft of ``form`` (it was saved, or they chose to drop it)."""
         self._create()
         m = self.mark
-        with self.datastore.transaction(commit=True) as cursor:
-            cursor.execute(
-                f"DELETE FROM {self.table} WHERE actor = {m} AND form = {m}", (actor, form)
-            )
+        self.rows.write(f"DELETE FROM {self.table} WHERE actor = {m} AND form = {m}", (actor, form))

@@ -17,6 +17,8 @@ from typing import Any, NamedTuple
 import orjson
 from eventsourcing.utils import resolve_topic
 
+from .rows import Rows, Tables
+
 PAGE = 5_000
 
 
@@ -109,11 +111,10 @@ class LogReader:
     100,000 events a fraction of the library path (bench/run.py).
     """
 
-    def __init__(self, datastore: Any, table: str, *, is_postgres: bool):
-        self.datastore = datastore
-        self.is_postgres = is_postgres
-        seq = "notification_id" if is_postgres else "rowid"
-        mark = "%s" if is_postgres else "?"
+    def __init__(self, rows: Rows, tables: Tables):
+        self.rows = rows
+        self.is_postgres = rows.is_postgres
+        seq, mark, table = tables.position, tables.mark, tables.events
         columns = f"{seq} AS id, originator_id, originator_version, topic, state"
         self.page_sql = (
             f"SELECT {columns} FROM {table} WHERE {seq} > {mark} AND {seq} <= {mark} "
@@ -126,10 +127,8 @@ class LogReader:
         self.max_sql = f"SELECT MAX({seq}) AS id FROM {table}"
 
     def position(self) -> int:
-        with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(self.max_sql)
-            row = cursor.fetchone()
-        return int(row["id"] or 0)
+        rows = self.rows.fetch(self.max_sql)
+        return int(rows[0][0] or 0) if rows else 0
 
     def read(
         self,
@@ -146,7 +145,7 @@ class LogReader:
         rec = recorded_upto.encode() if recorded_upto else None
         position = after
         while True:
-            rows = self._fetch(self.page_sql, (position, stop, PAGE))
+            rows = self.rows.fetch(self.page_sql, (position, stop, PAGE))
             for seq, originator_id, version, topic, state in rows:
                 if eff is not None and _effective_on(state) > eff:
                     continue
@@ -161,7 +160,7 @@ class LogReader:
         """Every stored row as it is (position, aggregate id hex, version, topic, JSON bytes)."""
         position = 0
         while True:
-            rows = self._fetch(self.page_sql, (position, 2**62, PAGE))
+            rows = self.rows.fetch(self.page_sql, (position, 2**62, PAGE))
             for seq, originator_id, version, topic, state in rows:
                 key = originator_id if isinstance(originator_id, str) else originator_id.hex
                 yield seq, key, version, topic, bytes(state)
@@ -172,17 +171,5 @@ class LogReader:
     def read_one(self, originator_id: str, upto: int) -> Iterator[EventRecord]:
         """One aggregate's events up to log position ``upto``, in version order."""
         key: Any = uuid.UUID(originator_id) if self.is_postgres else originator_id
-        for seq, originator_id, version, topic, state in self._fetch(self.one_sql, (key, upto)):
+        for seq, originator_id, version, topic, state in self.rows.fetch(self.one_sql, (key, upto)):
             yield decode_row(seq, originator_id, version, topic, bytes(state))
-
-    def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-        """Rows as plain tuples: sqlite3.Row and psycopg's dict rows cost more per row."""
-        with self.datastore.transaction(commit=False) as cursor:
-            if self.is_postgres:
-                cursor.execute(sql, params)
-                return [tuple(row.values()) for row in cursor.fetchall()]
-            raw = cursor.sqlite_cursor
-            raw.row_factory = None
-            raw.execute(sql, params)
-            rows: list[tuple[Any, ...]] = raw.fetchall()
-            return rows

@@ -1,73 +1,68 @@
-"""The application service: the one door every change goes through, and the plan's queries.
+"""The application service: the one door every change goes through.
 
 Command methods take a validated command model and the actor, load the aggregates they touch,
-call domain methods, and save everything in one transaction; they return ids. Query methods
-return the models of :mod:`.views`. The command line, the TUI and importers all use this class.
+call domain methods, and save everything in one transaction; they return ids. The queries are
+inherited from :class:`~.queries.PlanReader`; bulk loading (imports, restores) is in
+``bulk.py``. The command line, the TUI and importers all write through this class.
 
 Concurrency: two writers that touch the same action collide on its version in the store.
 Additive changes (a progress entry, evidence, a new key action) simply reload and retry. A
 change that replaces a value (status, timescale, leads, BRAG, wording) is checked against the
 version the caller read (``seen_version``, or the version loaded on the first attempt): if
 someone else replaced that value since, it is refused naming who and when, and nothing is saved.
+
+Faults: a writer that holds the database makes a save wait (``waiting`` is told after a second,
+so people see "waiting for another writer…"), up to ``PLANTRAIL_LOCK_WAIT`` seconds (30 by
+default), then the save is refused with nothing written. Snapshots are derived data written
+after the commit: if one cannot be written (a full disk), the change is still saved and
+reported as saved.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import random
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import (
     IntegrityError,
     InternalError,
+    OperationalError,
+    PersistenceError,
     ProgrammingError,
     RecordConflictError,
-    StoredEvent,
 )
 
 from ..domain.action import Action
-from ..domain.base import PlanAggregate, project, provenance, with_provenance
-from ..domain.clock import LONDON, now, today_in_london
+from ..domain.base import PlanAggregate, project, with_provenance
+from ..domain.clock import today_in_london
 from ..domain.errors import InvalidInput, NotFound, PlanError
 from ..domain.plan import PLAN_ID, Plan
-from ..domain.vocabulary import StepStatus
-from .audit import AuditFilter, audit_rows
-from .config import Database
-from .drafts import DraftStore
-from .fold import View, fold
-from .projection import CurrentPlan
-from .records import EventRecord, LogReader
-from .views import (
-    ActionOut,
-    AuditRow,
-    PlanOut,
-    PlanOverview,
-    build_action,
-    build_overview,
-    build_plan,
-)
-from .viewstore import ViewStore
+from ..domain.text import check_text
+from .config import LOCK_WAIT, Database, lock_patience
+from .failures import StoreLocked, explain
+from .queries import PlanReader
+from .rows import LibraryRows
 
 if TYPE_CHECKING:  # command models are only annotations here; `show` need not build them
     from ..domain import commands as c
-    from ..domain.document import ActionDoc, PlanDocument
 
 ATTEMPTS = 20
-TPlan = TypeVar("TPlan", PlanOut, PlanOverview)
+log = logging.getLogger(__name__)
 
 
 class ConcurrentWriteError(PlanError):
     """The store stayed busy with other writers through every retry."""
 
 
-class PlanService(Application[uuid.UUID]):
-    """plantrail's application: commands that return ids, queries that return plain data."""
+class PlanService(PlanReader, Application[uuid.UUID]):
+    """plantrail's application: commands that return ids, and every query of a reader."""
 
     name = "plantrail"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Plan: 50, Action: 20}
@@ -78,48 +73,55 @@ class PlanService(Application[uuid.UUID]):
         "IS_SNAPSHOTTING_ENABLED": "y",
     }
 
-    def __init__(self, database: Database | str | None = None, *, schema: str | None = None):
-        self.database = database if isinstance(database, Database) else Database.parse(database)
-        super().__init__(env=self.database.env(schema))
-        self.views = ViewStore(
-            self.factory.datastore,  # type: ignore[attr-defined]
-            is_postgres=self.database.is_postgres,
-            schema=schema or "public",
-        )
-        table = self.recorder.events_table_name  # type: ignore[attr-defined]
-        if self.database.is_postgres:
-            table = f'"{schema or "public"}".{table}'
-        self.reader = LogReader(
-            self.factory.datastore,  # type: ignore[attr-defined]
-            table,
-            is_postgres=self.database.is_postgres,
-        )
-        self.projection = CurrentPlan(self.reader, self.views)
-        self.drafts = DraftStore(
-            self.factory.datastore,  # type: ignore[attr-defined]
-            is_postgres=self.database.is_postgres,
-            schema=schema or "public",
-        )
+    def __init__(
+        self,
+        database: Database | str | None = None,
+        *,
+        schema: str | None = None,
+        create: bool = True,
+    ):
+        if not isinstance(database, Database):
+            database = Database.parse(database)
+        database = database.in_schema(schema)
+        Application.__init__(self, env=database.env(create=create))
+        rows = LibraryRows(self.factory.datastore, is_postgres=database.is_postgres)  # type: ignore[attr-defined]
+        PlanReader.__init__(self, database, rows, database.tables())
         self._write_lock = threading.RLock()
         self._loaded: set[uuid.UUID] = set()
+        #: Told once a save has waited for another writer (the CLI prints it, the TUI shows it).
+        self.waiting: Callable[[str], None] = lambda message: None
 
     @classmethod
-    def open(cls, db: str | None = None, *, schema: str | None = None) -> PlanService:
+    def open(
+        cls, db: str | Database | None = None, *, schema: str | None = None, create: bool = True
+    ) -> PlanService:
         """Open the store named by ``--db`` / ``PLANTRAIL_DB`` (default ``./plantrail.db``).
 
-        Opening creates missing tables. On PostgreSQL two processes doing that at the same
-        moment can collide in the catalogue ("tuple concurrently updated"); that is harmless,
-        so opening is simply tried again.
+        ``create`` lets opening create the tables (``init``, ``demo``, imports and tests).
+        On PostgreSQL two processes doing that at the same moment can collide in the
+        catalogue ("tuple concurrently updated"); that is harmless, so opening is simply
+        tried again.
         """
-        database = Database.parse(db)
+        database = db if isinstance(db, Database) else Database.parse(db)
         for attempt in range(5):
             try:
-                return cls(database, schema=schema)
+                return cls(database, schema=schema, create=create)
             except (InternalError, IntegrityError, ProgrammingError):
                 if not database.is_postgres or attempt == 4:
                     raise
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        Application.close(self)
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[uuid.UUID]) -> None:
+        """Snapshots come after the commit and can be rebuilt: failing to write one (a full
+        disk) must not turn a saved change into a reported failure."""
+        try:
+            super()._take_snapshots(processing_event)
+        except (PersistenceError, OSError) as exc:
+            log.warning("snapshot not written (the change itself was saved): %s", exc)
 
     # -- loading aggregates ------------------------------------------------------------------
 
@@ -150,29 +152,64 @@ class PlanService(Application[uuid.UUID]):
         )
 
     def _retrying(self, change: Callable[[int], list[PlanAggregate]]) -> None:
-        """Run ``change(attempt)`` and save its aggregates, retrying on a version clash.
+        """Run ``change(attempt)`` and save its aggregates, retrying on a version clash and
+        waiting (patiently, visibly) for another writer's lock.
 
         One command at a time per process (the TUI saves from worker threads). Whatever an
         attempt loaded is evicted from the cache if the attempt fails, so a half-applied
         change or an unsaved event can never be seen by the next command.
         """
         with self._write_lock:
-            for attempt in range(ATTEMPTS):
+            started, attempt = time.monotonic(), 0
+            patience = lock_patience()
+            told = threading.Event()
+
+            def tell() -> None:
+                if not told.is_set():
+                    told.set()
+                    self.waiting("waiting for another writer…")
+
+            while True:
                 self._loaded = set()
                 try:
                     aggregates = change(attempt)
-                    self.save(*aggregates)
+                    # A save that takes more than a second is waiting for a lock (the library
+                    # retries a PostgreSQL lock timeout by itself): say so while it waits.
+                    notice = threading.Timer(LOCK_WAIT, tell)
+                    notice.daemon = True
+                    notice.start()
+                    try:
+                        self.save(*aggregates)
+                    finally:
+                        notice.cancel()
                     return
                 except RecordConflictError:
                     self._evict()
+                    attempt += 1
+                    if attempt >= ATTEMPTS:
+                        raise ConcurrentWriteError(
+                            "the plan is being changed by others; nothing was saved, "
+                            "please try again"
+                        ) from None
                     # Jittered backoff so writers racing for one action spread out.
                     time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))
+                except OperationalError as exc:
+                    self._evict()
+                    failure = explain(exc, self.database, writing=True)
+                    if not isinstance(failure, StoreLocked):
+                        raise failure from None
+                    if time.monotonic() - started > patience:
+                        raise StoreLocked(
+                            f"another writer held {self.database.describe()} for "
+                            f"{patience:.0f} seconds; nothing was saved. Try again shortly."
+                        ) from None
+                    tell()
+                except PersistenceError as exc:
+                    self._evict()
+                    raise explain(exc, self.database, writing=True) from None
                 except BaseException:
                     self._evict()
                     raise
-        raise ConcurrentWriteError(
-            "the plan is being changed by others; nothing was saved, please try again"
-        )
 
     def _evict(self) -> None:
         cache = self.repository.cache
@@ -199,7 +236,7 @@ class PlanService(Application[uuid.UUID]):
         one, else the version loaded first), so a replacing change refuses to overwrite a value
         changed by someone else in between.
         """
-        _check_actor(actor)
+        check_actor(actor)
         effective_on, today = self._dates(cmd)
         seen: list[int | None] = [getattr(cmd, "seen_version", None)]
         result: list[Action] = []
@@ -236,7 +273,7 @@ class PlanService(Application[uuid.UUID]):
     # -- plan commands -----------------------------------------------------------------------
 
     def create_plan(self, cmd: c.CreatePlan, actor: str) -> str:
-        _check_actor(actor)
+        check_actor(actor)
         effective_on, today = self._dates(cmd)
         if effective_on > today:
             raise InvalidInput.one("effective_on", "is later than today", effective_on)
@@ -265,7 +302,7 @@ class PlanService(Application[uuid.UUID]):
     def _on_plan(
         self, actor: str, cmd: c.Command, change: Callable[[Plan, str, str], None]
     ) -> None:
-        _check_actor(actor)
+        check_actor(actor)
         effective_on, today = self._dates(cmd)
 
         def attempt(_: int) -> list[PlanAggregate]:
@@ -312,14 +349,14 @@ class PlanService(Application[uuid.UUID]):
 
     def raise_action(self, cmd: c.RaiseAction, actor: str) -> str:
         """Raise a new action; returns its reference (e.g. ``2.7``)."""
-        _check_actor(actor)
+        check_actor(actor)
         effective_on, today = self._dates(cmd)
         refs: list[str] = []
 
         def attempt(_: int) -> list[PlanAggregate]:
             plan = self._plan()
             standard, number, ref = _place_action(plan, cmd)
-            action = self._new_action(
+            action = new_action(
                 plan,
                 ref,
                 standard,
@@ -497,290 +534,19 @@ class PlanService(Application[uuid.UUID]):
             cmd.ref, actor, cmd, lambda a, seen, eff, today: a.reopen(cmd.reason, actor, eff, today)
         )
 
-    @staticmethod
-    def _new_action(
-        plan: Plan,
-        ref: str,
-        standard: int | None,
-        number: int,
-        text: str,
-        sources: list[str],
-        key_outcome: str,
-        expected_evidence: str,
-        actor: str,
-        effective_on: str,
-        today: str,
-    ) -> Action:
-        """Raise an action and reserve its reference in the plan (saved together)."""
-        plan.check_sources(sources)
-        action = Action(
-            plan_id=str(plan.id),
-            ref=ref,
-            standard=standard,
-            number=number,
-            text=text,
-            sources=sources,
-            key_outcome=key_outcome,
-            expected_evidence=expected_evidence,
-            actor=actor,
-            effective_on=effective_on,
-            **with_provenance(),
-        )
-        action.check_effective(effective_on, today, not_before=plan.started_on, what="the plan")
-        plan.register_action(ref, str(action.id), actor, effective_on, today)
-        return action
-
     def _leads(self, names: list[str]) -> list[str]:
         plan = self._plan()
         return [plan.lead_named(n) for n in names]
 
-    def import_plan(self, doc: PlanDocument, actor: str, source: str) -> int:
-        """Record a whole plan document in one transaction; returns the number of events.
 
-        Every event says where it came from (``source``: the file and its SHA-256) and who
-        imported it. The items are effective from the plan date; dated progress entries from
-        their own dates. Any refusal (an unknown lead, a future date, a duplicate reference)
-        leaves the store untouched. Only into an empty store: one plan per database.
-        """
-        _check_actor(actor)
-        if self.last_position():
-            raise PlanError(
-                f"{self.database.describe()} already holds a plan; import into an "
-                "empty database (nothing was written)"
-            )
-        today = today_in_london().isoformat()
-        start = doc.plan_date.isoformat()
-        with provenance(source):
-            plan = Plan(
-                title=doc.title,
-                organisation=doc.organisation,
-                owners=list(doc.owners),
-                plan_date=start,
-                cadence_days=doc.cadence_days,
-                actor=actor,
-                effective_on=start,
-                **with_provenance(),
-            )
-            plan.check_effective(start, today, not_before=None, what="the plan")
-            for source_doc in doc.sources:
-                plan.add_source(source_doc.code, source_doc.text, actor, start, today)
-            for standard in doc.standards:
-                plan.add_standard(standard.number, standard.title, actor, start, today)
-            for person in doc.people:
-                plan.add_person(person.name, person.kind, person.role, actor, start, today)
-            for group in doc.groups:
-                plan.add_group(group.name, list(group.members), actor, start, today)
-            for note in doc.notes:
-                plan.add_note(note, actor, start, today)
-            actions = [
-                self._imported_action(plan, item, actor, start, today) for item in doc.actions
-            ]
-        self.save(plan, *actions)
-        return plan.version + sum(a.version for a in actions)
-
-    @staticmethod
-    def _imported_action(plan: Plan, item: ActionDoc, actor: str, start: str, today: str) -> Action:
-        head, _, tail = item.ref.rpartition(".")
-        standard = int(head) if head else None
-        plan.check_standard(standard)
-        action = PlanService._new_action(
-            plan,
-            item.ref,
-            standard,
-            int(tail),
-            item.text,
-            list(item.sources),
-            item.key_outcome,
-            item.expected_evidence,
-            actor,
-            start,
-            today,
-        )
-        for step in item.steps:
-            leads = [plan.lead_named(name) for name in step.leads]
-            number = action.add_step(step.text, step.timescale, leads, actor, start, today)
-            if step.status is not StepStatus.NOT_STARTED:
-                action.change_step_status(number, step.status, "", actor, start, today)
-        latest = start
-        for entry in sorted(item.progress, key=lambda p: p.effective_on):
-            day = entry.effective_on.isoformat()
-            action.record_progress(
-                uuid.uuid4().hex,
-                entry.period,
-                entry.narrative,
-                entry.next_actions,
-                actor,
-                day,
-                today,
-            )
-            latest = max(latest, day)
-        for evidence in item.evidence:
-            action.add_evidence(
-                uuid.uuid4().hex,
-                evidence.title,
-                evidence.location,
-                evidence.sha256,
-                evidence.size,
-                evidence.step,
-                actor,
-                latest,
-                today,
-            )
-        if item.brag is not None:
-            action.rate(item.brag, item.brag_reason, actor, latest, today)
-        if item.state == "closed":
-            action.close(item.state_reason, actor, latest, today)
-        elif item.state == "withdrawn":
-            action.withdraw(item.state_reason, actor, latest, today)
-        return action
-
-    def restore_log(self, events: list[StoredEvent], actor: str) -> int:
-        """Load a whole event log (a backup) into this empty store, in one transaction.
-
-        The events are stored exactly as they were recorded, original actors and times
-        included; ``actor`` is who restored them, for the message. Refused if the store
-        already holds events, because two histories cannot be merged without rewriting one.
-        """
-        _check_actor(actor)
-        if self.last_position():
-            raise PlanError(
-                f"{self.database.describe()} already holds events; restore only into an empty "
-                "database (nothing was written)"
-            )
-        self.recorder.insert_events(events)
-        return len(events)
-
-    # -- queries -----------------------------------------------------------------------------
-
-    def records(
-        self,
-        after: int = 0,
-        upto: int | None = None,
-        *,
-        effective_upto: str | None = None,
-        recorded_upto: str | None = None,
-    ) -> Iterator[EventRecord]:
-        """The stored log as plain records, in order (optionally only a date's worth)."""
-        return self.reader.read(
-            after, upto, effective_upto=effective_upto, recorded_upto=recorded_upto
-        )
-
-    def last_position(self) -> int:
-        """The newest log position: one tiny query, for change polling."""
-        return self.reader.position()
-
-    def overview(self, today: date | None = None) -> PlanOverview:
-        """The plan now, every action summarised: opens in milliseconds at any length."""
-        overview = self.projection.overview()
-        return _require(build_overview(overview, today or today_in_london()))
-
-    def current(self, today: date | None = None) -> PlanOut:
-        """The whole plan now, every action in full (a replay of the whole log)."""
-        return _require(build_plan(fold(self.records()), today or today_in_london()))
-
-    def as_at(self, day: date) -> PlanOut:
-        """The whole plan as at ``day``: only what was effective on or before it."""
-        return _require_then(build_plan(self._view_at(day, None), day, as_at=day), day, None)
-
-    def as_known_at(self, moment: datetime) -> PlanOut:
-        """The plan as the system recorded it up to ``moment`` (whatever dates it claimed)."""
-        moment = _aware(moment)
-        day = moment.astimezone(LONDON).date()
-        view = self._view_at(None, moment)
-        return _require_then(build_plan(view, day, as_known_at=moment), None, moment)
-
-    def overview_at(self, day: date | None = None, moment: datetime | None = None) -> PlanOverview:
-        """The plan overview as at a date or as known at an instant (screens, tables)."""
-        moment = _aware(moment) if moment else None
-        view = self._view_at(day, moment)
-        viewed_on = day or (moment.astimezone(LONDON).date() if moment else today_in_london())
-        overview = CurrentPlan.from_full_view(view)
-        built = build_overview(overview, viewed_on, as_at=day, as_known_at=moment)
-        return _require_then(built, day, moment)
-
-    def action_at(
-        self,
-        ref: str,
-        day: date | None = None,
-        moment: datetime | None = None,
-        today: date | None = None,
-    ) -> ActionOut:
-        """One action in full, now, as at a date or as known at an instant.
-
-        Reads only that action's events: references and ids never change, so the current
-        overview says which aggregate to read.
-        """
-        moment = _aware(moment) if moment else None
-        self._check_view_dates(day, moment)
-        overview = self.projection.overview()
-        if overview["plan"] is None:
-            raise NotFound("there is no plan in this database yet: run `plantrail init`")
-        key = next((k for k, s in overview["summaries"].items() if s["ref"] == ref), None)
-        if key is None:
-            raise NotFound(f"no action {ref!r} in this plan")
-        records = self.reader.read_one(key, overview["position"])
-        view = fold(filter(_keeps(day, moment), records))
-        if key not in view["actions"]:
-            when = day.isoformat() if day else f"{moment}"
-            raise NotFound(f"action {ref} had not been raised as at {when}")
-        viewed_on = day or (moment.astimezone(LONDON).date() if moment else None)
-        viewed_on = viewed_on or today or today_in_london()
-        plan_date = date.fromisoformat(overview["plan"]["plan_date"])
-        return build_action(view["actions"][key], plan_date, viewed_on)
-
-    def _check_view_dates(self, day: date | None, moment: datetime | None) -> None:
-        if day and day > today_in_london():
-            raise InvalidInput.one("--as-at", "is in the future", day.isoformat())
-        if moment and moment > now():
-            raise InvalidInput.one("--as-known-at", "is in the future", moment.isoformat())
-
-    def _view_at(self, day: date | None, moment: datetime | None) -> View:
-        """Fold the events effective by ``day`` or recorded by ``moment`` (or all of them)."""
-        self._check_view_dates(day, moment)
-        records = self.records(
-            effective_upto=day.isoformat() if day else None,
-            recorded_upto=moment.astimezone(UTC).isoformat() if moment else None,
-        )
-        return fold(filter(_keeps(day, moment), records))
-
-    def history(self, keep: AuditFilter | None = None) -> Iterator[AuditRow]:
-        """The audit trail, one row per event, filtered by ``keep``."""
-        return audit_rows(self.records(), keep)
-
-
-def _aware(moment: datetime) -> datetime:
-    """A timestamp without a zone is read as Europe/London, as people give it."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
-
-
-def _keeps(day: date | None, moment: datetime | None) -> Callable[[EventRecord], bool]:
-    """The exact check behind the byte-level prefilter of :meth:`LogReader.read`."""
-    wanted = day.isoformat() if day else "9999-12-31"
-    if moment is None:
-        return lambda record: record.effective_on <= wanted
-    return lambda record: (
-        record.effective_on <= wanted and datetime.fromisoformat(record.recorded_at) <= moment
-    )
-
-
-def _require_then(plan: TPlan | None, day: date | None, moment: datetime | None) -> TPlan:
-    if plan is None:
-        if day:
-            raise NotFound(f"the plan did not exist as at {day.isoformat()}")
-        if moment:
-            raise NotFound(f"no plan had been recorded by {moment.isoformat()}")
-    return _require(plan)
-
-
-def _require(plan: TPlan | None) -> TPlan:
-    if plan is None:
-        raise NotFound("there is no plan in this database yet: run `plantrail init`")
-    return plan
-
-
-def _check_actor(actor: str) -> None:
+def check_actor(actor: str) -> None:
+    """Who is acting must be named, in printable text."""
     if not actor or not actor.strip():
-        raise InvalidInput.one("--as", "who is making the change must be named", actor)
+        raise InvalidInput.one("actor", "who is making the change must be named", actor)
+    try:
+        check_text(actor, multiline=False)
+    except ValueError as exc:
+        raise InvalidInput.one("actor", str(exc), actor) from None
 
 
 def _place_action(plan: Plan, cmd: c.RaiseAction) -> tuple[int | None, int, str]:
@@ -802,3 +568,36 @@ def _place_action(plan: Plan, cmd: c.RaiseAction) -> tuple[int | None, int, str]
     number = plan.next_action_number(cmd.standard)
     ref = f"{cmd.standard}.{number}" if cmd.standard is not None else str(number)
     return cmd.standard, number, ref
+
+
+def new_action(
+    plan: Plan,
+    ref: str,
+    standard: int | None,
+    number: int,
+    text: str,
+    sources: list[str],
+    key_outcome: str,
+    expected_evidence: str,
+    actor: str,
+    effective_on: str,
+    today: str,
+) -> Action:
+    """Raise an action and reserve its reference in the plan (saved together)."""
+    plan.check_sources(sources)
+    action = Action(
+        plan_id=str(plan.id),
+        ref=ref,
+        standard=standard,
+        number=number,
+        text=text,
+        sources=sources,
+        key_outcome=key_outcome,
+        expected_evidence=expected_evidence,
+        actor=actor,
+        effective_on=effective_on,
+        **with_provenance(),
+    )
+    action.check_effective(effective_on, today, not_before=plan.started_on, what="the plan")
+    plan.register_action(ref, str(action.id), actor, effective_on, today)
+    return action

@@ -105,8 +105,11 @@ def test_update_then_show_and_history(db, capsys):
     assert action["steps"][0]["timescale"]["due"] == "2026-02-28"
     assert run(db, "history", "1.1", "--by", "Bea Lowe", "--format", "csv") == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert [r["event"] for r in rows] == ["ProgressRecorded", "BragRated"]
-    assert rows[1]["changes"] == "1.1 brag: ∅ → amber; 1.1 brag_reason: ∅ → Mondays slow"
+    assert [(r["event"], r["field"], r["after"]) for r in rows] == [
+        ("ProgressRecorded", "progress", "February 2026: Huddle daily"),
+        ("BragRated", "brag", "amber"),
+        ("BragRated", "brag_reason", "Mondays slow"),
+    ]
 
 
 def test_show_as_at_a_past_date(db, capsys):
@@ -170,9 +173,10 @@ def test_usage_errors_exit_2(db, capsys):
     assert positions(db) == before
 
 
-def test_missing_plan_is_explained(tmp_path, capsys):
+def test_missing_plan_is_explained_and_no_file_is_created(tmp_path, capsys):
     assert run(str(tmp_path / "empty.db"), "show") == 1
-    assert "run `plantrail init`" in capsys.readouterr().err
+    assert "there is no plan at" in capsys.readouterr().err
+    assert not (tmp_path / "empty.db").exists()
 
 
 def test_evidence_file_is_fingerprinted(db, tmp_path, capsys):
@@ -217,4 +221,4 @@ def test_real_command_demo_show_and_actor_from_environment(tmp_path):
 
 def test_interface_on_a_database_without_a_plan_says_what_to_do(tmp_path, capsys):
     assert main(["--db", str(tmp_path / "none.db")]) == 1
-    assert "run `plantrail init`" in capsys.readouterr().err
+    assert "`plantrail init`" in capsys.readouterr().err

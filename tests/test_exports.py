@@ -18,6 +18,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from plantrail.domain import commands as c
+from plantrail.store.bulk import restore_log
 from plantrail.store.service import PlanService
 from plantrail.tui.cli import main
 
@@ -266,7 +267,7 @@ def test_backup_restores_identically_into_sqlite_and_postgres(db, tmp_path, back
     try:
         from plantrail.exports.eventlog import read_log
 
-        restored.restore_log(read_log(backup), "Ada Quill")
+        restore_log(restored, read_log(backup), "Ada Quill")
         today = date(2026, 11, 20)
         assert restored.current(today).model_dump() == original.current(today).model_dump()
         assert [r.model_dump() for r in restored.history()] == [
@@ -275,7 +276,7 @@ def test_backup_restores_identically_into_sqlite_and_postgres(db, tmp_path, back
         for day in DATES:
             assert restored.as_at(day).model_dump() == original.as_at(day).model_dump()
         with pytest.raises(Exception, match="already holds events"):
-            restored.restore_log(read_log(backup), "Ada Quill")
+            restore_log(restored, read_log(backup), "Ada Quill")
     finally:
         restored.close()
         original.close()
@@ -302,7 +303,7 @@ def damage(backup: Path, how: str) -> None:
         ("gap", "line 6: event number 6 where 5 was expected"),
         ("damaged", "line 8: not valid JSON"),
         ("truncated", "ends without its closing line"),
-        ("edited", "do not match the closing checksum"),
+        ("edited", "line 4: event 3 does not match its own hash"),
         ("foreign", "line 1: not a plantrail event log"),
     ],
 )

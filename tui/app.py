@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
@@ -49,6 +50,18 @@ class PlantrailApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(PlanScreen())
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notifications quote stored text (names, refusals): never read it as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def action_help(self) -> None:
         from .widgets.pane_keys import ACTION_KEYS, STEP_KEYS, help_bindings
 
@@ -82,9 +95,9 @@ def make_app(service: PlanService, actor: str, **options: object) -> PlantrailAp
     return PlantrailApp(service, actor, **options)  # type: ignore[arg-type]
 
 
-def run_tui(db: str | None, actor: str) -> int:
-    """Open the plan in ``db`` for ``actor``; returns the exit code (1 after a crash)."""
-    service = PlanService.open(db)
+def run_tui(service: PlanService, actor: str) -> int:
+    """Run the interface on ``service`` for ``actor`` and close the service after; returns the
+    exit code (1 after a crash)."""
     try:
         app = make_app(service, actor)
         app.run()

@@ -13,6 +13,7 @@ from typing import Any
 from rich.text import Text
 
 from ..domain.clock import in_london
+from ..domain.text import one_line
 from ..domain.vocabulary import Brag
 
 BRAG_LETTER = {brag.value: brag.letter for brag in Brag}
@@ -44,8 +45,9 @@ def brag_chip(brag: str | None) -> Text:
 
 
 def plain_line(text: str) -> str:
-    """Text on one line: runs of spaces, tabs and line breaks become one space."""
-    return " ".join(text.split())
+    """Stored text on one line, safe to show: control and bidi characters made visible
+    (domain/text.py), runs of spaces, tabs and line breaks as one space."""
+    return one_line(text)
 
 
 def clip(text: str, width: int) -> str:
@@ -78,6 +80,7 @@ def shown_value(value: Any, limit: int = 80) -> str:
     if value is None or value == "" or value == []:
         return "(none)"
     text = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    text = one_line(text)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return f"'{text}'"

@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from ..domain import commands as c
 from ..domain.errors import InvalidInput
+from ..domain.text import one_line
 from ..domain.vocabulary import Brag, StepStatus
 from ..store import changes
 from ..store.changes import Change
@@ -91,22 +92,26 @@ def _effective() -> Field:
 
 
 def _step_field(action: ActionOut, step: str | None, label: str = "Key action") -> Field:
-    options = [(f"{s.ref} {s.text[:50]}", s.ref) for s in action.steps]
+    options = [(f"{s.ref} {one_line(s.text)[:50]}", s.ref) for s in action.steps]
     known = {ref for _, ref in options}
     return Field("step", label, "select", value=step if step in known else "", options=options)
 
 
 def _lead_options(plan: PlanOverview) -> list[tuple[str, str]]:
-    people = [(f"{p.name} ({p.role or p.kind})" if p.role else p.name, p.name) for p in plan.people]
+    people = [
+        (one_line(f"{p.name} ({p.role or p.kind})" if p.role else p.name), p.name)
+        for p in plan.people
+    ]
     groups = [
-        (f"{name} (group: {', '.join(members)})", name) for name, members in plan.groups.items()
+        (one_line(f"{name} (group: {', '.join(members)})"), name)
+        for name, members in plan.groups.items()
     ]
     return people + groups
 
 
 def _entries(action: ActionOut) -> list[tuple[str, str]]:
     return [
-        (f"{p.period} — {p.author} ({p.id[:8]})", p.id)
+        (one_line(f"{p.period} — {p.author} ({p.id[:8]})"), p.id)
         for p in action.progress
         if p.state == "current"
     ]
@@ -246,14 +251,16 @@ def add_evidence(action: ActionOut, step: str | None) -> FormSpec[c.AddEvidence,
 
 
 def raise_action(plan: PlanOverview, standard: int | None) -> FormSpec[c.RaiseAction, str]:
-    standards = [(f"{s.number} {s.title}", str(s.number)) for s in plan.standards if s.number]
+    standards = [
+        (one_line(f"{s.number} {s.title}"), str(s.number)) for s in plan.standards if s.number
+    ]
     fields = [
         Field("text", "Action (area for development)", "text"),
         Field(
             "sources",
             "Sources",
             "multi",
-            options=[(f"{k} {v}", k) for k, v in plan.sources.items()],
+            options=[(one_line(f"{k} {v}"), k) for k, v in plan.sources.items()],
         ),
         Field("key_outcome", "Key outcome"),
         Field("expected_evidence", "Expected evidence"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -22,8 +23,8 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choice"):
-            yield Label(self.title_text, id="form-title")
-            yield OptionList(*[Option(label, id=key) for label, key in self.options])
+            yield Label(self.title_text, id="form-title", markup=False)
+            yield OptionList(*[Option(Text(label), id=key) for label, key in self.options])
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

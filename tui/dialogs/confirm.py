@@ -24,7 +24,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
-            yield Label(self.question, id="form-title")
+            yield Label(self.question, id="form-title", markup=False)
             yield Static("y = yes    n / Esc = no")
 
     def action_answer(self, yes: bool) -> None:

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ...domain.text import visible
 from ...store.audit import value_text
 from ...store.views import AuditRow
 from ..format import day, london, plain_line
@@ -20,14 +21,14 @@ def event_table(row: AuditRow) -> Table:
     facts = Table(box=None, show_header=False, expand=True)
     facts.add_column(style="bold", no_wrap=True)
     facts.add_column(overflow="fold")
-    facts.add_row("Event", f"#{row.seq} {row.event} on {row.ref}")
-    facts.add_row("What", plain_line(row.summary))
-    facts.add_row("Who", plain_line(row.actor))
+    facts.add_row("Event", Text(f"#{row.seq} {row.event} on {row.ref}"))
+    facts.add_row("What", Text(plain_line(row.summary)))
+    facts.add_row("Who", Text(plain_line(row.actor)))
     utc = f"{row.recorded_at:%Y-%m-%d %H:%M:%S} UTC"
     facts.add_row("Recorded", f"{london(row.recorded_at)} Europe/London ({utc})")
     facts.add_row("Effective", day(row.effective_on))
     if row.provenance:
-        facts.add_row("From", plain_line(row.provenance))
+        facts.add_row("From", Text(plain_line(row.provenance)))
     changes = Table(title="Before → after", title_justify="left", expand=True)
     changes.add_column("Field", no_wrap=True)
     changes.add_column("Before", overflow="fold")
@@ -35,9 +36,9 @@ def event_table(row: AuditRow) -> Table:
     for change in row.changes:
         field = change.field if change.ref == row.ref else f"{change.ref} {change.field}"
         changes.add_row(
-            field,
-            Text(value_text(change.before, "(none)")),
-            Text(value_text(change.after, "(none)")),
+            Text(visible(field)),
+            Text(visible(value_text(change.before, "(none)"))),
+            Text(visible(value_text(change.after, "(none)"))),
         )
     if not row.changes:
         changes.add_row("(no field changed)", "", "")

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -88,7 +89,7 @@ class FormDialog(ModalScreen[FormResult | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
-            yield Label(self.title_text, id="form-title")
+            yield Label(self.title_text, id="form-title", markup=False)
             if self.note:
                 yield Static(self.note, id="form-note", markup=False)
             yield Static("", id="form-error", classes="error", markup=False)
@@ -116,7 +117,7 @@ class FormDialog(ModalScreen[FormResult | None]):
         if spec.kind == "select":
             values = {value for _, value in spec.options}
             return Select(
-                spec.options,
+                [(Text(label), value) for label, value in spec.options],
                 value=spec.value if spec.value in values else Select.NULL,
                 id=widget_id,
                 allow_blank=True,
@@ -125,7 +126,8 @@ class FormDialog(ModalScreen[FormResult | None]):
         if spec.kind == "multi":
             chosen = set(spec.value or [])
             return SelectionList[str](
-                *[(label, value, value in chosen) for label, value in spec.options], id=widget_id
+                *[(Text(label), value, value in chosen) for label, value in spec.options],
+                id=widget_id,
             )
         return Input(str(spec.value), id=widget_id, placeholder=spec.placeholder)
 

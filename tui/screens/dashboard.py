@@ -82,7 +82,7 @@ class DashboardScreen(Screen[Target | None]):
             table.add_column(name, justify="right")
         for s in board.standards:
             table.add_row(
-                plain_line(f"{s.number or ''} {s.title}") or "Actions",
+                Text(plain_line(f"{s.number or ''} {s.title}") or "Actions"),
                 *[str(s.brag.get(b, "")) for b in BRAG_ORDER],
                 str(s.done),
                 str(s.open),

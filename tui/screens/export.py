@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -53,7 +54,9 @@ class ExportDialog(ModalScreen[Choice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export"):
             yield Label("Export", id="form-title")
-            yield OptionList(*[Option(label, id=key) for label, key in export_options(self.day)])
+            yield OptionList(
+                *[Option(Text(label), id=key) for label, key in export_options(self.day)]
+            )
             yield Label("File name (Enter writes it)", classes="field-label")
             yield Input(id="field-path", placeholder="choose an export above first")
             yield Static("", id="error-path", classes="error", markup=False)

@@ -6,6 +6,7 @@ from collections import deque
 from datetime import date
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -54,7 +55,7 @@ class HistoryScreen(Screen[None]):
             yield Input(placeholder="person", id="by")
             yield Input(placeholder="since YYYY-MM-DD", id="since")
             yield Input(placeholder="until YYYY-MM-DD", id="until")
-        yield Label("", id="history-title")
+        yield Label("", id="history-title", markup=False)
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -100,13 +101,18 @@ class HistoryScreen(Screen[None]):
         self.rows = {str(row.seq): row for row in rows}
         for row in rows:
             table.add_row(
-                str(row.seq),
-                london(row.recorded_at),
-                f"{row.effective_on:%d %b %Y}",
-                plain_line(row.actor),
-                row.ref,
-                plain_line(row.summary),
-                plain_line(changes_text(row, with_ref=False)),
+                *[
+                    Text(cell)
+                    for cell in (
+                        str(row.seq),
+                        london(row.recorded_at),
+                        f"{row.effective_on:%d %b %Y}",
+                        plain_line(row.actor),
+                        row.ref,
+                        plain_line(row.summary),
+                        plain_line(changes_text(row, with_ref=False)),
+                    )
+                ],
                 key=str(row.seq),
             )
         scope = f"action {keep.ref}" if keep.ref else "the whole plan"

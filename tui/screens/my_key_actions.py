@@ -40,6 +40,7 @@ class MyKeyActionsScreen(Screen[Target | None]):
             + (f", {overdue} overdue" if overdue else "")
             + f" ({day(self.plan.viewed_on)}). Enter opens one.",
             id="mine-title",
+            markup=False,
         )
         table: DataTable[Text] = DataTable(id="mine", cursor_type="row", zebra_stripes=True)
         table.add_columns("Due", "Ref", "BRAG", "Key action", "Status", "Lead(s)")

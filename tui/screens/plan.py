@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static, Tree
 
 from ...domain.errors import ChangedSinceRead, PlanError
+from ...domain.text import one_line
 from ...store.changes import describe
 from ...store.filters import QUICK_FILTERS, ActionFilter
 from ...store.views import ActionOut, PlanOverview
@@ -106,12 +107,12 @@ class PlanScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="banner")
+        yield Static("", id="banner", markup=False)
         with Horizontal(id="body"):
             yield PlanTree("Plan", id="tree")
             yield ActionPane(id="detail")
         with Horizontal(id="export-status"):
-            yield Static("", id="export-text")
+            yield Static("", id="export-text", markup=False)
             yield ProgressBar(total=None, show_eta=False, id="export-bar")
         yield StatusBar(id="status")
         yield Footer()
@@ -197,8 +198,8 @@ class PlanScreen(Screen[None]):
 
     def on_plan_loaded(self, message: PlanLoaded) -> None:
         self.plan = message.plan
-        self.pt.title = message.plan.title
-        self.pt.sub_title = message.plan.organisation
+        self.pt.title = one_line(message.plan.title)
+        self.pt.sub_title = one_line(message.plan.organisation)
         banner = self.query_one("#banner", Static)
         banner.display = self.pt.as_at is not None
         if self.pt.as_at:
@@ -587,7 +588,7 @@ class PlanScreen(Screen[None]):
                     if yes:
                         self._open(forms.change_state(action, verb))
 
-                question = f"{verb.title()} action {action.ref}: {action.text[:60]}?"
+                question = f"{verb.title()} action {action.ref}: {one_line(action.text)[:60]}?"
                 self.app.push_screen(ConfirmDialog(question), confirmed)
 
         self.app.push_screen(ChoiceDialog(f"Action {action.ref}", options), chosen)

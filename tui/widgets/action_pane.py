@@ -200,10 +200,10 @@ class ActionPane(VerticalScroll, can_focus=False):
                 evidence.add_column(column, overflow="fold")
             for item in action.evidence:
                 evidence.add_row(
-                    plain_line(item.title),
-                    plain_line(item.location),
-                    item.sha256[:12],
-                    f"{day(item.added_on)} {plain_line(item.added_by)}",
+                    Text(plain_line(item.title)),
+                    Text(plain_line(item.location)),
+                    Text(item.sha256[:12]),
+                    Text(f"{day(item.added_on)} {plain_line(item.added_by)}"),
                 )
             parts.append(evidence)
         count = plural(len(action.progress), "entry", "entries")
@@ -277,7 +277,7 @@ def _layout(width: int) -> list[tuple[str, int]]:
 
 def _due(step: StepOut) -> Text:
     due = step.timescale.due
-    text = Text(f"{due:%d %b %y}" if due else clip(step.timescale.words or "—", 10))
+    text = Text(f"{due:%d %b %y}" if due else clip(plain_line(step.timescale.words) or "—", 10))
     if step.overdue:
         text = Text(f"{due:%d %b %y}!" if due else "!", style=OVERDUE_STYLE)
     return text

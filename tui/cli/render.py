@@ -1,28 +1,50 @@
-"""Plain-text renderings for the command line: tables via tabulate, dates in Europe/London."""
+"""Plain-text renderings for the command line: tables via tabulate, dates in Europe/London.
+
+Everything printed goes through :func:`say`: stored text may hold control characters written
+before the text rule existed, and none of them may reach the terminal raw (a narrative must
+not be able to clear the screen or retitle the window). JSON goes through ``json_safe`` so
+bidi controls and C1 controls are escaped while the data stays the same.
+"""
 
 from __future__ import annotations
 
-import csv
 import json
+import sys
 import textwrap
-from typing import IO
+from typing import IO, Any
 
 from tabulate import tabulate
 
-from ..domain.clock import in_london
-from ..store.audit import changes_text
-from ..store.views import ActionOut, AuditRow, PlanHeader, PlanOut, PlanOverview
-from .format import brag_label
+from ...domain.clock import in_london
+from ...domain.text import json_safe, visible
+from ...store.audit import changes_text
+from ...store.views import ActionOut, AuditRow, PlanHeader, PlanOut, PlanOverview
+from ..format import brag_label
+
+
+def say(text: str, out: IO[str] | None = None) -> None:
+    """Print ``text`` and a newline with every control character made visible."""
+    stream = out or sys.stdout
+    stream.write(visible(text) + "\n")
+
+
+def say_json(data: Any, out: IO[str] | None = None) -> None:
+    """Print ``data`` as indented JSON, safe for a terminal (see ``json_safe``)."""
+    stream = out or sys.stdout
+    text = data if isinstance(data, str) else json.dumps(data, indent=2, ensure_ascii=False)
+    stream.write(json_safe(text) + "\n")
+
 
 WIDTH = 48
 
 
 def _clip(text: str, width: int = WIDTH) -> str:
-    return textwrap.shorten(" ".join(text.split()), width=width, placeholder="…") if text else ""
+    text = " ".join(visible(text).split())
+    return textwrap.shorten(text, width=width, placeholder="…") if text else ""
 
 
 def _wrap(text: str, width: int = WIDTH) -> str:
-    return "\n".join(textwrap.wrap(text, width)) if text else ""
+    return "\n".join(textwrap.wrap(visible(text), width)) if text else ""
 
 
 def heading(plan: PlanHeader) -> str:
@@ -147,40 +169,15 @@ def action_detail(plan: PlanHeader, action: ActionOut) -> str:
 
 
 def history(rows: list[AuditRow], fmt: str, out: IO[str]) -> None:
-    """Print the audit trail as a table, JSON (a list of rows) or CSV (one row per event)."""
+    """Print the audit trail as a table, JSON (a list of rows) or CSV (the audit export's CSV:
+    one row per field change, every text cell defused for spreadsheets)."""
     if fmt == "json":
-        json.dump([r.model_dump(mode="json") for r in rows], out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        say_json([r.model_dump(mode="json") for r in rows], out)
         return
     if fmt == "csv":
-        writer = csv.writer(out)
-        writer.writerow(
-            [
-                "seq",
-                "recorded_at_utc",
-                "recorded_at_london",
-                "effective_on",
-                "actor",
-                "ref",
-                "event",
-                "summary",
-                "changes",
-            ]
-        )
-        for r in rows:
-            writer.writerow(
-                [
-                    r.seq,
-                    r.recorded_at.isoformat(),
-                    in_london(r.recorded_at).isoformat(),
-                    r.effective_on,
-                    r.actor,
-                    r.ref,
-                    r.event,
-                    r.summary,
-                    changes_text(r),
-                ]
-            )
+        from ...exports.audit_export import write
+
+        write(rows, "csv", out)
         return
     table = [
         [
@@ -194,11 +191,11 @@ def history(rows: list[AuditRow], fmt: str, out: IO[str]) -> None:
         ]
         for r in rows
     ]
-    out.write(
+    say(
         tabulate(
             table,
             headers=["#", "Recorded (London)", "Effective", "Who", "Ref", "What", "Before → after"],
             tablefmt="simple",
-        )
-        + "\n"
+        ),
+        out,
     )

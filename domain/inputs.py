@@ -1,0 +1,105 @@
+"""The types of everything people give plantrail, in one place.
+
+The command models (``commands.py``) and the plan document that imports and restores read
+(``document.py``) are built from these, so a value an import accepts is a value every later
+command accepts too: an imported source code ``a`` is stored as ``(a)``, a reference such as
+``1.12345`` is refused on the way in, not discovered later.
+
+- ``Line``: one line of printable text (titles, names, periods, timescales, locations).
+- ``Prose``: printable text with line breaks and tabs (narratives, action text, reasons).
+- ``Name``: a person, role or group as written in the directory.
+- ``ActionRef`` / ``StepRef``: "2.7" / "2.7.1" ("3" / "3.1" in a plan without standards).
+- ``Code``: a source code, stored in the plan's form "(a)".
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+
+from .text import check_text
+from .vocabulary import Brag, StepStatus
+
+#: Longest one-line value: a title, a name, a timescale.
+LINE_MAX = 500
+#: Longest text value, about a megabyte: a narrative pasted from a long report still fits.
+PROSE_MAX = 1_000_000
+
+
+def _one_line(value: str) -> str:
+    return check_text(value, multiline=False)
+
+
+def _multi_line(value: str) -> str:
+    return check_text(value, multiline=True)
+
+
+Line = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=LINE_MAX),
+    AfterValidator(_one_line),
+]
+OptionalLine = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=LINE_MAX),
+    AfterValidator(_one_line),
+]
+Prose = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=PROSE_MAX),
+    AfterValidator(_multi_line),
+]
+OptionalProse = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=PROSE_MAX),
+    AfterValidator(_multi_line),
+]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_one_line),
+]
+ActionRef = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[1-9]\d{0,3}(\.[1-9]\d{0,3})?$"),
+]
+StepRef = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[1-9]\d{0,3}(\.[1-9]\d{0,3}){1,2}$"),
+]
+SourceCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^\(?[A-Za-z0-9]{1,4}\)?$")
+]
+
+
+def _parse_brag(value: Any) -> Any:
+    return Brag.parse(value) if isinstance(value, str) else value
+
+
+def _parse_status(value: Any) -> Any:
+    return StepStatus.parse(value) if isinstance(value, str) else value
+
+
+def _normalise_code(value: Any) -> Any:
+    """Sources are written "(a)" in plans; accept "a" too and store the plan's form."""
+    if isinstance(value, str) and value.strip() and not value.strip().startswith("("):
+        return f"({value.strip()})"
+    return value
+
+
+BragValue = Annotated[Brag, BeforeValidator(_parse_brag)]
+StatusValue = Annotated[StepStatus, BeforeValidator(_parse_status)]
+Code = Annotated[SourceCode, BeforeValidator(_normalise_code)]
+StandardNumber = Annotated[int, Field(ge=1, le=999)]
+Cadence = Annotated[int, Field(ge=1, le=366)]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^([0-9a-f]{64})?$")]
+
+#: What a pattern mismatch means, by field name, for messages.
+PATTERN_HELP = {
+    "ref": "an action reference such as 2.7, or 3 in a plan without standards",
+    "step": "a key action reference such as 2.7.1, or 3.1 in a plan without standards",
+    "code": "a short source code such as (a)",
+    "sources": "short source codes such as (a)",
+    "sha256": "64 lowercase hex digits",
+}

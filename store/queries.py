@@ -1,0 +1,177 @@
+"""The plan's queries: the current plan, as at a date, as known at an instant, one action,
+the audit trail. Every one is the fold of ``fold.py`` over a selection of the log.
+
+:class:`PlanReader` needs only a way to run SQL (``rows.py``), so a read command opens it
+read only, without the eventsourcing application, its pools or its table creation; the write
+path (:class:`~.service.PlanService`) is a :class:`PlanReader` too, reading through the
+library's own connections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from typing import TypeVar
+
+from ..domain.clock import LONDON, now, today_in_london
+from ..domain.errors import InvalidInput, NotFound
+from .audit import AuditFilter, audit_rows
+from .config import Database
+from .drafts import DraftStore
+from .fold import View, fold
+from .projection import CurrentPlan
+from .records import EventRecord, LogReader
+from .rows import Rows, Tables
+from .views import (
+    ActionOut,
+    AuditRow,
+    PlanOut,
+    PlanOverview,
+    build_action,
+    build_overview,
+    build_plan,
+)
+from .viewstore import ViewStore
+
+TPlan = TypeVar("TPlan", PlanOut, PlanOverview)
+
+
+class PlanReader:
+    """Read the plan from one database: ``rows`` runs the SQL, ``tables`` says where."""
+
+    def __init__(self, database: Database, rows: Rows, tables: Tables) -> None:
+        self.database = database
+        self.rows = rows
+        self.tables = tables
+        self.reader = LogReader(rows, tables)
+        self.views = ViewStore(rows, tables)
+        self.drafts = DraftStore(rows, tables)
+        self.projection = CurrentPlan(self.reader, self.views)
+
+    def close(self) -> None:
+        self.rows.close()
+
+    def records(
+        self,
+        after: int = 0,
+        upto: int | None = None,
+        *,
+        effective_upto: str | None = None,
+        recorded_upto: str | None = None,
+    ) -> Iterator[EventRecord]:
+        """The stored log as plain records, in order (optionally only a date's worth)."""
+        return self.reader.read(
+            after, upto, effective_upto=effective_upto, recorded_upto=recorded_upto
+        )
+
+    def last_position(self) -> int:
+        """The newest log position: one tiny query, for change polling."""
+        return self.reader.position()
+
+    def overview(self, today: date | None = None) -> PlanOverview:
+        """The plan now, every action summarised: opens in milliseconds at any length."""
+        overview = self.projection.overview()
+        return _require(build_overview(overview, today or today_in_london()))
+
+    def current(self, today: date | None = None) -> PlanOut:
+        """The whole plan now, every action in full (a replay of the whole log)."""
+        return _require(build_plan(fold(self.records()), today or today_in_london()))
+
+    def as_at(self, day: date) -> PlanOut:
+        """The whole plan as at ``day``: only what was effective on or before it."""
+        return _require_then(build_plan(self._view_at(day, None), day, as_at=day), day, None)
+
+    def as_known_at(self, moment: datetime) -> PlanOut:
+        """The plan as the system recorded it up to ``moment`` (whatever dates it claimed)."""
+        moment = _aware(moment)
+        day = moment.astimezone(LONDON).date()
+        view = self._view_at(None, moment)
+        return _require_then(build_plan(view, day, as_known_at=moment), None, moment)
+
+    def overview_at(self, day: date | None = None, moment: datetime | None = None) -> PlanOverview:
+        """The plan overview as at a date or as known at an instant (screens, tables)."""
+        moment = _aware(moment) if moment else None
+        view = self._view_at(day, moment)
+        viewed_on = day or (moment.astimezone(LONDON).date() if moment else today_in_london())
+        overview = CurrentPlan.from_full_view(view)
+        built = build_overview(overview, viewed_on, as_at=day, as_known_at=moment)
+        return _require_then(built, day, moment)
+
+    def action_at(
+        self,
+        ref: str,
+        day: date | None = None,
+        moment: datetime | None = None,
+        today: date | None = None,
+    ) -> ActionOut:
+        """One action in full, now, as at a date or as known at an instant.
+
+        Reads only that action's events: references and ids never change, so the current
+        overview says which aggregate to read.
+        """
+        moment = _aware(moment) if moment else None
+        self._check_view_dates(day, moment)
+        overview = self.projection.overview()
+        if overview["plan"] is None:
+            raise NotFound("there is no plan in this database yet: run `plantrail init`")
+        key = next((k for k, s in overview["summaries"].items() if s["ref"] == ref), None)
+        if key is None:
+            raise NotFound(f"no action {ref!r} in this plan")
+        records = self.reader.read_one(key, overview["position"])
+        view = fold(filter(_keeps(day, moment), records))
+        if key not in view["actions"]:
+            when = day.isoformat() if day else f"{moment}"
+            raise NotFound(f"action {ref} had not been raised as at {when}")
+        viewed_on = day or (moment.astimezone(LONDON).date() if moment else None)
+        viewed_on = viewed_on or today or today_in_london()
+        plan_date = date.fromisoformat(overview["plan"]["plan_date"])
+        return build_action(view["actions"][key], plan_date, viewed_on)
+
+    def _check_view_dates(self, day: date | None, moment: datetime | None) -> None:
+        if day and day > today_in_london():
+            raise InvalidInput.one("as_at", "is in the future", day.isoformat())
+        if moment and moment > now():
+            raise InvalidInput.one("as_known_at", "is in the future", moment.isoformat())
+
+    def _view_at(self, day: date | None, moment: datetime | None) -> View:
+        """Fold the events effective by ``day`` or recorded by ``moment`` (or all of them)."""
+        self._check_view_dates(day, moment)
+        records = self.records(
+            effective_upto=day.isoformat() if day else None,
+            recorded_upto=moment.astimezone(UTC).isoformat() if moment else None,
+        )
+        return fold(filter(_keeps(day, moment), records))
+
+    def history(self, keep: AuditFilter | None = None) -> Iterator[AuditRow]:
+        """The audit trail, one row per event, filtered by ``keep``."""
+        return audit_rows(self.records(), keep)
+
+
+def _aware(moment: datetime) -> datetime:
+    """A timestamp without a zone is read as Europe/London, as people give it."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+
+
+def _keeps(day: date | None, moment: datetime | None) -> Callable[[EventRecord], bool]:
+    """The exact check behind the byte-level prefilter of :meth:`LogReader.read`."""
+    wanted = day.isoformat() if day else "9999-12-31"
+    if moment is None:
+        return lambda record: record.effective_on <= wanted
+    return lambda record: (
+        record.effective_on <= wanted and datetime.fromisoformat(record.recorded_at) <= moment
+    )
+
+
+def _require_then(plan: TPlan | None, day: date | None, moment: datetime | None) -> TPlan:
+    if plan is None:
+        if day:
+            raise NotFound(f"the plan did not exist as at {day.isoformat()}")
+        if moment:
+            raise NotFound(f"no plan had been recorded by {moment.isoformat()}")
+    return _require(plan)
+
+
+def _require(plan: TPlan | None) -> TPlan:
+    if plan is None:
+        raise NotFound("there is no plan in this database yet: run `plantrail init`")
+    return plan

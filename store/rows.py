@@ -1,0 +1,195 @@
+"""Plain SQL against the plan's database, for the read side, drafts and saved views.
+
+Three ways in, one small interface (:class:`Rows`):
+
+- :class:`LibraryRows` goes through the eventsourcing datastore the write path already holds;
+- :class:`SQLiteRows` opens a SQLite file read only, so ``show`` and ``history`` work on a
+  file or folder the person may not write (a copy handed to an inspector, a read-only mount),
+  never create a file, and never wait for a writer;
+- :class:`PostgresRows` is one psycopg connection, without the library's pool and its
+  start-up cost.
+
+Where the tables are is in :class:`Tables`: eventsourcing names the SQLite event table
+``stored_events`` (positions are its rowids) and the PostgreSQL one ``plantrail_events``
+(positions are its ``notification_id``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import quote
+
+from ..domain.errors import PlanError
+
+Row = tuple[Any, ...]
+
+
+class StoreError(PlanError):
+    """The database could not do what was asked; the message says what and what to do."""
+
+
+class Rows(Protocol):
+    """Run SQL; rows come back as plain tuples."""
+
+    is_postgres: bool
+    writable: bool
+
+    def fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]: ...
+
+    def write(self, sql: str, params: tuple[Any, ...] = ()) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Where plantrail's data is in one database, and how its SQL is spelled there."""
+
+    events: str
+    position: str  # the column that orders the log
+    views: str
+    drafts: str
+    mark: str  # the parameter placeholder
+
+    @classmethod
+    def for_sqlite(cls) -> Tables:
+        return cls("stored_events", "rowid", "plantrail_views", "plantrail_drafts", "?")
+
+    @classmethod
+    def for_postgres(cls, schema: str) -> Tables:
+        return cls(
+            f'"{schema}".plantrail_events',
+            "notification_id",
+            f'"{schema}".plantrail_views',
+            f'"{schema}".plantrail_drafts',
+            "%s",
+        )
+
+
+class LibraryRows:
+    """Rows through an eventsourcing datastore (SQLite or PostgreSQL)."""
+
+    writable = True
+
+    def __init__(self, datastore: Any, *, is_postgres: bool) -> None:
+        self.datastore = datastore
+        self.is_postgres = is_postgres
+
+    def fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
+        with self.datastore.transaction(commit=False) as cursor:
+            if self.is_postgres:
+                cursor.execute(sql, params)
+                return [tuple(row.values()) for row in cursor.fetchall()]
+            raw = cursor.sqlite_cursor  # plain tuples: sqlite3.Row costs more per row
+            raw.row_factory = None
+            raw.execute(sql, params)
+            rows: list[Row] = raw.fetchall()
+            return rows
+
+    def write(self, sql: str, params: tuple[Any, ...] = ()) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(sql, params)
+
+    def close(self) -> None:
+        """The datastore belongs to the application, which closes it."""
+
+
+class SQLiteRows:
+    """A SQLite file opened read only: never created, never written, never locked out."""
+
+    is_postgres = False
+    writable = False
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self.connection = self._connect(path)
+
+    @staticmethod
+    def _connect(path: str) -> sqlite3.Connection:
+        file = Path(path).expanduser().resolve()
+        base = f"file:{quote(str(file))}?mode=ro"
+        try:
+            connection = sqlite3.connect(base, uri=True, check_same_thread=False)
+            connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            return connection
+        except sqlite3.OperationalError:
+            # A WAL database in a folder that cannot be written has nowhere for its shared
+            # memory file. With no write-ahead log left over, the file itself is the whole
+            # plan: read it as an unchanging snapshot. With one, refuse rather than show a
+            # plan missing its latest changes.
+            wal = Path(f"{file}-wal")
+            if wal.exists() and wal.stat().st_size:
+                raise StoreError(
+                    f"cannot read {path} from a folder that cannot be written while its "
+                    f"write-ahead log ({wal.name}) holds changes; open it once with write "
+                    "access, or copy the folder somewhere writable"
+                ) from None
+            connection = sqlite3.connect(f"{base}&immutable=1", uri=True, check_same_thread=False)
+            connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            return connection
+
+    def fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
+        with self._lock:
+            rows: list[Row] = self.connection.execute(sql, params).fetchall()
+            return rows
+
+    def write(self, sql: str, params: tuple[Any, ...] = ()) -> None:
+        raise StoreError(f"{self.path} is open read only")
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class PostgresRows:
+    """One psycopg connection in autocommit mode, for reading."""
+
+    is_postgres = True
+    writable = True
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self._lock = threading.Lock()
+
+    def fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
+        with self._lock, self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+
+    def write(self, sql: str, params: tuple[Any, ...] = ()) -> None:
+        with self._lock, self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+@contextmanager
+def ignoring_store_errors() -> Iterator[None]:
+    """For derived data (a saved view, a draft): a failure to save it must never turn into a
+    failure of what the person asked for."""
+    try:
+        yield
+    except Exception:
+        return
+
+
+def has_table(rows: Rows, tables: Tables) -> bool:
+    """Whether the event table exists (a database plantrail has written to)."""
+    if rows.is_postgres:
+        schema, _, name = tables.events.partition(".")
+        found = rows.fetch(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s",
+            (schema.strip('"'), name),
+        )
+    else:
+        found = rows.fetch(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (tables.events,)
+        )
+    return bool(found)

@@ -1,0 +1,151 @@
+"""Commands that write or read files: ``report``, ``export …``, ``import …`` and ``schema``.
+
+Reports and exports read the plan read only and write their file all or nothing
+(``exports/outputs.py``); an existing file is replaced only with ``--force``. Imports and
+restores are the only commands besides ``init`` and ``demo`` that may create a database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ...domain.clock import now, today_in_london
+from ...domain.errors import InvalidInput
+from ..format import plural
+from .context import actor, reading, writing
+from .render import say
+
+
+def _done(path: str | None, what: str) -> None:
+    if path:
+        print(f"{what} written to {path}", file=sys.stderr)
+
+
+def report(args: argparse.Namespace) -> int:
+    from ...exports.jobs import write_report
+
+    day = args.as_at or today_in_london()
+    if args.format == "docx" and not args.output:
+        raise InvalidInput.one("output", "a Word document needs a file: add -o report.docx")
+    with reading(args) as plan_store:
+        write_report(
+            plan_store, day, args.format, args.output, actor(args), args.since, force=args.force
+        )
+    _done(args.output, f"Progress report as at {day:%-d %B %Y}")
+    return 0
+
+
+def audit(args: argparse.Namespace) -> int:
+    from ...exports.jobs import write_audit
+    from ...store.audit import AuditFilter
+
+    if args.since and args.until and args.since > args.until:
+        raise InvalidInput.one("since", "is after --until", args.since.isoformat())
+    with reading(args) as plan_store:
+        if args.action:
+            plan = plan_store.overview()
+            action_ref = args.action if plan.find(args.action) else args.action.rsplit(".", 1)[0]
+            if plan.find(action_ref) is None:
+                raise InvalidInput.one(
+                    "action", "is not an action or key action of this plan", args.action
+                )
+        keep = AuditFilter(ref=args.action, since=args.since, until=args.until, by=args.by)
+        count = write_audit(
+            plan_store, keep, args.format, args.output, bom=args.bom, force=args.force
+        )
+    _done(args.output, f"Audit trail: {plural(count, 'row')}")
+    return 0
+
+
+def tracker(args: argparse.Namespace) -> int:
+    from ...exports.jobs import write_tracker
+
+    with reading(args) as plan_store:
+        count = write_tracker(
+            plan_store, args.as_at, args.format, args.output, bom=args.bom, force=args.force
+        )
+    _done(args.output, f"Tracker: {plural(count, 'key action')}")
+    return 0
+
+
+def pack(args: argparse.Namespace) -> int:
+    from ...exports.outputs import check_target, output
+    from ...exports.pack import build_pack
+
+    check_target(args.output, force=args.force)  # before the work, not after it
+    with reading(args) as plan_store:
+        data = build_pack(plan_store, args.as_at, produced_by=actor(args), produced_at=now())
+    with output(args.output, binary=True, force=args.force) as stream:
+        stream.write(data)
+    _done(args.output, f"Evidence pack as at {args.as_at:%-d %B %Y}")
+    return 0
+
+
+def export_events(args: argparse.Namespace) -> int:
+    from ...exports.eventlog import write_log
+    from ...exports.outputs import output
+
+    with reading(args) as plan_store, output(args.output, force=args.force) as stream:
+        count = write_log(plan_store.reader.raw(), stream)
+    _done(args.output, f"Event log: {plural(count, 'event')}")
+    return 0
+
+
+def import_events(args: argparse.Namespace) -> int:
+    from ...exports.eventlog import read_log
+    from ...store.bulk import restore_log
+
+    events = read_log(args.file)
+    with writing(args, create=True) as service:
+        count = restore_log(service, events, actor(args))
+        where = service.database.describe()
+    say(f"Restored {plural(count, 'event')} from {args.file} into {where}")
+    return 0
+
+
+def export_plan(args: argparse.Namespace) -> int:
+    from ...exports.outputs import output
+    from ...exports.plan_document import from_plan, to_json, to_yaml
+
+    with reading(args) as plan_store:
+        document = from_plan(plan_store.current())
+    with output(args.output, force=args.force) as stream:
+        stream.write(to_yaml(document) if args.format == "yaml" else to_json(document))
+    _done(args.output, f"Plan ({plural(len(document.actions), 'action')})")
+    return 0
+
+
+def schema(args: argparse.Namespace) -> int:
+    import json
+
+    from ...domain.document import PlanDocument
+
+    say(json.dumps(PlanDocument.model_json_schema(), indent=2))
+    return 0
+
+
+def import_plan(args: argparse.Namespace) -> int:
+    from ...exports.import_plan import describe, read_plan
+    from ...store.bulk import import_plan as record_plan
+
+    who = actor(args)
+    plan_reading = read_plan(
+        args.file,
+        plan_date=args.plan_date,
+        title=args.title,
+        organisation=args.organisation,
+        owner=who,
+    )
+    if args.dry_run:
+        say(describe(plan_reading))
+        say("\nDry run: nothing was written.")
+        return 0
+    with writing(args, create=True) as service:
+        count = record_plan(service, plan_reading.document, who, plan_reading.provenance)
+        where = service.database.describe()
+    actions = plural(len(plan_reading.document.actions), "action")
+    say(f"Imported {actions} ({plural(count, 'event')}) from {plan_reading.path.name} into {where}")
+    for warning in plan_reading.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0

@@ -1,0 +1,193 @@
+"""The ``plantrail`` argument parser: the change commands from their table (``changes.py``),
+the read, file and interface commands declared here beside their handlers' modules."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from . import files, interface, reads
+from .changes import CHANGES, add_to
+from .context import iso_date
+
+Handler = Callable[[argparse.Namespace], int]
+
+#: Groups of subcommands ("plantrail key-action add"), and what each is about.
+GROUPS = {
+    "source": "sources that raised items, e.g. (a) the inspection",
+    "standard": "the plan's numbered standards (themes)",
+    "person": "the directory: a person who can lead key actions",
+    "role": "the directory: a role (e.g. Senior Practitioner) that can lead key actions",
+    "group": "the directory: a named group of people, e.g. All Team Managers",
+    "note": "the plan's notes",
+    "action": "actions (areas for development)",
+    "key-action": "key actions: the numbered things done under an action",
+    "evidence": "evidence that an action is done",
+    "export": "audit trail, tracker, evidence pack, event log, the plan itself",
+    "import": "bring a plan in, or restore an event-log backup",
+}
+
+
+class Commands:
+    """Hands out the parser for a command path, creating groups as they are first needed."""
+
+    def __init__(self, top: Any) -> None:
+        self.top = top
+        self.groups: dict[str, Any] = {}
+
+    def __call__(self, path: tuple[str, ...], help_text: str = "") -> argparse.ArgumentParser:
+        *group, name = path
+        parent = self.top
+        if group:
+            head = group[0]
+            if head not in self.groups:
+                holder = self.top.add_parser(head, help=GROUPS[head], description=GROUPS[head])
+                self.groups[head] = holder.add_subparsers(metavar="ACTION", required=True)
+            parent = self.groups[head]
+        parser: argparse.ArgumentParser = parent.add_parser(
+            name, help=help_text, description=help_text
+        )
+        return parser
+
+
+def _output(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        required=required,
+        help="write here" + ("" if required else " (default: standard output)"),
+    )
+    parser.add_argument("--force", action="store_true", help="replace the file if it exists")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="plantrail",
+        description="Run an improvement action plan: record progress, replay history, prove it.",
+        epilog="With no command, opens the plan in the terminal interface.",
+    )
+    parser.add_argument(
+        "--db",
+        help="SQLite file (default $PLANTRAIL_DB or ./plantrail.db) "
+        "or postgresql://user@host:port/dbname",
+    )
+    parser.add_argument(
+        "--as",
+        dest="actor",
+        metavar="NAME",
+        help="who is making the change (default $PLANTRAIL_USER or login name)",
+    )
+    commands = Commands(parser.add_subparsers(title="commands", metavar="COMMAND"))
+    for change in CHANGES:
+        add_to(commands, change)
+    _reads(commands)
+    _files(commands)
+    return parser
+
+
+def _reads(commands: Commands) -> None:
+    p = commands(("demo",), "load the fictional demo plan into a fresh database")
+    p.set_defaults(handler=interface.demo)
+    p.add_argument(
+        "--open",
+        action="store_true",
+        help="then open it; if the database already holds a plan, just open that",
+    )
+
+    p = commands(("show",), "show the plan, or one action")
+    p.set_defaults(handler=reads.show, flags={"as_at": "--as-at", "as_known_at": "--as-known-at"})
+    p.add_argument("ref", nargs="?", metavar="REF")
+    p.add_argument(
+        "--as-at", type=iso_date("--as-at"), metavar="DATE", help="the plan as at a date"
+    )
+    p.add_argument(
+        "--as-known-at",
+        type=reads.moment,
+        metavar="TIMESTAMP",
+        help="the plan as recorded up to an instant (Europe/London unless a zone is given)",
+    )
+    p.add_argument("--format", choices=["table", "json"], default="table")
+
+    p = commands(("history",), "the audit trail: who changed what, when")
+    p.set_defaults(handler=reads.audit_trail, flags={"since": "--since"})
+    p.add_argument("ref", nargs="?", metavar="REF", help="an action or key action")
+    p.add_argument("--since", type=iso_date("--since"), metavar="DATE")
+    p.add_argument("--until", type=iso_date("--until"), metavar="DATE")
+    p.add_argument("--by", metavar="PERSON")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+
+
+def _files(commands: Commands) -> None:
+    file_flags = {"output": "-o", "format": "--format", "since": "--since", "action": "--action"}
+    p = commands(("report",), "the progress report as at a date (default today)")
+    p.set_defaults(handler=files.report, flags=file_flags)
+    p.add_argument("--as-at", type=iso_date("--as-at"), metavar="DATE")
+    p.add_argument(
+        "--since",
+        type=iso_date("--since"),
+        metavar="DATE",
+        help="also list key actions rescheduled since this date (e.g. the last report)",
+    )
+    p.add_argument("--format", choices=["md", "html", "docx"], default="md")
+    _output(p)
+
+    p = commands(("export", "audit"), "the audit trail: one row per field change")
+    p.set_defaults(handler=files.audit, flags=file_flags)
+    p.add_argument("--format", choices=["csv", "jsonl", "md", "html", "xlsx"], default="csv")
+    p.add_argument("--since", type=iso_date("--since"), metavar="DATE")
+    p.add_argument("--until", type=iso_date("--until"), metavar="DATE")
+    p.add_argument("--action", metavar="REF", help="one action or key action, e.g. 2.7")
+    p.add_argument("--by", metavar="PERSON")
+    p.add_argument(
+        "--bom",
+        action="store_true",
+        help="CSV: start with a UTF-8 byte order mark (Excel on Windows reads accents)",
+    )
+    _output(p)
+
+    p = commands(("export", "tracker"), "one row per key action")
+    p.set_defaults(handler=files.tracker, flags=file_flags)
+    p.add_argument("--as-at", type=iso_date("--as-at"), metavar="DATE")
+    p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    p.add_argument("--bom", action="store_true")
+    _output(p)
+
+    p = commands(("export", "pack"), "an evidence pack (zip) as at a date, for inspectors")
+    p.set_defaults(handler=files.pack, flags=file_flags)
+    p.add_argument("--as-at", type=iso_date("--as-at"), metavar="DATE", required=True)
+    _output(p, required=True)
+
+    p = commands(("export", "events"), "every stored event: a backup (`import events` restores)")
+    p.set_defaults(handler=files.export_events, flags=file_flags)
+    _output(p, required=True)
+
+    p = commands(("export", "plan"), "the plan in plantrail's own format (YAML or JSON)")
+    p.set_defaults(handler=files.export_plan, flags=file_flags)
+    p.add_argument("--format", choices=["yaml", "json"], default="yaml")
+    _output(p)
+
+    p = commands(("schema",), "print the JSON Schema of plantrail's plan format")
+    p.set_defaults(handler=files.schema)
+
+    p = commands(
+        ("import", "plan"), "import a plan from Word, Excel, CSV, YAML or JSON (all or nothing)"
+    )
+    p.set_defaults(handler=files.import_plan)
+    p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--dry-run", action="store_true", help="show what would be created; write nothing"
+    )
+    p.add_argument(
+        "--plan-date",
+        type=iso_date("--plan-date"),
+        metavar="DATE",
+        help="the date the plan's items are effective from (default: from the file)",
+    )
+    p.add_argument("--title")
+    p.add_argument("--organisation")
+
+    p = commands(("import", "events"), "restore an event-log backup into an empty database")
+    p.set_defaults(handler=files.import_events)
+    p.add_argument("file", metavar="FILE")

@@ -1,0 +1,67 @@
+"""Commands that only read the plan: ``show`` and ``history``. They open the database read
+only, so they work on a file or folder the person cannot write and never create a file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from typing import Any
+
+from ...domain.errors import InvalidInput
+from .context import reading
+from .render import action_detail, history, plan_table, say, say_json
+
+
+def moment(text: str) -> datetime:
+    """``--as-known-at``: an ISO timestamp, read as Europe/London unless it names a zone."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--as-known-at: {text!r} is not a timestamp (YYYY-MM-DDTHH:MM[:SS][+00:00])"
+        ) from None
+
+
+def show(args: argparse.Namespace) -> int:
+    """The plan (or one action) now, as at a date, or as known at an instant."""
+    if args.as_at and args.as_known_at:
+        raise InvalidInput.one("as_at", "use either --as-at or --as-known-at, not both")
+    as_json = args.format == "json"
+    when = {"day": args.as_at, "moment": args.as_known_at}
+    replaying = bool(args.as_at or args.as_known_at)
+    with reading(args) as plan_store:
+        action = plan_store.action_at(args.ref, **when) if args.ref else None
+        plan: Any
+        if as_json and action is None:
+            if args.as_at:
+                plan = plan_store.as_at(args.as_at)
+            elif args.as_known_at:
+                plan = plan_store.as_known_at(args.as_known_at)
+            else:
+                plan = plan_store.current()
+        else:
+            plan = plan_store.overview_at(**when) if replaying else plan_store.overview()
+    if action is not None:
+        if as_json:
+            say_json(action.model_dump_json(indent=2))
+        else:
+            say(action_detail(plan, action))
+    elif as_json:
+        say_json(plan.model_dump_json(indent=2))
+    else:
+        say(plan_table(plan))
+    return 0
+
+
+def audit_trail(args: argparse.Namespace) -> int:
+    """``history``: the audit trail, filtered by action, dates and person."""
+    from ...store.audit import AuditFilter
+
+    if args.since and args.until and args.since > args.until:
+        raise InvalidInput.one("since", "is after --until", args.since.isoformat())
+    with reading(args) as plan_store:
+        keep = AuditFilter(ref=args.ref, since=args.since, until=args.until, by=args.by)
+        rows = list(plan_store.history(keep))
+    history(rows, args.format, sys.stdout)
+    return 0
