@@ -13,20 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .inputs import (
-    ActionRef,
-    BragValue,
-    Cadence,
-    Code,
-    Line,
-    Name,
-    OptionalLine,
-    OptionalProse,
-    Prose,
-    Sha256,
-    StandardNumber,
-    StatusValue,
-)
+from . import inputs as i
 from .vocabulary import StepStatus
 
 
@@ -35,59 +22,59 @@ class Strict(BaseModel):
 
 
 class PersonDoc(Strict):
-    name: Name
+    name: i.Name
     kind: Literal["person", "role"] = "person"
-    role: OptionalLine = ""
+    role: i.OptionalLine = ""
 
 
 class GroupDoc(Strict):
-    name: Name
-    members: list[Name] = Field(min_length=1)
+    name: i.Name
+    members: list[i.Name] = Field(min_length=1)
 
 
 class SourceDoc(Strict):
-    code: Code
-    text: Line
+    code: i.Code
+    text: i.Line
 
 
 class StandardDoc(Strict):
-    number: StandardNumber
-    title: Line
+    number: i.StandardNumber
+    title: i.Line
 
 
 class StepDoc(Strict):
-    text: Prose
-    timescale: OptionalLine = ""
-    leads: list[Name] = []
-    status: StatusValue = StepStatus.NOT_STARTED
+    text: i.Prose
+    timescale: i.OptionalLine = ""
+    leads: list[i.Name] = []
+    status: i.StatusValue = StepStatus.NOT_STARTED
 
 
 class ProgressDoc(Strict):
-    period: Line
-    narrative: Prose
-    next_actions: OptionalProse = ""
+    period: i.Line
+    narrative: i.Prose
+    next_actions: i.OptionalProse = ""
     effective_on: date
 
 
 class EvidenceDoc(Strict):
-    title: Line
-    location: OptionalLine = ""
-    sha256: Sha256 = ""
+    title: i.Line
+    location: i.OptionalLine = ""
+    sha256: i.Sha256 = ""
     size: int | None = Field(default=None, ge=0)
     step: int | None = Field(default=None, ge=1)
 
 
 class ActionDoc(Strict):
-    ref: ActionRef
-    text: Prose
-    sources: list[Code] = []
-    key_outcome: OptionalProse = ""
-    expected_evidence: OptionalProse = ""
+    ref: i.ActionRef
+    text: i.Prose
+    sources: list[i.Code] = []
+    key_outcome: i.OptionalProse = ""
+    expected_evidence: i.OptionalProse = ""
     steps: list[StepDoc] = []
-    brag: BragValue | None = None
-    brag_reason: OptionalProse = ""
+    brag: i.BragValue | None = None
+    brag_reason: i.OptionalProse = ""
     state: Literal["open", "closed", "withdrawn"] = "open"
-    state_reason: OptionalProse = ""
+    state_reason: i.OptionalProse = ""
     progress: list[ProgressDoc] = []
     evidence: list[EvidenceDoc] = []
 
@@ -96,14 +83,14 @@ class PlanDocument(Strict):
     """A whole plan in plantrail's own format (schema version 1)."""
 
     plantrail_plan: Literal[1] = Field(default=1, description="schema version")
-    title: Line
-    organisation: Line
-    owners: list[Name] = Field(min_length=1)
+    title: i.Line
+    organisation: i.Line
+    owners: list[i.Name] = Field(min_length=1)
     plan_date: date
-    cadence_days: Cadence = 28
+    cadence_days: i.Cadence = 28
     sources: list[SourceDoc] = []
     standards: list[StandardDoc] = []
     people: list[PersonDoc] = []
     groups: list[GroupDoc] = []
-    notes: list[Prose] = []
+    notes: list[i.Prose] = []
     actions: list[ActionDoc] = []

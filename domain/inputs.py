@@ -35,31 +35,17 @@ def _multi_line(value: str) -> str:
     return check_text(value, multiline=True)
 
 
-Line = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=LINE_MAX),
-    AfterValidator(_one_line),
-]
-OptionalLine = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=LINE_MAX),
-    AfterValidator(_one_line),
-]
-Prose = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=PROSE_MAX),
-    AfterValidator(_multi_line),
-]
-OptionalProse = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=PROSE_MAX),
-    AfterValidator(_multi_line),
-]
-Name = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_one_line),
-]
+def _length(required: bool, longest: int) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, min_length=int(required), max_length=longest)
+
+
+_ONE_LINE = AfterValidator(_one_line)
+_MULTI_LINE = AfterValidator(_multi_line)
+Line = Annotated[str, _length(True, LINE_MAX), _ONE_LINE]
+OptionalLine = Annotated[str, _length(False, LINE_MAX), _ONE_LINE]
+Prose = Annotated[str, _length(True, PROSE_MAX), _MULTI_LINE]
+OptionalProse = Annotated[str, _length(False, PROSE_MAX), _MULTI_LINE]
+Name = Annotated[str, _length(True, 200), _ONE_LINE]
 ActionRef = Annotated[
     str,
     StringConstraints(strip_whitespace=True, pattern=r"^[1-9]\d{0,3}(\.[1-9]\d{0,3})?$"),

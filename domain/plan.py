@@ -120,6 +120,30 @@ class Plan(PlanAggregate):
 
     # -- queries used by the service ---------------------------------------------------------
 
+    def place_action(self, ref: str | None, standard: int | None) -> tuple[int | None, int, str]:
+        """The standard, number and reference a new action takes.
+
+        With ``ref`` ("2.7"), that reference, checked against ``standard`` and the plan's
+        standards; without, the next free number in ``standard`` (or in the plan when it has
+        no standards). Numbering is the plan's own rule, so it lives here.
+        """
+        if ref:
+            head, _, tail = ref.rpartition(".")
+            placed = int(head) if head else None
+            if standard is not None and placed != standard:
+                raise InvalidInput.one("ref", f"is not in standard {standard}", ref)
+            self.check_standard(placed)
+            if placed is None and self.standards:
+                raise InvalidInput.one(
+                    "ref", "this plan has standards: give the standard too, as in 2.7", ref
+                )
+            return placed, int(tail), ref
+        if standard is None and self.standards:
+            raise InvalidInput.one("standard", "this plan has standards: say which one")
+        self.check_standard(standard)
+        number = self.next_action_number(standard)
+        return standard, number, f"{standard}.{number}" if standard is not None else str(number)
+
     def next_action_number(self, standard: int | None) -> int:
         """The next free number within a standard (or in the plan, when it has none)."""
         numbers = [

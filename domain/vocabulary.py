@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -61,6 +62,26 @@ class Brag(StrEnum):
             "(or B, R, A, G, N)"
         )
 
+
+@dataclass(frozen=True)
+class BragColour:
+    """How a rating is coloured: ``fill`` and ``ink`` (hex RGB) in documents and spreadsheets,
+    ``terminal`` (a Rich style) on screen, chosen to stay distinct when a console maps it to
+    its 8 basic colours (Amber is bright yellow, never red; Grey is never grey on grey)."""
+
+    fill: str
+    ink: str
+    terminal: str
+
+
+#: Every BRAG colour, once, for the TUI, the reports and the tracker.
+BRAG_COLOURS = {
+    Brag.BLUE: BragColour("1F4E9C", "FFFFFF", "bold bright_white on blue"),
+    Brag.RED: BragColour("C0392B", "FFFFFF", "bold bright_white on red"),
+    Brag.AMBER: BragColour("F0B400", "000000", "bold black on bright_yellow"),
+    Brag.GREEN: BragColour("2E7D32", "FFFFFF", "bold black on green"),
+    Brag.GREY: BragColour("A0A0A0", "000000", "bold black on bright_white"),
+}
 
 #: Ratings that must say why: a board reading Red or Amber asks "why?" first.
 BRAG_NEEDING_REASON = frozenset({Brag.RED, Brag.AMBER})

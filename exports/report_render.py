@@ -11,6 +11,7 @@ from typing import Any
 
 from tabulate import tabulate
 
+from ..domain.vocabulary import BRAG_COLOURS
 from .report import (
     BRAG_NAMES,
     STEP_HEADERS,
@@ -22,15 +23,14 @@ from .report import (
     step_rows,
 )
 
-BRAG_COLOUR = {
-    "blue": "#1f4e9c",
-    "red": "#c0392b",
-    "amber": "#e69b00",
-    "green": "#2e7d32",
-    "grey": "#8a8a8a",
+BRAG_COLOUR: dict[str | None, str] = {
+    **{brag.value: f"#{colour.fill}" for brag, colour in BRAG_COLOURS.items()},
     None: "#ffffff",
 }
-BRAG_INK = {"amber": "#000", None: "#000"}
+BRAG_INK: dict[str | None, str] = {
+    **{brag.value: f"#{colour.ink}" for brag, colour in BRAG_COLOURS.items()},
+    None: "#000000",
+}
 
 
 def _summary_rows(report: ProgressReport) -> tuple[list[str], list[list[object]]]:
@@ -155,7 +155,7 @@ def _table(headers: list[str], rows: Iterable[list[Any]]) -> str:
 
 
 def _chip(brag: str | None) -> str:
-    ink = BRAG_INK.get(brag, "#fff")
+    ink = BRAG_INK[brag]
     return (
         f'<span class="brag" style="background:{BRAG_COLOUR[brag]};color:{ink}">'
         f"BRAG: {_e(brag_text(brag))}</span>"

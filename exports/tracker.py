@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from ..domain.text import visible
+from ..domain.vocabulary import BRAG_COLOURS
 from ..store.views import PlanOut
 from .outputs import safe_cell
 
@@ -24,7 +25,7 @@ COLUMNS = [
     "BRAG",
     "Last progress",
 ]
-FILLS = {"blue": "1F4E9C", "red": "C0392B", "amber": "F0B400", "green": "2E7D32", "grey": "A0A0A0"}
+FILLS = {brag.value: colour for brag, colour in BRAG_COLOURS.items()}
 BRAG_COLUMN = COLUMNS.index("BRAG") + 1
 
 
@@ -82,8 +83,9 @@ def write_xlsx(plan: PlanOut, stream: IO[bytes]) -> int:
         brag = str(row[BRAG_COLUMN - 1]).lower()
         if brag in FILLS:
             cell = sheet.cell(row=count + 1, column=BRAG_COLUMN)
-            cell.fill = PatternFill("solid", start_color=FILLS[brag], end_color=FILLS[brag])
-            cell.font = Font(bold=True, color="000000" if brag == "amber" else "FFFFFF")
+            colour = FILLS[brag]
+            cell.fill = PatternFill("solid", start_color=colour.fill, end_color=colour.fill)
+            cell.font = Font(bold=True, color=colour.ink)
     sheet.freeze_panes = "C2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
     for index, width in enumerate([22, 8, 40, 10, 40, 18, 11, 24, 18, 8, 8, 12], start=1):

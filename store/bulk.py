@@ -1,34 +1,42 @@
 """Bulk loading: a whole plan document (an import) or a whole event log (a restore), each in
 one transaction into an empty store. Nothing is written unless all of it is sound.
 
-Imported values were validated by the plan document (``domain/document.py``), whose fields are
-the same input types the command models use, and reach the aggregates through the same domain
-methods as every single change; only the transaction is bigger.
+Every piece of an imported document goes through the command model the command line uses for
+that change, then through the same domain method; only the transaction is bigger. A restore
+is different by nature: it copies stored events verbatim (they were validated when first
+recorded, and rewriting them would change the record).
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import date
+from typing import Any, TypeVar
 
 from eventsourcing.persistence import StoredEvent
 
+from ..domain import commands as c
 from ..domain.action import Action
 from ..domain.base import provenance, with_provenance
 from ..domain.clock import today_in_london
 from ..domain.document import ActionDoc, PlanDocument
-from ..domain.errors import PlanError
+from ..domain.errors import FieldProblem, InvalidInput, PlanError
 from ..domain.plan import Plan
 from ..domain.vocabulary import StepStatus
 from .service import PlanService, check_actor, new_action
+
+C = TypeVar("C", bound=c.Command)
 
 
 def import_plan(service: PlanService, doc: PlanDocument, actor: str, source: str) -> int:
     """Record a whole plan document in one transaction; returns the number of events.
 
-    Every event says where it came from (``source``: the file and its SHA-256) and who
-    imported it. The items are effective from the plan date; dated progress entries from
-    their own dates. Any refusal (an unknown lead, a future date, a duplicate reference)
-    leaves the store untouched. Only into an empty store: one plan per database.
+    Every piece goes through the same command model the command line uses (so the same
+    rules apply, and a refusal names the item), then the same domain method. Every event
+    says where it came from (``source``: the file and its SHA-256) and who imported it. The
+    items are effective from the plan date; dated progress entries from their own dates. Any
+    refusal (an unknown lead, a future date, a duplicate reference) leaves the store untouched.
+    Only into an empty store: one plan per database.
     """
     check_actor(actor)
     if service.last_position():
@@ -37,87 +45,139 @@ def import_plan(service: PlanService, doc: PlanDocument, actor: str, source: str
             "empty database (nothing was written)"
         )
     today = today_in_london().isoformat()
+    on = {"effective_on": doc.plan_date}
     start = doc.plan_date.isoformat()
+    header = _command(
+        c.CreatePlan,
+        "the plan",
+        title=doc.title,
+        organisation=doc.organisation,
+        owners=list(doc.owners),
+        plan_date=doc.plan_date,
+        cadence_days=doc.cadence_days,
+        **on,
+    )
     with provenance(source):
         plan = Plan(
-            title=doc.title,
-            organisation=doc.organisation,
-            owners=list(doc.owners),
+            title=header.title,
+            organisation=header.organisation,
+            owners=list(header.owners),
             plan_date=start,
-            cadence_days=doc.cadence_days,
+            cadence_days=header.cadence_days,
             actor=actor,
             effective_on=start,
             **with_provenance(),
         )
         plan.check_effective(start, today, not_before=None, what="the plan")
         for source_doc in doc.sources:
-            plan.add_source(source_doc.code, source_doc.text, actor, start, today)
-        for standard in doc.standards:
+            where = f"source {source_doc.code}"
+            source_cmd = _command(c.AddSource, where, **source_doc.model_dump(), **on)
+            plan.add_source(source_cmd.code, source_cmd.text, actor, start, today)
+        for standard_doc in doc.standards:
+            where = f"standard {standard_doc.number}"
+            standard = _command(c.AddStandard, where, **standard_doc.model_dump(), **on)
             plan.add_standard(standard.number, standard.title, actor, start, today)
-        for person in doc.people:
+        for person_doc in doc.people:
+            where = f"person {person_doc.name}"
+            person = _command(c.AddPerson, where, **person_doc.model_dump(), **on)
             plan.add_person(person.name, person.kind, person.role, actor, start, today)
-        for group in doc.groups:
+        for group_doc in doc.groups:
+            group = _command(c.AddGroup, f"group {group_doc.name}", **group_doc.model_dump(), **on)
             plan.add_group(group.name, list(group.members), actor, start, today)
-        for note in doc.notes:
-            plan.add_note(note, actor, start, today)
+        for text in doc.notes:
+            note = _command(c.AddNote, "a note", text=text, **on)
+            plan.add_note(note.text, actor, start, today)
         actions = [_imported_action(plan, item, actor, start, today) for item in doc.actions]
     service.save(plan, *actions)
     return plan.version + sum(a.version for a in actions)
 
 
+def _command(model: type[C], where: str, **data: Any) -> C:
+    """``model`` validated from ``data``; a refusal says which item of the document it is."""
+    try:
+        return c.validate(model, **data)
+    except InvalidInput as exc:
+        raise InvalidInput(
+            [FieldProblem(f"{where}: {p.field}", p.message, p.given) for p in exc.problems]
+        ) from None
+
+
 def _imported_action(plan: Plan, item: ActionDoc, actor: str, start: str, today: str) -> Action:
-    head, _, tail = item.ref.rpartition(".")
-    standard = int(head) if head else None
-    plan.check_standard(standard)
-    action = new_action(
-        plan,
-        item.ref,
-        standard,
-        int(tail),
-        item.text,
-        list(item.sources),
-        item.key_outcome,
-        item.expected_evidence,
-        actor,
-        start,
-        today,
+    on = {"effective_on": date.fromisoformat(start)}
+    raised = _command(
+        c.RaiseAction,
+        f"action {item.ref}",
+        ref=item.ref,
+        text=item.text,
+        sources=list(item.sources),
+        key_outcome=item.key_outcome,
+        expected_evidence=item.expected_evidence,
+        **on,
     )
-    for step in item.steps:
-        leads = [plan.lead_named(name) for name in step.leads]
-        number = action.add_step(step.text, step.timescale, leads, actor, start, today)
+    action = new_action(plan, raised, actor, start, today)
+    ref = action.ref
+    for n, step in enumerate(item.steps, start=1):
+        where = f"key action {ref}.{n}"
+        added = _command(
+            c.AddStep, where, ref=ref, text=step.text, timescale=step.timescale,
+            leads=list(step.leads), **on,
+        )  # fmt: skip
+        leads = [plan.lead_named(name) for name in added.leads]
+        number = action.add_step(added.text, added.timescale, leads, actor, start, today)
         if step.status is not StepStatus.NOT_STARTED:
-            action.change_step_status(number, step.status, "", actor, start, today)
+            status = _command(
+                c.ChangeStepStatus, where, step=f"{ref}.{number}", status=step.status, **on
+            )
+            action.change_step_status(number, status.status, "", actor, start, today)
     latest = start
     for entry in sorted(item.progress, key=lambda p: p.effective_on):
+        recorded = _command(
+            c.RecordProgress,
+            f"progress on {ref} ({entry.effective_on})",
+            ref=ref,
+            period=entry.period,
+            narrative=entry.narrative,
+            next_actions=entry.next_actions,
+            effective_on=entry.effective_on,
+        )
         day = entry.effective_on.isoformat()
         action.record_progress(
             uuid.uuid4().hex,
-            entry.period,
-            entry.narrative,
-            entry.next_actions,
+            recorded.period,
+            recorded.narrative,
+            recorded.next_actions,
             actor,
             day,
             today,
         )
         latest = max(latest, day)
     for evidence in item.evidence:
+        added_evidence = _command(
+            c.AddEvidence, f"evidence on {ref}", ref=ref, **evidence.model_dump()
+        )
         action.add_evidence(
             uuid.uuid4().hex,
-            evidence.title,
-            evidence.location,
-            evidence.sha256,
-            evidence.size,
-            evidence.step,
+            added_evidence.title,
+            added_evidence.location,
+            added_evidence.sha256,
+            added_evidence.size,
+            added_evidence.step,
             actor,
             latest,
             today,
         )
     if item.brag is not None:
-        action.rate(item.brag, item.brag_reason, actor, latest, today)
-    if item.state == "closed":
-        action.close(item.state_reason, actor, latest, today)
-    elif item.state == "withdrawn":
-        action.withdraw(item.state_reason, actor, latest, today)
+        rating = _command(
+            c.RateAction, f"the BRAG rating of {ref}", ref=ref, rating=item.brag,
+            reason=item.brag_reason,
+        )  # fmt: skip
+        action.rate(rating.rating, rating.reason, actor, latest, today)
+    if item.state != "open":
+        state = _command(c.ChangeActionState, f"action {ref}", ref=ref, reason=item.state_reason)
+        if item.state == "closed":
+            action.close(state.reason, actor, latest, today)
+        else:
+            action.withdraw(state.reason, actor, latest, today)
     return action
 
 

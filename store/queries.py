@@ -47,22 +47,11 @@ class PlanReader:
         self.views = ViewStore(rows, tables)
         self.drafts = DraftStore(rows, tables)
         self.projection = CurrentPlan(self.reader, self.views)
+        #: The stored log as plain records, in order (optionally only a date's worth).
+        self.records = self.reader.read
 
     def close(self) -> None:
         self.rows.close()
-
-    def records(
-        self,
-        after: int = 0,
-        upto: int | None = None,
-        *,
-        effective_upto: str | None = None,
-        recorded_upto: str | None = None,
-    ) -> Iterator[EventRecord]:
-        """The stored log as plain records, in order (optionally only a date's worth)."""
-        return self.reader.read(
-            after, upto, effective_upto=effective_upto, recorded_upto=recorded_upto
-        )
 
     def last_position(self) -> int:
         """The newest log position: one tiny query, for change polling."""

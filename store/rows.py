@@ -103,12 +103,10 @@ class LibraryRows:
 class SQLiteRows:
     """A SQLite file opened read only: never created, never written, never locked out."""
 
-    is_postgres = False
-    writable = False
+    is_postgres, writable = False, False
 
     def __init__(self, path: str) -> None:
-        self.path = path
-        self._lock = threading.Lock()
+        self.path, self._lock = path, threading.Lock()
         self.connection = self._connect(path)
 
     @staticmethod
@@ -148,7 +146,7 @@ class SQLiteRows:
 
 
 class PostgresRows:
-    """One psycopg connection in autocommit mode, for reading."""
+    """One psycopg connection in autocommit mode, for reading (and saving derived views)."""
 
     is_postgres = True
     writable = True
@@ -158,13 +156,12 @@ class PostgresRows:
         self._lock = threading.Lock()
 
     def fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
-        with self._lock, self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return list(cursor.fetchall())
+        with self._lock:
+            return list(self.connection.execute(sql, params).fetchall())
 
     def write(self, sql: str, params: tuple[Any, ...] = ()) -> None:
-        with self._lock, self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
+        with self._lock:
+            self.connection.execute(sql, params)
 
     def close(self) -> None:
         self.connection.close()

@@ -355,21 +355,8 @@ class PlanService(PlanReader, Application[uuid.UUID]):
 
         def attempt(_: int) -> list[PlanAggregate]:
             plan = self._plan()
-            standard, number, ref = _place_action(plan, cmd)
-            action = new_action(
-                plan,
-                ref,
-                standard,
-                number,
-                cmd.text,
-                list(cmd.sources),
-                cmd.key_outcome,
-                cmd.expected_evidence,
-                actor,
-                effective_on,
-                today,
-            )
-            refs[:] = [ref]
+            action = new_action(plan, cmd, actor, effective_on, today)
+            refs[:] = [action.ref]
             # The action's Raised event was created first: store it first, so recording times
             # run in log order within the transaction.
             return [action, plan]
@@ -549,51 +536,21 @@ def check_actor(actor: str) -> None:
         raise InvalidInput.one("actor", str(exc), actor) from None
 
 
-def _place_action(plan: Plan, cmd: c.RaiseAction) -> tuple[int | None, int, str]:
-    """Work out the standard, number and reference of a new action."""
-    if cmd.ref:
-        head, _, tail = cmd.ref.rpartition(".")
-        standard = int(head) if head else None
-        if cmd.standard is not None and standard != cmd.standard:
-            raise InvalidInput.one("ref", f"is not in standard {cmd.standard}", cmd.ref)
-        plan.check_standard(standard)
-        if standard is None and plan.standards:
-            raise InvalidInput.one(
-                "ref", "this plan has standards: give the standard too, as in 2.7", cmd.ref
-            )
-        return standard, int(tail), cmd.ref
-    if cmd.standard is None and plan.standards:
-        raise InvalidInput.one("standard", "this plan has standards: say which one")
-    plan.check_standard(cmd.standard)
-    number = plan.next_action_number(cmd.standard)
-    ref = f"{cmd.standard}.{number}" if cmd.standard is not None else str(number)
-    return cmd.standard, number, ref
-
-
-def new_action(
-    plan: Plan,
-    ref: str,
-    standard: int | None,
-    number: int,
-    text: str,
-    sources: list[str],
-    key_outcome: str,
-    expected_evidence: str,
-    actor: str,
-    effective_on: str,
-    today: str,
-) -> Action:
-    """Raise an action and reserve its reference in the plan (saved together)."""
+def new_action(plan: Plan, cmd: c.RaiseAction, actor: str, effective_on: str, today: str) -> Action:
+    """Raise the action ``cmd`` describes and reserve its reference in the plan (the two are
+    saved together); the plan places it (its standard, number and reference)."""
+    standard, number, ref = plan.place_action(cmd.ref, cmd.standard)
+    sources = list(cmd.sources)
     plan.check_sources(sources)
     action = Action(
         plan_id=str(plan.id),
         ref=ref,
         standard=standard,
         number=number,
-        text=text,
+        text=cmd.text,
         sources=sources,
-        key_outcome=key_outcome,
-        expected_evidence=expected_evidence,
+        key_outcome=cmd.key_outcome,
+        expected_evidence=cmd.expected_evidence,
         actor=actor,
         effective_on=effective_on,
         **with_provenance(),

@@ -15,7 +15,7 @@ import pytest
 
 from plantrail.store.service import PlanService
 
-from .support import POSTGRES_URL, PostgresSchema
+from .support import POSTGRES_URL, PostgresSchema, demo_db
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -56,3 +56,17 @@ def sqlite_service(tmp_path: Path) -> Iterator[PlanService]:
     service = PlanService.open(str(tmp_path / "plan.db"))
     yield service
     service.close()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo plan recorded once (time frozen, ids seeded); tests take copies."""
+    return Path(demo_db(tmp_path_factory.mktemp("demo")))
+
+
+@pytest.fixture
+def db(demo_template: Path, tmp_path: Path) -> str:
+    """A private copy of the demo plan for one test. (test_cli.py has its own small plan.)"""
+    target = tmp_path / "demo-copy.db"
+    target.write_bytes(demo_template.read_bytes())
+    return str(target)

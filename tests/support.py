@@ -60,20 +60,24 @@ FROZEN = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 # -- plans ---------------------------------------------------------------------------------------
 
 
-def make_plan(service: PlanService, actor: str = "Ada Quill") -> None:
-    """A small plan: two standards, two sources, a directory, one action with two steps."""
-    on = {"effective_on": PLAN_START}
+def _new_plan(service: PlanService, title: str, organisation: str, owner: str) -> None:
     service.create_plan(
         c.validate(
             c.CreatePlan,
-            title="Test plan",
-            organisation="Marsh Vale Council",
-            owners=[actor],
+            title=title,
+            organisation=organisation,
+            owners=[owner],
             plan_date=PLAN_START,
-            **on,
+            effective_on=PLAN_START,
         ),
-        actor,
+        owner,
     )
+
+
+def make_plan(service: PlanService, actor: str = "Ada Quill") -> None:
+    """A small plan: two standards, two sources, a directory, one action with two steps."""
+    on = {"effective_on": PLAN_START}
+    _new_plan(service, "Test plan", "Marsh Vale Council", actor)
     service.add_source(c.validate(c.AddSource, code="a", text="Inspection", **on), actor)
     service.add_source(c.validate(c.AddSource, code="b", text="Self-review", **on), actor)
     service.add_standard(c.validate(c.AddStandard, number=1, title="Front door", **on), actor)
@@ -110,17 +114,7 @@ EDGE_TARGETS = {
 def make_edge_plan(service: PlanService, actor: str = "Ada Quill") -> None:
     """A plan with no standards and one action of each awkward kind (see ``EDGE_TARGETS``)."""
     on = {"effective_on": PLAN_START}
-    service.create_plan(
-        c.validate(
-            c.CreatePlan,
-            title="Edge plan",
-            organisation="Fenmoor Borough Council",
-            owners=[actor],
-            plan_date=PLAN_START,
-            **on,
-        ),
-        actor,
-    )
+    _new_plan(service, "Edge plan", "Fenmoor Borough Council", actor)
     service.add_source(c.validate(c.AddSource, code="a", text="Peer review", **on), actor)
     for name in ("Sam Reyes", "Jo Tait"):
         service.add_person(c.validate(c.AddPerson, name=name, **on), actor)

@@ -7,7 +7,6 @@ import csv
 import hashlib
 import io
 import json
-import shutil
 import zipfile
 from datetime import date
 from html.parser import HTMLParser
@@ -22,21 +21,9 @@ from plantrail.store.bulk import restore_log
 from plantrail.store.service import PlanService
 from plantrail.tui.cli import main
 
-from .support import demo_db, frozen_time
+from .support import frozen_time
 
 DATES = [date(2026, 6, 30), date(2026, 8, 31), date(2026, 10, 31)]
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return Path(demo_db(tmp_path_factory.mktemp("exports")))
-
-
-@pytest.fixture
-def db(template: Path, tmp_path: Path) -> str:
-    target = tmp_path / "source.db"
-    shutil.copy(template, target)
-    return str(target)
 
 
 def run(db: str, *args: str) -> int:

@@ -19,9 +19,12 @@ from hypothesis import strategies as st
 from plantrail.domain import commands as c
 from plantrail.domain.clock import clock_set_to
 from plantrail.domain.errors import PlanError
+from plantrail.store import changes
+from plantrail.store.changes import Change
 from plantrail.store.fold import fold
 from plantrail.store.projection import CurrentPlan
 from plantrail.store.service import PlanService
+from plantrail.store.views import build_plan
 
 from .support import POSTGRES_URL, PostgresSchema, make_plan
 
@@ -70,23 +73,22 @@ def play(service: PlanService, ops: list[tuple[str, int, int, str]]) -> None:
             entries = [p.id for p in action.progress if p.state == "current"]
             chosen = command_for(kind, n, pick, status, ref, step, entries)
             if chosen is not None:
-                method, model, data = chosen
+                change, data = chosen
                 with contextlib.suppress(PlanError):  # refusals are part of life
-                    getattr(service, method)(c.validate(model, effective_on=eff, **data), "ann")
+                    change(service, c.validate(change.model, effective_on=eff, **data), "ann")
             if pick == 0:
                 service.overview()  # catch up part-way, sometimes persisting
 
 
 def command_for(
     kind: str, n: int, pick: int, status: str, ref: str, step: str, entries: list[str]
-) -> tuple[str, type[c.Command], dict[str, Any]] | None:
-    """The service method, command model and fields for one generated operation."""
+) -> tuple[Change[Any, Any], dict[str, Any]] | None:
+    """The change (command model + service method) and fields for one generated operation."""
     match kind:
         case "progress":
             brag = ["green", "amber", None][pick % 3]
             return (
-                "record_progress",
-                c.RecordProgress,
+                changes.RECORD_PROGRESS,
                 {
                     "ref": ref,
                     "period": f"P{n}",
@@ -96,12 +98,11 @@ def command_for(
                 },
             )
         case "status":
-            return "change_step_status", c.ChangeStepStatus, {"step": step, "status": status}
+            return changes.CHANGE_STEP_STATUS, {"step": step, "status": status}
         case "reschedule":
             timescale = f"End Jun {26 + n % 3}"
             return (
-                "reschedule_step",
-                c.RescheduleStep,
+                changes.RESCHEDULE_STEP,
                 {
                     "step": step,
                     "timescale": timescale,
@@ -110,11 +111,10 @@ def command_for(
             )
         case "rate":
             rating = ["red", "blue", "grey"][pick % 3]
-            return "rate_action", c.RateAction, {"ref": ref, "rating": rating, "reason": "x"}
+            return changes.RATE_ACTION, {"ref": ref, "rating": rating, "reason": "x"}
         case "step":
             return (
-                "add_step",
-                c.AddStep,
+                changes.ADD_STEP,
                 {
                     "ref": ref,
                     "text": f"S{n}",
@@ -123,11 +123,10 @@ def command_for(
                 },
             )
         case "action":
-            return "raise_action", c.RaiseAction, {"standard": 1 + pick % 2, "text": f"A{n}"}
+            return changes.RAISE_ACTION, {"standard": 1 + pick % 2, "text": f"A{n}"}
         case "correct" if entries:
             return (
-                "correct_progress",
-                c.CorrectProgress,
+                changes.CORRECT_PROGRESS,
                 {
                     "ref": ref,
                     "entry": entries[0],
@@ -138,8 +137,7 @@ def command_for(
             )
         case "retract" if entries:
             return (
-                "withdraw_progress",
-                c.WithdrawProgress,
+                changes.WITHDRAW_PROGRESS,
                 {
                     "ref": ref,
                     "entry": entries[-1],
@@ -147,10 +145,10 @@ def command_for(
                 },
             )
         case "close" | "reopen" | "withdraw":
-            method = {"close": "close_action", "reopen": "reopen_action"}[kind]
-            return method, c.ChangeActionState, {"ref": ref, "reason": kind}
+            change = {"close": changes.CLOSE_ACTION, "reopen": changes.REOPEN_ACTION}[kind]
+            return change, {"ref": ref, "reason": kind}
         case "assign":
-            return "assign_leads", c.AssignLeads, {"step": step, "leads": ["Team Managers"]}
+            return changes.ASSIGN_LEADS, {"step": step, "leads": ["Team Managers"]}
     return None
 
 
@@ -192,9 +190,11 @@ def check_laws(service: PlanService) -> None:
     for i, record in enumerate(records):
         moment = datetime.fromisoformat(record.recorded_at)
         known = service.as_known_at(moment)
-        # In one process recording times follow the log, so this is the log up to event i.
+        # In one process recording times follow the log, so this is the log up to event i:
+        # "as known at" must equal a plain fold of exactly those events.
         assert known.events == i + 1
-        assert known.model_dump() == service.as_known_at(moment).model_dump()
+        prefix = build_plan(fold(records[: i + 1]), known.viewed_on, as_known_at=known.as_known_at)
+        assert prefix is not None and known.model_dump() == prefix.model_dump()
         day = date.fromisoformat(record.effective_on)
         at = service.as_at(day)
         assert at.events == sum(r.effective_on <= record.effective_on for r in records)

@@ -52,9 +52,34 @@ def test_mypy_passes(package_tree):
 
 
 def test_layers_are_kept(package_tree):
-    """domain/store/exports never import Textual or the TUI; domain never imports storage."""
+    """domain/store/exports never import Textual or the TUI; domain never imports storage;
+    the command line's modules import downwards only (no cycles)."""
     out = tool("lint-imports", env={"PYTHONPATH": str(package_tree)})
-    assert "2 kept, 0 broken" in out
+    assert "3 kept, 0 broken" in out
+
+
+def test_mypy_refuses_a_command_bound_to_the_wrong_method(package_tree, tmp_path):
+    """Changes are bound by type: pairing a command model with another command's method is a
+    type error, not a runtime surprise."""
+    wrong = package_tree / "plantrail" / "wrong_binding.py"
+    wrong.write_text(
+        "from plantrail.domain import commands as c\n"
+        "from plantrail.store.changes import Change\n"
+        "from plantrail.store.service import PlanService\n"
+        "WRONG = Change(c.RateAction, PlanService.record_progress, 'rated')\n"
+    )
+    try:
+        done = subprocess.run(
+            [str(BIN / "mypy"), "--config-file", str(ROOT / "pyproject.toml"), str(wrong)],
+            cwd=package_tree,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        wrong.unlink()
+    assert done.returncode == 1
+    assert 'Argument 2 to "Change" has incompatible type' in done.stdout
 
 
 def test_installed_as_plantrail_subpackages_only(tmp_path):

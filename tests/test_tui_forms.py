@@ -4,8 +4,6 @@ the other person's value, and drafts that survive the session ending."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from textual.widgets import Button, Select, Static
 
@@ -16,7 +14,6 @@ from plantrail.tui.dialogs.form import FormDialog
 from plantrail.tui.widgets.action_pane import StepTable
 
 from .support import (
-    demo_db,
     drive,
     goto,
     last_events,
@@ -27,18 +24,6 @@ from .support import (
     text_of,
     type_text,
 )
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return Path(demo_db(tmp_path_factory.mktemp("demo")))
-
-
-@pytest.fixture
-def db(template: Path, tmp_path: Path) -> str:
-    target = tmp_path / "plan.db"
-    target.write_bytes(template.read_bytes())
-    return str(target)
 
 
 def error_beside(form: FormDialog, field: str) -> str:

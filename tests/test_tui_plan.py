@@ -4,9 +4,7 @@ bar, filters, "as at" mode, pane keys in the footer, the palette, and live chang
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
-import pytest
 from textual.widgets import DataTable, Static
 
 from plantrail.domain import commands as c
@@ -17,7 +15,6 @@ from plantrail.tui.widgets.plan_tree import PlanTree
 
 from .support import (
     card,
-    demo_db,
     drive,
     goto,
     head,
@@ -28,19 +25,6 @@ from .support import (
     text_of,
     type_text,
 )
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return Path(demo_db(tmp_path_factory.mktemp("demo")))
-
-
-@pytest.fixture
-def db(template: Path, tmp_path: Path) -> str:
-    """A private copy of the demo plan for each test."""
-    target = tmp_path / "plan.db"
-    target.write_bytes(template.read_bytes())
-    return str(target)
 
 
 def status(pilot) -> str:
@@ -266,34 +250,26 @@ def test_change_by_another_session_appears_and_selection_stays(db):
     drive(db, scenario)
 
 
+async def palette(pilot, text: str) -> None:
+    """Open the command palette, type ``text`` and take the best match."""
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    assert type(pilot.app.screen).__name__ == "CommandPalette"
+    await type_text(pilot, text)
+    await asyncio.sleep(0.5)  # the palette searches in the background
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 def test_palette_offers_go_to_each_quick_filter_and_each_screen(db):
     async def scenario(pilot):
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        palette = pilot.app.screen
-        assert type(palette).__name__ == "CommandPalette"
-        await type_text(pilot, "go to 2.3")
-        await asyncio.sleep(0.5)
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await palette(pilot, "go to 2.3")
         assert pilot.app.screen.query_one(PlanTree).selected_ref == "2.3"
         assert "Action 2.3" in head(pilot)
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        await type_text(pilot, "filter not yet rated")
-        await asyncio.sleep(0.5)
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await palette(pilot, "filter not yet rated")
         assert "filter: not yet rated" in status(pilot)
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        await type_text(pilot, "open my key actions")
-        await asyncio.sleep(0.5)
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await palette(pilot, "open my key actions")
         assert type(pilot.app.screen).__name__ == "MyKeyActionsScreen"
 
     drive(db, scenario)

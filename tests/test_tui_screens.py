@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from textual.widgets import DataTable, Static
 
 from plantrail.tui.dialogs.confirm import ConfirmDialog
@@ -16,19 +13,7 @@ from plantrail.tui.screens.history import HistoryScreen
 from plantrail.tui.screens.my_key_actions import MyKeyActionsScreen
 from plantrail.tui.widgets.plan_tree import PlanTree
 
-from .support import demo_db, drive, goto, head, notices, settle, text_of, type_text
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return Path(demo_db(tmp_path_factory.mktemp("demo")))
-
-
-@pytest.fixture
-def db(template: Path, tmp_path: Path) -> str:
-    target = tmp_path / "plan.db"
-    target.write_bytes(template.read_bytes())
-    return str(target)
+from .support import drive, goto, head, notices, settle, text_of, type_text
 
 
 def test_history_filters_by_person_and_switches_to_the_whole_plan(db):

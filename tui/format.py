@@ -14,18 +14,10 @@ from rich.text import Text
 
 from ..domain.clock import in_london
 from ..domain.text import one_line
-from ..domain.vocabulary import Brag
+from ..domain.vocabulary import BRAG_COLOURS, Brag
 
 BRAG_LETTER = {brag.value: brag.letter for brag in Brag}
-#: Colours chosen to stay distinct when a console maps them to its 8 basic colours:
-#: Amber is bright yellow (never red), Grey is white on black (never grey on grey).
-BRAG_STYLE = {
-    "blue": "bold bright_white on blue",
-    "red": "bold bright_white on red",
-    "amber": "bold black on bright_yellow",
-    "green": "bold black on green",
-    "grey": "bold black on bright_white",
-}
+BRAG_STYLE = {brag.value: colour.terminal for brag, colour in BRAG_COLOURS.items()}
 #: The overdue mark: bold and reverse, so it stands out on any background, coloured or not.
 OVERDUE_STYLE = "bold reverse"
 

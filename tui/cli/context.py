@@ -14,13 +14,15 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ...store.opening import open_reader, open_service
 from ...store.queries import PlanReader
 
 if TYPE_CHECKING:
     from ...store.service import PlanService
+
+T = TypeVar("T")
 
 
 def actor(args: argparse.Namespace) -> str:
@@ -55,15 +57,18 @@ def writing(args: argparse.Namespace, *, create: bool = False) -> Iterator[PlanS
         service.close()
 
 
-def iso_date(flag: str) -> Callable[[str], date]:
-    """An argparse type for a YYYY-MM-DD date, naming ``flag`` when refused."""
+def argument(flag: str, parse: Callable[[str], T], expected: str) -> Callable[[str], T]:
+    """An argparse type: ``parse`` the text, or refuse naming ``flag`` and what it expects."""
 
-    def parse(text: str) -> date:
+    def read(text: str) -> T:
         try:
-            return date.fromisoformat(text)
+            return parse(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{flag}: {text!r} is not a date (YYYY-MM-DD)"
-            ) from None
+            raise argparse.ArgumentTypeError(f"{flag}: {text!r} is not {expected}") from None
 
-    return parse
+    return read
+
+
+def iso_date(flag: str) -> Callable[[str], date]:
+    """A YYYY-MM-DD date."""
+    return argument(flag, date.fromisoformat, "a date (YYYY-MM-DD)")

@@ -126,7 +126,7 @@ def schema(args: argparse.Namespace) -> int:
 
 
 def import_plan(args: argparse.Namespace) -> int:
-    from ...exports.import_plan import describe, read_plan
+    from ...exports.importing import describe, read_plan
     from ...store.bulk import import_plan as record_plan
 
     who = actor(args)

@@ -9,18 +9,13 @@ from datetime import datetime
 from typing import Any
 
 from ...domain.errors import InvalidInput
-from .context import reading
+from .context import argument, reading
 from .render import action_detail, history, plan_table, say, say_json
 
-
-def moment(text: str) -> datetime:
-    """``--as-known-at``: an ISO timestamp, read as Europe/London unless it names a zone."""
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"--as-known-at: {text!r} is not a timestamp (YYYY-MM-DDTHH:MM[:SS][+00:00])"
-        ) from None
+#: ``--as-known-at``: an ISO timestamp, read as Europe/London unless it names a zone.
+moment = argument(
+    "--as-known-at", datetime.fromisoformat, "a timestamp (YYYY-MM-DDTHH:MM[:SS][+00:00])"
+)
 
 
 def show(args: argparse.Namespace) -> int:

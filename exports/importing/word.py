@@ -1,0 +1,45 @@
+"""Word documents: every table in the body, and the paragraphs before and after them (the
+title, the sources, the plan's lead person; the notes that define groups)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from .tables import ImportProblem, Table
+
+
+def read_docx(file: Path, data: bytes) -> tuple[list[Table], list[str], list[str]]:
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = Document(io.BytesIO(data))
+    except Exception as exc:
+        raise ImportProblem(f"{file}: the Word document cannot be opened ({exc})") from None
+    tables: list[Table] = []
+    before: list[str] = []
+    after: list[str] = []
+    seen_table = False
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            seen_table = True
+            grid = DocxTable(child, document)
+            rows = []
+            for row in grid.rows:
+                cells, last = [], None
+                for cell in row.cells:
+                    if last is not None and cell._tc is last:  # a merged cell repeats itself
+                        cells.append([])
+                        continue
+                    last = cell._tc
+                    cells.append([p.text.strip() for p in cell.paragraphs if p.text.strip()])
+                rows.append(cells)
+            tables.append(Table(f"{file.name}, table {len(tables) + 1}", rows))
+        elif child.tag == qn("w:p"):
+            text = Paragraph(child, document).text.strip()
+            if text:
+                (after if seen_table else before).append(text)
+    return tables, before, after
