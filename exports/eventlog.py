@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,7 +22,8 @@ import orjson
 from eventsourcing.persistence import StoredEvent
 
 from ..domain.errors import PlanError
-from ..store.integrity import leaf_hash
+from ..store.integrity import Checkpoint, event_leaf, sign
+from ..store.merkle import Frontier
 
 FORMAT = "plantrail-event-log"
 VERSION = 2
@@ -33,13 +35,25 @@ class DamagedLog(PlanError):
     """The backup file cannot be trusted; says which line and why."""
 
 
-def write_log(rows: Iterable[tuple[int, str, int, str, bytes]], stream: IO[str]) -> int:
-    """Write every stored row; returns the number of events."""
+def write_log(
+    rows: Iterable[tuple[int, str, int, str, bytes]],
+    stream: IO[str],
+    *,
+    signer: Any = None,
+    at: str | None = None,
+) -> int:
+    """Write every stored row and, on the closing line, the log's checkpoint (signed by
+    ``signer`` when given); returns the number of events."""
     digest = hashlib.sha256()
     stream.write(orjson.dumps({"format": FORMAT, "version": VERSION}).decode() + "\n")
     count = 0
+    frontier = Frontier()
+    log_id = ""
     for seq, originator_id, version, topic, state in rows:
         count += 1
+        leaf = event_leaf(count, originator_id, version, topic, state)
+        frontier.append(leaf)
+        log_id = log_id or leaf.hex()
         line = (
             orjson.dumps(
                 {
@@ -49,21 +63,43 @@ def write_log(rows: Iterable[tuple[int, str, int, str, bytes]], stream: IO[str])
                     "originator_version": version,
                     "topic": topic,
                     "state": state.decode(),
-                    "leaf": leaf_hash(count, originator_id, version, topic, state).hex(),
+                    "leaf": leaf.hex(),
                 }
             ).decode()
             + "\n"
         )
         digest.update(line.encode())
         stream.write(line)
-    stream.write(
-        orjson.dumps({"end": FORMAT, "events": count, "sha256": digest.hexdigest()}).decode() + "\n"
-    )
+    checkpoint = Checkpoint(log_id, frontier.size, frontier.root(), at or _now())
+    if signer is not None:
+        checkpoint = sign(checkpoint, signer)
+    trailer = {
+        "end": FORMAT,
+        "events": count,
+        "sha256": digest.hexdigest(),
+        "checkpoint": checkpoint.to_json(),
+    }
+    stream.write(orjson.dumps(trailer).decode() + "\n")
     return count
+
+
+@dataclass(frozen=True)
+class Backup:
+    """A backup read and checked: its events, their leaves, and the checkpoint it carried."""
+
+    events: list[StoredEvent]
+    leaves: list[bytes]
+    checkpoint: Checkpoint | None
 
 
 def read_log(path: str | Path) -> list[StoredEvent]:
     """Parse and check a backup completely; return its events or raise :class:`DamagedLog`."""
+    return read_backup(path).events
+
+
+def read_backup(path: str | Path, trusted: dict[str, str] | None = None) -> Backup:
+    """Parse and check a backup completely, including its checkpoint (the events must have
+    its root; its signature must verify, and with ``trusted`` keys given, be one of them)."""
     file = Path(path)
     if not file.is_file():
         raise DamagedLog(f"{path}: no such file")
@@ -74,6 +110,7 @@ def read_log(path: str | Path) -> list[StoredEvent]:
     digest = hashlib.sha256()
     trailer: dict[str, Any] | None = None
     has_leaves = False
+    leaves: list[bytes] = []
     with file.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             where = f"{path}, line {number}"
@@ -94,6 +131,7 @@ def read_log(path: str | Path) -> list[StoredEvent]:
                 trailer = line
                 continue
             events.append(_event(line, len(events) + 1, versions, where, has_leaves))
+            leaves.append(bytes.fromhex(line["leaf"]) if has_leaves else b"")
             digest.update(raw)
     if trailer is None:
         raise DamagedLog(f"{path}: the log ends without its closing line (truncated?)")
@@ -104,7 +142,46 @@ def read_log(path: str | Path) -> list[StoredEvent]:
         )
     if trailer.get("sha256") != digest.hexdigest():
         raise DamagedLog(f"{path}: the event lines do not match the closing checksum")
-    return events
+    checkpoint = _checked_checkpoint(path, trailer, leaves, trusted) if has_leaves else None
+    return Backup(events, leaves, checkpoint)
+
+
+def _checked_checkpoint(
+    path: str | Path, trailer: dict[str, Any], leaves: list[bytes], trusted: dict[str, str] | None
+) -> Checkpoint | None:
+    if "checkpoint" not in trailer:
+        return None
+    try:
+        checkpoint = Checkpoint.from_json(trailer["checkpoint"])
+    except (KeyError, ValueError, TypeError) as exc:
+        raise DamagedLog(f"{path}: the closing line's checkpoint cannot be read ({exc})") from None
+    frontier = Frontier()
+    for leaf in leaves:
+        frontier.append(leaf)
+    if checkpoint.size != frontier.size or checkpoint.root != frontier.root():
+        raise DamagedLog(
+            f"{path}: the events do not match the backup's checkpoint ({checkpoint.size} "
+            f"events at {checkpoint.time}): they were changed after it was made"
+        )
+    if checkpoint.signed:
+        if not checkpoint.verified_by(checkpoint.public_key):
+            raise DamagedLog(f"{path}: the checkpoint's signature does not verify")
+        if trusted is not None and checkpoint.key_id not in trusted:
+            raise DamagedLog(
+                f"{path}: the checkpoint was signed by key {checkpoint.key_id}, which is not "
+                "trusted here (give the plan's public key with --key)"
+            )
+    elif trusted:
+        raise DamagedLog(f"{path}: the checkpoint is not signed, and a trusted key was asked for")
+    return checkpoint
+
+
+def _now() -> str:
+    from datetime import UTC
+
+    from ..domain.clock import now
+
+    return now().astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _event(
@@ -125,7 +202,7 @@ def _event(
         raise DamagedLog(f"{where}: damaged event ({exc})") from None
     version = line["originator_version"]
     if has_leaves:
-        leaf = leaf_hash(expected, str(line["originator_id"]), version, str(line["topic"]), state)
+        leaf = event_leaf(expected, str(line["originator_id"]), version, str(line["topic"]), state)
         if line.get("leaf") != leaf.hex():
             raise DamagedLog(
                 f"{where}: event {expected} does not match its own hash (it was edited, or "

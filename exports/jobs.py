@@ -4,6 +4,7 @@ and the TUI's export menu so both produce the same files."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from ..domain.clock import LONDON, now
 from ..domain.errors import InvalidInput
@@ -26,8 +27,10 @@ def write_report(
     since: date | None = None,
     *,
     force: bool = True,
+    signer: Any = None,
 ) -> None:
-    """The progress report as at ``day`` in ``fmt`` (md, html, docx) to ``path`` or stdout."""
+    """The progress report as at ``day`` in ``fmt`` (md, html, docx) to ``path`` or stdout;
+    its footer carries the log's checkpoint, signed by ``signer`` when given."""
     if fmt not in REPORT_FORMATS:
         raise InvalidInput.one("format", f"must be one of {', '.join(REPORT_FORMATS)}", fmt)
     if fmt == "docx" and not path:
@@ -38,6 +41,7 @@ def write_report(
     report = build_report(
         plan,
         list(plan_store.records()),
+        checkpoint=plan_store.checkpoint_now(signer),
         produced_at=now().astimezone(LONDON),
         produced_by=actor,
         since=since,

@@ -1,11 +1,15 @@
-"""The evidence pack: everything an inspector needs to check the plan as at a date, in one zip.
+"""The evidence pack: everything an inspector needs to check the plan as at a date, in one
+zip, and to prove offline that what it holds is the plantrail log as it stood.
 
 Contents: the progress report (HTML and Word), the audit trail of every change effective by
-then (CSV and JSON Lines), the raw event log of those changes (JSON Lines, restorable with
-``plantrail import events``), ``SHA256SUMS`` and ``MANIFEST.json`` with the SHA-256 of every
-file, and ``README.txt`` saying how to check them with standard tools. Built twice from the
-same data it is byte-identical except for the production time in the manifest: zip entries are
-dated the report date, and no other file records when it was made.
+then (CSV and JSON Lines), the stored events effective by then (``events.jsonl``, each with its
+position in the whole log), the leaf hash of every event in the log (``leaves.txt``), the
+log's checkpoint at the moment the pack was made (``checkpoint.txt``, signed in
+``checkpoint.sig`` with the key in ``public-key.pem``; ``checkpoint.json`` holds the same for
+``plantrail verify --against`` and ``verify-pack``), ``verify.py`` (a python3-only checker),
+``SHA256SUMS`` and ``MANIFEST.json``, and ``README.txt`` saying how to check it all with
+standard tools. Built twice from the same data it is byte-identical except for the production
+time (in the manifest and the checkpoint): zip entries are dated the report date.
 """
 
 from __future__ import annotations
@@ -14,46 +18,79 @@ import hashlib
 import io
 import json
 import zipfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
 
 from ..store.audit import audit_rows
+from ..store.integrity import Checkpoint, event_leaf, sign
+from ..store.merkle import Frontier
 from ..store.queries import PlanReader
 from ..store.records import effective_on_of
-from . import audit_export, eventlog, report_render
+from . import audit_export, report_render
 from .report import build_report
 
 README = """Evidence pack: {title}
 Organisation: {organisation}
-The plan as at {as_at} (only what was effective on or before that date).
+The plan as at {as_at} (only what was effective on or before that date), and proof that the
+events behind it are in the plan's log, as the log stood when the pack was made
+({size} events, checkpoint of {time}).
 
 Files
   report.html / report.docx  the progress report as at {as_at}
   audit.csv / audit.jsonl    every change effective by {as_at}: who recorded it and when
                              (UTC and Europe/London), the date it is effective from, what
                              changed, before and after
-  events.jsonl               the raw event log of those changes, exactly as stored; it can be
-                             restored into an empty plantrail database with
-                             `plantrail --db check.db import events events.jsonl`
+  events.jsonl               those changes exactly as stored, each with its position in the log
+  leaves.txt                 the hash of every event in the log (position, SHA-256 leaf)
+  checkpoint.txt             the log's size and Merkle root (RFC 9162) when the pack was made
+  checkpoint.sig             its Ed25519 signature; public-key.pem, the key that made it
+                             ({key})
+  checkpoint.json            the same checkpoint, for `plantrail verify --against` and
+                             `plantrail verify-pack OLD NEW` (does a later pack extend this one?)
+  verify.py                  checks events, leaves and root with python3 alone
   SHA256SUMS                 SHA-256 of each file above
-  MANIFEST.json              the same hashes with the plan id, the date, the number of
-                             events, who produced the pack and when
+  MANIFEST.json              the same hashes with the date, the number of events, who
+                             produced the pack and when
 
-Checking the files have not changed
-  Linux:    sha256sum -c SHA256SUMS
-  macOS:    shasum -a 256 -c SHA256SUMS
-  Windows:  Get-FileHash -Algorithm SHA256 report.docx   (PowerShell; compare with SHA256SUMS)
+Checking it (in the folder the pack was unzipped into)
+  1. The files are as produced:
+       Linux:    sha256sum -c SHA256SUMS
+       macOS:    shasum -a 256 -c SHA256SUMS
+       Windows:  Get-FileHash -Algorithm SHA256 report.docx   (compare with SHA256SUMS)
+  2. Every event is in the log, and the log's root is the checkpoint's:
+       python3 verify.py
+  3. The checkpoint was signed by the plan's key (OpenSSL 3):
+       openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in checkpoint.txt \
+           -sigfile checkpoint.sig
+     Compare the key's fingerprint with the one the plan owner publishes.
+  A later pack extends this one if `plantrail verify-pack THIS.zip LATER.zip` says so.
 """
 
 
 def build_pack(
-    plan_store: PlanReader, as_at: date, *, produced_by: str, produced_at: datetime
+    plan_store: PlanReader,
+    as_at: date,
+    *,
+    produced_by: str,
+    produced_at: datetime,
+    signer: Any = None,
 ) -> bytes:
     """The pack's bytes (a zip); raises if the plan did not exist at ``as_at``."""
     plan = plan_store.as_at(as_at)
     wanted = as_at.isoformat()
     records = [r for r in plan_store.records(effective_upto=wanted) if r.effective_on <= wanted]
+    leaves, events, checkpoint = _log(plan_store, wanted, produced_at)
+    if signer is not None:
+        checkpoint = sign(checkpoint, signer)
     report = build_report(
-        plan, list(plan_store.records()), produced_at=None, produced_by=produced_by
+        plan,
+        list(plan_store.records()),
+        produced_at=None,
+        produced_by=produced_by,
+        checkpoint=checkpoint,
     )
     files: dict[str, bytes] = {
         "report.html": report_render.to_html(report).encode(),
@@ -63,14 +100,26 @@ def build_pack(
         stream = io.StringIO(newline="")
         audit_export.write(audit_rows(records), fmt, stream)
         files[f"audit.{fmt}"] = stream.getvalue().encode()
-    stream = io.StringIO()
-    raw = (row for row in plan_store.reader.raw() if effective_on_of(row[4]) <= wanted)
-    count = eventlog.write_log(raw, stream)
-    files["events.jsonl"] = stream.getvalue().encode()
+    files["events.jsonl"] = events
+    files["leaves.txt"] = "".join(
+        f"{n} {leaf.hex()}\n" for n, leaf in enumerate(leaves, 1)
+    ).encode()
+    files["checkpoint.txt"] = checkpoint.statement()
+    files["checkpoint.json"] = (json.dumps(checkpoint.to_json(), indent=2) + "\n").encode()
+    if checkpoint.signed:
+        files["checkpoint.sig"] = checkpoint.signature
+        files["public-key.pem"] = checkpoint.public_key.encode()
+    files["verify.py"] = (Path(__file__).parent / "pack_verify.py").read_bytes()
+    count = events.count(b"\n")
     sums = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     files["SHA256SUMS"] = "".join(f"{digest}  {name}\n" for name, digest in sums.items()).encode()
     files["README.txt"] = README.format(
-        title=plan.title, organisation=plan.organisation, as_at=wanted
+        title=plan.title,
+        organisation=plan.organisation,
+        as_at=wanted,
+        size=checkpoint.size,
+        time=checkpoint.time,
+        key=checkpoint.key_id or "not signed: no signing key on the machine that made it",
     ).encode()
     manifest = {
         "plan_id": plan.id,
@@ -92,3 +141,29 @@ def build_pack(
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
     return out.getvalue()
+
+
+def _log(
+    plan_store: PlanReader, wanted: str, produced_at: datetime
+) -> tuple[list[bytes], bytes, Checkpoint]:
+    """Every event's leaf, the events effective by ``wanted`` (one JSON line each, with its
+    position), and the checkpoint of the whole log."""
+    leaves: list[bytes] = []
+    lines: list[bytes] = []
+    frontier = Frontier()
+    for n, (_, originator_id, version, topic, state) in enumerate(plan_store.reader.raw(), 1):
+        leaf = event_leaf(n, originator_id, version, topic, state)
+        leaves.append(leaf)
+        frontier.append(leaf)
+        if effective_on_of(state) <= wanted:
+            line = {
+                "n": n,
+                "originator_id": originator_id,
+                "originator_version": version,
+                "topic": topic,
+                "state": state.decode(),
+            }
+            lines.append(orjson.dumps(line) + b"\n")
+    moment = produced_at.astimezone(UTC).isoformat(timespec="seconds")
+    log_id = leaves[0].hex() if leaves else ""
+    return leaves, b"".join(lines), Checkpoint(log_id, frontier.size, frontier.root(), moment)

@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from ..domain.clock import in_london
 from ..domain.text import visible, visible_everywhere
+from ..store.integrity import Checkpoint
 from ..store.records import EventRecord
 from ..store.views import ActionOut, PlanOut, StepOut
 
@@ -47,6 +48,7 @@ class ProgressReport:
     rescheduled: list[Rescheduled]
     later_corrections: int
     backdated: int
+    checkpoint: Checkpoint | None = None  # the log as it stood when the report was made
 
     @property
     def title(self) -> str:
@@ -60,6 +62,7 @@ def build_report(
     produced_at: datetime | None,
     produced_by: str,
     since: date | None = None,
+    checkpoint: Checkpoint | None = None,
 ) -> ProgressReport:
     """Assemble the report from the plan as at its date and the whole log (for the footnote).
 
@@ -111,6 +114,7 @@ def build_report(
         rescheduled,
         later,
         backdated,
+        checkpoint,
     )
 
 
@@ -135,6 +139,8 @@ def footnote(report: ProgressReport) -> str:
         )
     else:
         parts.append("No later corrections to the progress shown here have been recorded.")
+    if report.checkpoint is not None:
+        parts.append(report.checkpoint.footer())
     return " ".join(parts)
 
 

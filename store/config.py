@@ -92,7 +92,7 @@ class Database:
         url = urlparse(self.target)
         return {
             **common,
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "PERSISTENCE_MODULE": "plantrail.store.durable_postgres:SealedPostgresFactory",
             "POSTGRES_DBNAME": url.path.strip("/"),
             "POSTGRES_HOST": url.hostname or "127.0.0.1",
             "POSTGRES_PORT": str(url.port or 5432),

@@ -1,26 +1,567 @@
-"""Hashes that make the event log tamper-evident.
+"""The tamper-evident log: a hash for every stored event, a Merkle root for the log, signed
+checkpoints, and the check that recomputes it all.
 
-Every stored event is covered by :func:`leaf_hash`: SHA-256 over its position in the log (1, 2,
-3, … in log order) and its stored bytes (aggregate id, version, topic, JSON state), prefixed
-with a zero byte as RFC 9162 (Certificate Transparency) prescribes for Merkle tree leaves. An
-edited byte, a swapped pair of events or a missing one changes a leaf, so it can be named.
+Sealing (:class:`Sealer`) happens inside the transaction that stores the events, so an event
+and its hash are committed together: each new event gets its leaf (:func:`event_leaf`: its
+position in the log and its stored bytes, RFC 9162 leaf hashing), the tree's frontier moves on
+(``merkle.Frontier``), and when a signing key is available the new root is signed as a
+checkpoint (the latest checkpoint of each minute is kept, so history keeps one per minute and
+the newest always covers everything).
+
+Checking (:func:`verify`) recomputes every leaf from the stored bytes and compares it with the
+one recorded when the event was written, so an edited byte, a deleted or inserted row, a
+swapped pair or a shortened log is named at the first event it touches; then it recomputes the
+root at every checkpoint and checks the signatures, which catches the one thing the recorded
+hashes cannot: a log rewritten together with its hashes by someone without the key.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC
+from typing import Any
 
-LEAF_PREFIX = b"\x00"
+from ..domain.clock import now
+from .merkle import Frontier, leaf_hash
+from .rows import Rows, Tables
+
+STATEMENT_HEAD = "plantrail checkpoint v1"
 
 
 def leaf_input(position: int, originator_id: str, version: int, topic: str, state: bytes) -> bytes:
-    """The bytes a leaf hash covers: position and every stored field, unambiguously joined."""
+    """The bytes a leaf covers: the event's place in the log and every stored field."""
     head = f"plantrail-event\n{position}\n{originator_id}\n{version}\n{topic}\n".encode()
     return head + state
 
 
-def leaf_hash(position: int, originator_id: str, version: int, topic: str, state: bytes) -> bytes:
-    """SHA-256(0x00 || leaf input), the Merkle tree leaf of one stored event."""
-    return hashlib.sha256(
-        LEAF_PREFIX + leaf_input(position, originator_id, version, topic, state)
-    ).digest()
+def event_leaf(position: int, originator_id: str, version: int, topic: str, state: bytes) -> bytes:
+    """The Merkle leaf hash of the ``position``-th event of the log (1-based)."""
+    return leaf_hash(leaf_input(position, originator_id, version, topic, state))
+
+
+def _hex_id(originator_id: Any) -> str:
+    return originator_id if isinstance(originator_id, str) else originator_id.hex
+
+
+# -- checkpoints -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The log's root at ``size`` events, when, and (if signed) by which key and how."""
+
+    log_id: str  # the first event's leaf, hex: which log this is
+    size: int
+    root: bytes
+    time: str  # ISO 8601, UTC
+    key_id: str = ""
+    signature: bytes = b""
+    public_key: str = ""  # PEM, when the checkpoint travels (packs, backups, files)
+
+    def statement(self) -> bytes:
+        """The exact bytes that are signed."""
+        return (
+            f"{STATEMENT_HEAD}\nlog {self.log_id}\nsize {self.size}\nroot {self.root.hex()}\n"
+            f"time {self.time}\n"
+        ).encode()
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.signature)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": STATEMENT_HEAD,
+            "log": self.log_id,
+            "size": self.size,
+            "root": self.root.hex(),
+            "time": self.time,
+            "key_id": self.key_id,
+            "signature": base64.b64encode(self.signature).decode(),
+            "public_key": self.public_key,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Checkpoint:
+        if data.get("format") != STATEMENT_HEAD:
+            raise ValueError("not a plantrail checkpoint")
+        return cls(
+            log_id=str(data["log"]),
+            size=int(data["size"]),
+            root=bytes.fromhex(str(data["root"])),
+            time=str(data["time"]),
+            key_id=str(data.get("key_id", "")),
+            signature=base64.b64decode(str(data.get("signature", ""))),
+            public_key=str(data.get("public_key", "")),
+        )
+
+    def footer(self) -> str:
+        """One paragraph for a report footer: enough to check the log against it later."""
+        signed = (
+            f"signed by key {self.key_id}; signature {base64.b64encode(self.signature).decode()}"
+            if self.signed
+            else "not signed (no signing key on the machine that produced this)"
+        )
+        return (
+            f"Log checkpoint: {self.size} events, root {self.root.hex()}, at {self.time} "
+            f"(log {self.log_id[:16]}…), {signed}. `plantrail verify --against` a file "
+            "holding this checkpoint shows whether the log still extends it."
+        )
+
+    def verified_by(self, public_pem: str) -> bool:
+        from .signing import PublicKey
+
+        return self.signed and PublicKey(public_pem).verifies(self.statement(), self.signature)
+
+
+def sign(checkpoint: Checkpoint, signer: Any) -> Checkpoint:
+    """``checkpoint`` signed by ``signer`` (a :class:`~.signing.Signer`)."""
+    unsigned = Checkpoint(checkpoint.log_id, checkpoint.size, checkpoint.root, checkpoint.time)
+    return Checkpoint(
+        unsigned.log_id,
+        unsigned.size,
+        unsigned.root,
+        unsigned.time,
+        signer.key_id,
+        signer.sign(unsigned.statement()),
+        signer.public.pem,
+    )
+
+
+# -- sealing, inside the write transaction ------------------------------------------------------
+
+Run = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
+Many = Callable[[str, list[Sequence[Any]]], None]
+
+
+def runners(cursor: Any, *, is_postgres: bool) -> tuple[Run, Many]:
+    """Run SQL on a library cursor (sqlite3 rows, or psycopg dict rows) as plain tuples."""
+
+    def run(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        cursor.execute(sql, params)
+        if not is_postgres:
+            return [tuple(row) for row in cursor.fetchall()]
+        if cursor.description is None:
+            return []
+        return [tuple(row.values()) for row in cursor.fetchall()]
+
+    def many(sql: str, rows: list[Sequence[Any]]) -> None:
+        cursor.executemany(sql, rows)
+
+    return run, many
+
+
+class Sealer:
+    """Records each new event's leaf, the tree's frontier and a signed checkpoint, in the
+    transaction that stores the events (``run`` executes SQL on that transaction)."""
+
+    def __init__(self, tables: Tables, *, is_postgres: bool) -> None:
+        self.tables = tables
+        self.is_postgres = is_postgres
+        self.signer: Any = None  # a signing.Signer, given by the service when it has a key
+        self._ready = False
+        t, m = tables, tables.mark
+        blob = "BYTEA" if is_postgres else "BLOB"
+        serial = "BIGSERIAL" if is_postgres else "INTEGER"
+        self.create = [
+            f"CREATE TABLE IF NOT EXISTS {t.leaves} (n BIGINT PRIMARY KEY, position BIGINT NOT "
+            f"NULL, originator_id TEXT NOT NULL, version INTEGER NOT NULL, leaf {blob} NOT NULL, "
+            f"body {blob} NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {t.tree} (id INTEGER PRIMARY KEY, size BIGINT NOT NULL, "
+            f"last_position BIGINT NOT NULL, frontier {blob} NOT NULL, log_id TEXT NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {t.checkpoints} (id {serial} PRIMARY KEY, size BIGINT "
+            f"NOT NULL, root {blob} NOT NULL, time TEXT NOT NULL, key_id TEXT NOT NULL, "
+            f"signature {blob} NOT NULL)",
+        ]
+        self.state_sql = f"SELECT size, last_position, frontier, log_id FROM {t.tree} WHERE id = 1"
+        self.new_rows_sql = (
+            f"SELECT {t.position}, originator_id, originator_version, topic, state FROM "
+            f"{t.events} WHERE {t.position} > {m} ORDER BY {t.position}"
+        )
+        self.leaf_sql = (
+            f"INSERT INTO {t.leaves} (n, position, originator_id, version, leaf, body) "
+            f"VALUES ({m}, {m}, {m}, {m}, {m}, {m})"
+        )
+        self.tree_sql = (
+            f"INSERT INTO {t.tree} (id, size, last_position, frontier, log_id) VALUES (1, {m}, "
+            f"{m}, {m}, {m}) ON CONFLICT (id) DO UPDATE SET size = excluded.size, "
+            "last_position = excluded.last_position, frontier = excluded.frontier, "
+            "log_id = excluded.log_id"
+        )
+        self.latest_sql = f"SELECT id, time, key_id FROM {t.checkpoints} ORDER BY id DESC LIMIT 1"
+        self.insert_checkpoint_sql = (
+            f"INSERT INTO {t.checkpoints} (size, root, time, key_id, signature) "
+            f"VALUES ({m}, {m}, {m}, {m}, {m})"
+        )
+        self.update_checkpoint_sql = (
+            f"UPDATE {t.checkpoints} SET size = {m}, root = {m}, time = {m}, key_id = {m}, "
+            f"signature = {m} WHERE id = {m}"
+        )
+
+    def seal(self, run: Run, many: Many) -> Checkpoint | None:
+        """Hash every event not yet sealed (normally just the ones this transaction stored)
+        and move the tree on; sign the new root when there is a key. Returns the checkpoint."""
+        if not self._ready:
+            for statement in self.create:
+                run(statement, ())
+            self._ready = True
+        found = run(self.state_sql, ())
+        size, last, frontier_bytes, log_id = found[0] if found else (0, 0, b"", "")
+        frontier = Frontier.from_bytes(size, bytes(frontier_bytes))
+        rows = run(self.new_rows_sql, (last,))
+        if not rows:
+            return None
+        leaves: list[Sequence[Any]] = []
+        for position, originator_id, version, topic, state in rows:
+            key = _hex_id(originator_id)
+            leaf = event_leaf(frontier.size + 1, key, version, topic, bytes(state))
+            frontier.append(leaf)
+            body = hashlib.sha256(bytes(state)).digest()
+            leaves.append((frontier.size, position, key, version, leaf, body))
+            log_id = log_id or leaf.hex()
+        many(self.leaf_sql, leaves)
+        run(self.tree_sql, (frontier.size, rows[-1][0], frontier.to_bytes(), log_id))
+        checkpoint = Checkpoint(log_id, frontier.size, frontier.root(), _now())
+        if self.signer is not None:
+            checkpoint = sign(checkpoint, self.signer)
+            self._record(run, checkpoint)
+        return checkpoint
+
+    def record_now(self, run: Run) -> Checkpoint | None:
+        """A checkpoint of the log as sealed, recorded (and signed when there is a key) now,
+        whatever the minute: for ``plantrail checkpoint``."""
+        found = run(self.state_sql, ())
+        if not found:
+            return None
+        size, _, frontier_bytes, log_id = found[0]
+        frontier = Frontier.from_bytes(size, bytes(frontier_bytes))
+        checkpoint = Checkpoint(log_id, size, frontier.root(), _now())
+        if self.signer is not None:
+            checkpoint = sign(checkpoint, self.signer)
+            run(
+                self.insert_checkpoint_sql,
+                (size, checkpoint.root, checkpoint.time, checkpoint.key_id, checkpoint.signature),
+            )
+        return checkpoint
+
+    def _record(self, run: Run, checkpoint: Checkpoint) -> None:
+        """Keep the latest checkpoint of each minute: replace this minute's, else add one."""
+        latest = run(self.latest_sql, ())
+        values = (
+            checkpoint.size,
+            checkpoint.root,
+            checkpoint.time,
+            checkpoint.key_id,
+            checkpoint.signature,
+        )
+        if (
+            latest
+            and latest[0][1][:16] == checkpoint.time[:16]
+            and latest[0][2] == checkpoint.key_id
+        ):
+            run(self.update_checkpoint_sql, (*values, latest[0][0]))
+        else:
+            run(self.insert_checkpoint_sql, values)
+
+
+def _now() -> str:
+    return now().astimezone(UTC).isoformat(timespec="seconds")
+
+
+# -- reading what was sealed ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredLeaf:
+    """What was recorded of one event as it was stored: its place, identity, leaf hash and
+    the hash of its bytes alone (which finds it again if it is moved)."""
+
+    n: int
+    position: int
+    originator_id: str
+    version: int
+    leaf: bytes
+    body: bytes
+
+
+def stored_leaves(rows: Rows, tables: Tables) -> list[StoredLeaf]:
+    """The leaves recorded as events were written, in log order (empty if never sealed)."""
+    try:
+        found = rows.fetch(
+            f"SELECT n, position, originator_id, version, leaf, body FROM {tables.leaves} "
+            "ORDER BY n"
+        )
+    except Exception:  # no such table: a log never sealed
+        return []
+    return [
+        StoredLeaf(int(n), int(p), str(o), int(v), bytes(lf), bytes(b))
+        for n, p, o, v, lf, b in found
+    ]
+
+
+def stored_checkpoints(rows: Rows, tables: Tables) -> list[Checkpoint]:
+    """Every signed checkpoint kept in the database, oldest first."""
+    try:
+        found = rows.fetch(
+            f"SELECT size, root, time, key_id, signature FROM {tables.checkpoints} ORDER BY id"
+        )
+        tree = rows.fetch(f"SELECT log_id FROM {tables.tree} WHERE id = 1")
+    except Exception:
+        return []
+    log_id = str(tree[0][0]) if tree else ""
+    return [
+        Checkpoint(log_id, int(size), bytes(root), str(time), str(key_id), bytes(signature))
+        for size, root, time, key_id, signature in found
+    ]
+
+
+# -- verifying -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first place the log stops matching what was recorded: what kind, and where."""
+
+    kind: str  # edited, missing, reordered, inserted, truncated, rewritten, unsealed
+    n: int  # the event's place in the log (1-based)
+    position: int | None  # its row in the database (the log position), if there is one
+    detail: str
+    event: dict[str, Any] = field(default_factory=dict)  # what is known of the event
+
+
+@dataclass
+class Verification:
+    """What checking the log found."""
+
+    events: int = 0
+    root: bytes = b""
+    sealed: int = 0
+    checkpoints: list[tuple[Checkpoint, str]] = field(default_factory=list)  # and its result
+    broken: Break | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+
+RawRow = tuple[int, str, int, str, bytes]
+
+
+def verify(
+    raw_rows: Iterator[RawRow],
+    stored: list[StoredLeaf],
+    checkpoints: list[Checkpoint],
+    *,
+    trusted: dict[str, str],
+    against: Checkpoint | None = None,
+    against_leaves: list[bytes] | None = None,
+) -> Verification:
+    """Recompute every leaf and root of the log read from ``raw_rows`` and compare them with
+    the ``stored`` leaves, the ``checkpoints`` (signatures checked with the ``trusted`` public
+    keys, by key id) and, if given, an outside checkpoint ``against`` (with its leaves, when it
+    came from an evidence pack)."""
+    result = Verification(sealed=len(stored))
+    by_event = {(s.originator_id, s.version): s for s in stored}
+    by_body = {s.body: s for s in stored}
+    frontier = Frontier()
+    sizes = sorted({c.size for c in checkpoints} | ({against.size} if against else set()))
+    roots: dict[int, bytes] = {}
+    wanted = iter(sizes)
+    next_size = next(wanted, None)
+    leaves: list[bytes] = []
+    for n, (position, originator_id, version, topic, state) in enumerate(raw_rows, start=1):
+        leaf = event_leaf(n, originator_id, version, topic, state)
+        frontier.append(leaf)
+        if against_leaves is not None:
+            leaves.append(leaf)
+        if result.broken is None:
+            result.broken = _compare(
+                n, position, originator_id, version, leaf, stored, by_event
+            ) or _moved(n, position, state, leaf, stored, by_body)
+            if result.broken is not None:
+                result.broken.event.update(originator_id=originator_id, version=version)
+        while next_size is not None and frontier.size == next_size:
+            roots[next_size] = frontier.root()
+            next_size = next(wanted, None)
+    result.events = frontier.size
+    result.root = frontier.root()
+    if result.broken is None and len(stored) > result.events:
+        gone = stored[result.events]
+        result.broken = Break(
+            "truncated",
+            gone.n,
+            gone.position,
+            f"the log ends after event {result.events}, but {len(stored)} events were recorded",
+            {"originator_id": gone.originator_id, "version": gone.version},
+        )
+    if not stored and result.events:
+        result.broken = result.broken or Break(
+            "unsealed",
+            1,
+            None,
+            "no hashes have been recorded for this log yet (it was written before plantrail "
+            "sealed its log); `plantrail checkpoint` seals it",
+        )
+    for checkpoint in checkpoints:
+        result.checkpoints.append((checkpoint, _check(checkpoint, roots, trusted)))
+    bad = next(((c, r) for c, r in result.checkpoints if r != "ok"), None)
+    if result.broken is None and bad is not None:
+        result.broken = _checkpoint_break(*bad)
+    if against is not None:
+        verdict = _check(against, roots, trusted)
+        result.checkpoints.append((against, verdict))
+        if result.broken is None and verdict != "ok":
+            result.broken = _checkpoint_break(against, verdict)
+            if against_leaves is not None:
+                first = next(
+                    (
+                        i
+                        for i, (a, b) in enumerate(zip(against_leaves, leaves, strict=False))
+                        if a != b
+                    ),
+                    None,
+                )
+                if first is not None:
+                    result.broken = Break(
+                        "rewritten",
+                        first + 1,
+                        None,
+                        f"event {first + 1} differs from the same event in the outside "
+                        "checkpoint's record: the log was rewritten after it",
+                    )
+    return result
+
+
+def _compare(
+    n: int,
+    position: int,
+    originator_id: str,
+    version: int,
+    leaf: bytes,
+    stored: list[StoredLeaf],
+    by_event: dict[tuple[str, int], StoredLeaf],
+) -> Break | None:
+    if not stored:
+        return None  # reported once, as unsealed
+    if n > len(stored):
+        return Break(
+            "inserted",
+            n,
+            position,
+            "this event has no hash recorded: it was added to the log outside plantrail",
+        )
+    recorded = stored[n - 1]
+    if recorded.position != position:
+        if recorded.position < position:
+            return Break(
+                "missing",
+                n,
+                recorded.position,
+                f"event {n} (row {recorded.position}) is no longer in the log",
+                {"originator_id": recorded.originator_id, "version": recorded.version},
+            )
+        return Break(
+            "inserted",
+            n,
+            position,
+            f"row {position} stands where event {n} (row {recorded.position}) was recorded: "
+            "it was added outside plantrail",
+        )
+    if (recorded.originator_id, recorded.version) != (originator_id, version):
+        moved = by_event.get((originator_id, version))
+        where = f"it was recorded as event {moved.n}" if moved else "it was never recorded"
+        return Break("reordered", n, position, f"event {n} holds a different event ({where})")
+    return None
+
+
+def _moved(
+    n: int,
+    position: int,
+    state: bytes,
+    leaf: bytes,
+    stored: list[StoredLeaf],
+    by_body: dict[bytes, StoredLeaf],
+) -> Break | None:
+    """A leaf that no longer matches: its bytes moved here from another event, or edited."""
+    if not stored or n > len(stored) or stored[n - 1].leaf == leaf:
+        return None
+    source = by_body.get(hashlib.sha256(state).digest())
+    if source is not None and source.n != n:
+        return Break(
+            "reordered",
+            n,
+            position,
+            f"its bytes are those recorded for event {source.n} (row {source.position}): "
+            "events were moved or swapped",
+        )
+    return Break(
+        "edited",
+        n,
+        position,
+        "its stored bytes no longer match the hash recorded when it was written",
+    )
+
+
+def _check(checkpoint: Checkpoint, roots: dict[int, bytes], trusted: dict[str, str]) -> str:
+    """'ok', or what is wrong with ``checkpoint`` against the recomputed log."""
+    if checkpoint.size not in roots:
+        return "truncated"
+    if roots[checkpoint.size] != checkpoint.root:
+        return "rewritten"
+    if checkpoint.signed:
+        public = trusted.get(checkpoint.key_id)
+        if public is None:
+            return "ok" if not trusted else "untrusted key"
+        if not checkpoint.verified_by(public):
+            return "bad signature"
+    return "ok"
+
+
+def _checkpoint_break(checkpoint: Checkpoint, verdict: str) -> Break:
+    when = checkpoint.time
+    if verdict == "truncated":
+        return Break(
+            "truncated",
+            checkpoint.size,
+            None,
+            f"a checkpoint of {when} covers {checkpoint.size} events, more than the log holds "
+            "(events were removed, or an older copy of the database was restored)",
+        )
+    if verdict == "rewritten":
+        return Break(
+            "rewritten",
+            checkpoint.size,
+            None,
+            f"the log no longer matches the signed checkpoint of {when} at {checkpoint.size} "
+            "events: it was rewritten after that checkpoint, hashes included",
+        )
+    return Break(
+        "rewritten",
+        checkpoint.size,
+        None,
+        f"the checkpoint of {when} at {checkpoint.size} events has a {verdict}",
+    )
+
+
+def checkpoint_now(raw: Iterator[RawRow]) -> Checkpoint:
+    """The log's checkpoint as it stands (unsigned), recomputed from the stored events."""
+    frontier = Frontier()
+    log_id = ""
+    for n, (_, originator_id, version, topic, state) in enumerate(raw, start=1):
+        leaf = event_leaf(n, originator_id, version, topic, state)
+        log_id = log_id or leaf.hex()
+        frontier.append(leaf)
+    return Checkpoint(log_id, frontier.size, frontier.root(), _now())
+
+
+def dumps(checkpoint: Checkpoint) -> str:
+    return json.dumps(checkpoint.to_json(), indent=2) + "\n"
+
+
+def loads(text: str) -> Checkpoint:
+    return Checkpoint.from_json(json.loads(text))

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..domain.clock import LONDON, now, today_in_london
 from ..domain.errors import InvalidInput, NotFound
+from . import integrity
 from .audit import AuditFilter, audit_rows
 from .config import Database
 from .drafts import DraftStore
 from .fold import View, fold
 from .projection import CurrentPlan
-from .records import EventRecord, LogReader
+from .records import EventRecord, LogReader, decode_row
 from .rows import Rows, Tables
 from .views import (
     ActionOut,
@@ -134,6 +135,63 @@ class PlanReader:
     def history(self, keep: AuditFilter | None = None) -> Iterator[AuditRow]:
         """The audit trail, one row per event, filtered by ``keep``."""
         return audit_rows(self.records(), keep)
+
+    # -- integrity ------------------------------------------------------------------------------
+
+    def verify_log(
+        self,
+        trusted: dict[str, str],
+        against: integrity.Checkpoint | None = None,
+        against_leaves: list[bytes] | None = None,
+    ) -> integrity.Verification:
+        """Recompute every hash and root of the log and compare them with what was recorded
+        and signed (``trusted``: public keys by key id), and with an outside checkpoint."""
+        return integrity.verify(
+            self.reader.raw(),
+            integrity.stored_leaves(self.rows, self.tables),
+            integrity.stored_checkpoints(self.rows, self.tables),
+            trusted=trusted,
+            against=against,
+            against_leaves=against_leaves,
+        )
+
+    def describe_event(self, originator_id: str | None, version: int | None) -> dict[str, Any]:
+        """What the log says of one stored event: its kind, the reference it is about, when
+        it was recorded and by whom. A damaged event says what its neighbours can tell."""
+        if originator_id is None or version is None:
+            return {}
+        records: dict[int, Any] = {}
+        topics: dict[int, str] = {}
+        for seq, key, row_version, topic, state in self.reader.raw_one(originator_id):
+            topics[row_version] = topic
+            try:
+                records[row_version] = decode_row(seq, key, row_version, topic, state)
+            except Exception:
+                continue
+        if version not in topics:
+            return {}
+        raised = records.get(1)
+        name = topics[version].rsplit(".", 1)[-1]
+        ref = "the plan" if ".plan:" in topics[version].lower() else "?"
+        if raised is not None and raised.aggregate == "Action":
+            ref = str(raised.data.get("ref", "?"))
+        record = records.get(version)
+        if record is None:
+            return {"event": name, "ref": ref, "damaged": True}
+        if "number" in record.data and record.name != "Raised":
+            ref = f"{ref}.{record.data['number']}"
+        return {
+            "event": record.name,
+            "ref": ref,
+            "recorded_at": datetime.fromisoformat(record.recorded_at),
+            "actor": record.actor,
+        }
+
+    def checkpoint_now(self, signer: Any = None) -> integrity.Checkpoint:
+        """The log's checkpoint as it stands, recomputed from the stored events, signed by
+        ``signer`` when given (for a report footer, an evidence pack or a backup)."""
+        checkpoint = integrity.checkpoint_now(self.reader.raw())
+        return integrity.sign(checkpoint, signer) if signer is not None else checkpoint
 
 
 def _aware(moment: datetime) -> datetime:

@@ -168,6 +168,12 @@ class LogReader:
                 return
             position = rows[-1][0]
 
+    def raw_one(self, originator_id: str) -> Iterator[tuple[int, str, int, str, bytes]]:
+        """One aggregate's stored rows as they are, in version order (nothing decoded)."""
+        key: Any = uuid.UUID(originator_id) if self.is_postgres else originator_id
+        for seq, found, version, topic, state in self.rows.fetch(self.one_sql, (key, 2**62)):
+            yield seq, found if isinstance(found, str) else found.hex, version, topic, bytes(state)
+
     def read_one(self, originator_id: str, upto: int) -> Iterator[EventRecord]:
         """One aggregate's events up to log position ``upto``, in version order."""
         key: Any = uuid.UUID(originator_id) if self.is_postgres else originator_id

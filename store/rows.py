@@ -53,23 +53,40 @@ class Tables:
 
     events: str
     position: str  # the column that orders the log
-    views: str
-    drafts: str
     mark: str  # the parameter placeholder
+    prefix: str = ""  # where plantrail's own tables are: "" or '"schema".'
 
     @classmethod
     def for_sqlite(cls) -> Tables:
-        return cls("stored_events", "rowid", "plantrail_views", "plantrail_drafts", "?")
+        return cls("stored_events", "rowid", "?")
 
     @classmethod
     def for_postgres(cls, schema: str) -> Tables:
-        return cls(
-            f'"{schema}".plantrail_events',
-            "notification_id",
-            f'"{schema}".plantrail_views',
-            f'"{schema}".plantrail_drafts',
-            "%s",
-        )
+        return cls(f'"{schema}".plantrail_events', "notification_id", "%s", f'"{schema}".')
+
+    def _own(self, name: str) -> str:
+        return f"{self.prefix}plantrail_{name}"
+
+    @property
+    def views(self) -> str:
+        return self._own("views")
+
+    @property
+    def drafts(self) -> str:
+        return self._own("drafts")
+
+    @property
+    def leaves(self) -> str:
+        """The leaf hash of every event, recorded when it was stored (integrity.py)."""
+        return self._own("leaves")
+
+    @property
+    def tree(self) -> str:
+        return self._own("tree")
+
+    @property
+    def checkpoints(self) -> str:
+        return self._own("checkpoints")
 
 
 class LibraryRows:

@@ -45,10 +45,13 @@ from ..domain.clock import today_in_london
 from ..domain.errors import InvalidInput, NotFound, PlanError
 from ..domain.plan import PLAN_ID, Plan
 from ..domain.text import check_text
+from . import integrity
 from .config import LOCK_WAIT, Database, lock_patience
 from .failures import StoreLocked, explain
+from .integrity import Sealer
 from .queries import PlanReader
 from .rows import LibraryRows
+from .signing import load_signer
 
 if TYPE_CHECKING:  # command models are only annotations here; `show` need not build them
     from ..domain import commands as c
@@ -86,6 +89,11 @@ class PlanService(PlanReader, Application[uuid.UUID]):
         Application.__init__(self, env=database.env(create=create))
         rows = LibraryRows(self.factory.datastore, is_postgres=database.is_postgres)  # type: ignore[attr-defined]
         PlanReader.__init__(self, database, rows, database.tables())
+        #: The key that signs a checkpoint with every write (None: checkpoints unsigned).
+        self.signer = load_signer()
+        sealer = getattr(self.recorder, "sealer", None)
+        if sealer is not None:
+            sealer.signer = self.signer
         self._write_lock = threading.RLock()
         self._loaded: set[uuid.UUID] = set()
         #: Told once a save has waited for another writer (the CLI prints it, the TUI shows it).
@@ -114,6 +122,18 @@ class PlanService(PlanReader, Application[uuid.UUID]):
 
     def close(self) -> None:
         Application.close(self)
+
+    def seal(self) -> integrity.Checkpoint | None:
+        """Seal any events not yet sealed (a log written before sealing existed) and record
+        a signed checkpoint now; returns it (None for an empty log)."""
+        sealer: Sealer = self.recorder.sealer  # type: ignore[attr-defined]
+        datastore = self.factory.datastore  # type: ignore[attr-defined]
+        with self._write_lock, datastore.transaction(commit=True) as cursor:
+            run, many = integrity.runners(cursor, is_postgres=self.database.is_postgres)
+            if self.database.is_postgres:  # the order writers store events in, kept
+                run(f"LOCK TABLE {self.tables.events} IN EXCLUSIVE MODE", ())
+            sealer.seal(run, many)
+            return sealer.record_now(run)
 
     def _take_snapshots(self, processing_event: ProcessingEvent[uuid.UUID]) -> None:
         """Snapshots come after the commit and can be rebuilt: failing to write one (a full

@@ -8,6 +8,7 @@ reached the tests fail, never skip: a green run must mean both backends were exe
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,26 @@ import pytest
 from plantrail.store.service import PlanService
 
 from .support import POSTGRES_URL, PostgresSchema, demo_db
+
+
+@pytest.fixture(scope="session", autouse=True)
+def signing_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test (and every process a test starts) signs checkpoints with a key made for the
+    run, never the key of the person running the tests; crash logs go to the run's folder."""
+    from plantrail.store.signing import create_key
+
+    folder = tmp_path_factory.mktemp("keys")
+    path = folder / "signing-key.pem"
+    create_key(path)
+    saved = {k: os.environ.get(k) for k in ("PLANTRAIL_SIGNING_KEY", "XDG_CONFIG_HOME")}
+    os.environ["PLANTRAIL_SIGNING_KEY"] = str(path)
+    os.environ["XDG_CONFIG_HOME"] = str(folder / "config")
+    yield path
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -109,7 +109,7 @@ def test_a_read_only_file_in_a_writable_folder(tmp_path):
 
 
 def test_a_full_disk_saves_nothing_and_says_so(tmp_path):
-    with small_filesystem("1m") as folder:
+    with small_filesystem("8m") as folder:
         db = demo_in(folder)
         before = positions(db)
         filler = folder / "filler"

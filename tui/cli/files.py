@@ -12,6 +12,7 @@ import sys
 
 from ...domain.clock import now, today_in_london
 from ...domain.errors import InvalidInput
+from ...store.signing import load_signer
 from ..format import plural
 from .context import actor, reading, writing
 from .render import say
@@ -30,7 +31,14 @@ def report(args: argparse.Namespace) -> int:
         raise InvalidInput.one("output", "a Word document needs a file: add -o report.docx")
     with reading(args) as plan_store:
         write_report(
-            plan_store, day, args.format, args.output, actor(args), args.since, force=args.force
+            plan_store,
+            day,
+            args.format,
+            args.output,
+            actor(args),
+            args.since,
+            force=args.force,
+            signer=load_signer(),
         )
     _done(args.output, f"Progress report as at {day:%-d %B %Y}")
     return 0
@@ -75,7 +83,13 @@ def pack(args: argparse.Namespace) -> int:
 
     check_target(args.output, force=args.force)  # before the work, not after it
     with reading(args) as plan_store:
-        data = build_pack(plan_store, args.as_at, produced_by=actor(args), produced_at=now())
+        data = build_pack(
+            plan_store,
+            args.as_at,
+            produced_by=actor(args),
+            produced_at=now(),
+            signer=load_signer(),
+        )
     with output(args.output, binary=True, force=args.force) as stream:
         stream.write(data)
     _done(args.output, f"Evidence pack as at {args.as_at:%-d %B %Y}")
@@ -87,20 +101,25 @@ def export_events(args: argparse.Namespace) -> int:
     from ...exports.outputs import output
 
     with reading(args) as plan_store, output(args.output, force=args.force) as stream:
-        count = write_log(plan_store.reader.raw(), stream)
+        count = write_log(plan_store.reader.raw(), stream, signer=load_signer())
     _done(args.output, f"Event log: {plural(count, 'event')}")
     return 0
 
 
 def import_events(args: argparse.Namespace) -> int:
-    from ...exports.eventlog import read_log
+    from ...exports.eventlog import read_backup
     from ...store.bulk import restore_log
+    from .integrity import trusted_keys
 
-    events = read_log(args.file)
+    backup = read_backup(args.file, trusted_keys(args) if args.key else None)
+    events = backup.events
     with writing(args, create=True) as service:
         count = restore_log(service, events, actor(args))
         where = service.database.describe()
     say(f"Restored {plural(count, 'event')} from {args.file} into {where}")
+    if backup.checkpoint is not None:
+        signed = backup.checkpoint.key_id or "not signed"
+        say(f"The events match the backup's checkpoint ({backup.checkpoint.time}; {signed}).")
     return 0
 
 

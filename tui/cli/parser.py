@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from . import files, interface, reads
+from . import files, integrity, interface, reads
 from .changes import CHANGES, add_to
 from .context import iso_date
 
@@ -26,6 +26,7 @@ GROUPS = {
     "evidence": "evidence that an action is done",
     "export": "audit trail, tracker, evidence pack, event log, the plan itself",
     "import": "bring a plan in, or restore an event-log backup",
+    "keys": "the key that signs the log's checkpoints (kept outside the database)",
 }
 
 
@@ -84,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_to(commands, change)
     _reads(commands)
     _files(commands)
+    _integrity(commands)
     return parser
 
 
@@ -191,3 +193,40 @@ def _files(commands: Commands) -> None:
     p = commands(("import", "events"), "restore an event-log backup into an empty database")
     p.set_defaults(handler=files.import_events)
     p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--key",
+        action="append",
+        metavar="PUBLIC_KEY",
+        help="refuse the backup unless its checkpoint is signed by this key (repeatable)",
+    )
+
+
+def _integrity(commands: Commands) -> None:
+    p = commands(("verify",), "recompute every hash of the log and check its signed checkpoints")
+    p.set_defaults(handler=integrity.verify, flags={"against": "--against", "key": "--key"})
+    p.add_argument(
+        "--against",
+        metavar="FILE",
+        help="an evidence pack, a backup or a checkpoint file: the log must extend it",
+    )
+    p.add_argument(
+        "--key",
+        action="append",
+        metavar="PUBLIC_KEY",
+        help="a public key (PEM) checkpoints may be signed by (repeatable)",
+    )
+
+    p = commands(("verify-pack",), "prove a newer evidence pack's log extends an older one's")
+    p.set_defaults(handler=integrity.verify_pack)
+    p.add_argument("old", metavar="OLD_PACK")
+    p.add_argument("new", metavar="NEW_PACK")
+
+    p = commands(("checkpoint",), "record (and sign) the log's checkpoint now, and show it")
+    p.set_defaults(handler=integrity.checkpoint, flags={"output": "-o"})
+    _output(p)
+
+    p = commands(("keys", "init"), "make the signing key (0600, outside the database)")
+    p.set_defaults(handler=integrity.keys_init)
+    p.add_argument("--path", help="where (default $PLANTRAIL_SIGNING_KEY or ~/.config/plantrail)")
+    p = commands(("keys", "show"), "show the signing key's fingerprint and public key")
+    p.set_defaults(handler=integrity.keys_show)

@@ -1,0 +1,38 @@
+"""PostgreSQL as eventsourcing opens it, with every write sealed in its own transaction: the
+new events' leaf hashes, the Merkle frontier and a signed checkpoint (``integrity.py``). The
+library holds an EXCLUSIVE lock on the event table while it inserts, so writers are serialised
+and the leaves follow the log's order. Imported only for a PostgreSQL URL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
+from psycopg import Cursor
+from psycopg.rows import DictRow
+
+from .integrity import Sealer, runners
+from .rows import Tables
+
+
+class SealedPostgresRecorder(PostgresApplicationRecorder):
+    """Stores events and, in the same transaction and under the same lock, seals them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sealer = Sealer(Tables.for_postgres(self.datastore.schema), is_postgres=True)
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        self.sealer.seal(*runners(curs, is_postgres=True))
+        return ids
+
+
+class SealedPostgresFactory(PostgresFactory):
+    """The eventsourcing PostgreSQL factory with the sealing recorder."""
+
+    application_recorder_class = SealedPostgresRecorder
