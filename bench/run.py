@@ -13,112 +13,23 @@ current plan < 0.3 s at 100,000 events; as at a random date < 0.5 s at 100,000 e
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 import orjson
+from common import generate, ms, timed, use_a_signing_key
 from tabulate import tabulate
 
 from plantrail.domain import commands as c
-from plantrail.domain.action import Action
 from plantrail.store.service import PlanService
 
-START = date(2024, 1, 8)
 PLANTRAIL = str(Path(sys.executable).parent / "plantrail")
-
-
-def generate(db: str, events: int) -> PlanService:
-    """A plan of about ``events`` events: actions of ~100 events each, saved a batch at a time.
-
-    The domain methods make every event (so guards and stamps run as in real use); batching the
-    saves only spares the generator one fsync per event.
-    """
-    service = PlanService.open(db)
-    on = {"effective_on": START}
-    service.create_plan(
-        c.validate(
-            c.CreatePlan,
-            title="Bench plan",
-            organisation="Bench Council",
-            owners=["Owner"],
-            plan_date=START,
-            **on,
-        ),
-        "owner",
-    )
-    for s in range(1, 6):
-        service.add_standard(c.validate(c.AddStandard, number=s, title=f"Standard {s}", **on), "o")
-    for p in range(20):
-        service.add_person(c.validate(c.AddPerson, name=f"Lead {p}", **on), "owner")
-    rng = random.Random(events)
-    today = date.today().isoformat()
-    while service.last_position() < events:
-        plan = service._plan()
-        standard = rng.randint(1, 5)
-        number = plan.next_action_number(standard)
-        ref = f"{standard}.{number}"
-        action = Action(
-            plan_id=str(plan.id),
-            ref=ref,
-            standard=standard,
-            number=number,
-            text=f"Action {ref} " + "words " * 20,
-            sources=[],
-            key_outcome="outcome",
-            expected_evidence="audit",
-            actor="owner",
-            effective_on=START.isoformat(),
-        )
-        plan.register_action(ref, str(action.id), "owner", START.isoformat(), today)
-        for n in range(3):
-            action.add_step(
-                f"Step {n} " + "text " * 10,
-                f"End {['Mar', 'Jun', 'Sep'][n]} 25",
-                [f"Lead {rng.randrange(20)}"],
-                "owner",
-                START.isoformat(),
-                today,
-            )
-        day = START
-        for k in range(min(94, events - service.last_position())):
-            day = min(day + timedelta(days=rng.randint(0, 8)), date.today())
-            actor = f"Lead {rng.randrange(20)}"
-            if k % 10 == 9:
-                action.rate(rng.choice(list(c.Brag)), "reason", actor, day.isoformat(), today)
-            else:
-                action.record_progress(
-                    os.urandom(8).hex(),
-                    f"Period {k}",
-                    "narrative " * 15,
-                    "next " * 5,
-                    actor,
-                    day.isoformat(),
-                    today,
-                )
-        service.save(action, plan)
-    return service
-
-
-def timed(fn: Callable[[], object], repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return times
-
-
-def ms(values: list[float], q: float = 0.5) -> str:
-    ordered = sorted(values)
-    return f"{ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000:.2f} ms"
 
 
 def raw_insert(db: str, repeat: int) -> list[float]:
@@ -216,6 +127,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     args = parser.parse_args()
+    use_a_signing_key()
     rows: list[list[str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:

@@ -145,8 +145,8 @@ def runners(cursor: Any, *, is_postgres: bool) -> tuple[Run, Many]:
         cursor.execute(sql, params)
         if not is_postgres:
             return [tuple(row) for row in cursor.fetchall()]
-        if cursor.description is None:
-            return []
+        if not sql.lstrip().upper().startswith("SELECT"):
+            return []  # in psycopg's pipeline mode results arrive on fetch: fetch queries only
         return [tuple(row.values()) for row in cursor.fetchall()]
 
     def many(sql: str, rows: list[Sequence[Any]]) -> None:
@@ -417,23 +417,17 @@ def verify(
         result.checkpoints.append((against, verdict))
         if result.broken is None and verdict != "ok":
             result.broken = _checkpoint_break(against, verdict)
-            if against_leaves is not None:
-                first = next(
-                    (
-                        i
-                        for i, (a, b) in enumerate(zip(against_leaves, leaves, strict=False))
-                        if a != b
-                    ),
-                    None,
-                )
-                if first is not None:
-                    result.broken = Break(
-                        "rewritten",
-                        first + 1,
-                        None,
-                        f"event {first + 1} differs from the same event in the outside "
-                        "checkpoint's record: the log was rewritten after it",
-                    )
+    if against_leaves is not None and (result.broken is None or result.broken.kind == "rewritten"):
+        pairs = enumerate(zip(against_leaves, leaves, strict=False), start=1)
+        first = next((n for n, (a, b) in pairs if a != b), None)
+        if first is not None:  # the outside record names the first event that differs
+            result.broken = Break(
+                "rewritten",
+                first,
+                None,
+                f"event {first} differs from the same event in the outside record (the "
+                "pack or backup given): the log was rewritten after it was made",
+            )
     return result
 
 

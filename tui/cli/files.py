@@ -111,7 +111,7 @@ def import_events(args: argparse.Namespace) -> int:
     from ...store.bulk import restore_log
     from .integrity import trusted_keys
 
-    backup = read_backup(args.file, trusted_keys(args) if args.key else None)
+    backup = read_backup(args.file, trusted_keys(args, local=False) if args.key else None)
     events = backup.events
     with writing(args, create=True) as service:
         count = restore_log(service, events, actor(args))

@@ -23,10 +23,11 @@ from .context import reading, writing
 from .render import say
 
 
-def trusted_keys(args: argparse.Namespace) -> dict[str, str]:
-    """Public keys checkpoints may be signed by: this machine's key, and any --key files."""
+def trusted_keys(args: argparse.Namespace, *, local: bool = True) -> dict[str, str]:
+    """Public keys checkpoints may be signed by: this machine's key (unless ``local`` is
+    False), and any --key files."""
     keys: dict[str, str] = {}
-    signer = load_signer()
+    signer = load_signer() if local else None
     if signer is not None:
         keys[signer.key_id] = signer.public.pem
     for path in getattr(args, "key", None) or []:
