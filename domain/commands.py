@@ -14,6 +14,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
+from .access import Role
 from .errors import FieldProblem, InvalidInput
 from .inputs import (
     PATTERN_HELP,
@@ -21,11 +22,14 @@ from .inputs import (
     BragValue,
     Cadence,
     Code,
+    KeyFingerprint,
     Line,
+    Login,
     Name,
     OptionalLine,
     OptionalProse,
     Prose,
+    PublicKeyLine,
     Sha256,
     StandardNumber,
     StatusValue,
@@ -189,6 +193,25 @@ class WithdrawProgress(Command):
 class ChangeActionState(Command):
     ref: ActionRef
     reason: OptionalProse = ""
+
+
+class GrantAccess(Command):
+    """Give a person in the directory a role, and optionally logins and SSH keys (added to
+    any they have); granting again with another role changes their role."""
+
+    person: Name
+    role: Role
+    logins: list[Login] = []
+    keys: list[PublicKeyLine] = []
+    reason: OptionalProse = ""
+
+
+class RevokeAccess(Command):
+    """Take a person's access away, or only some of their keys (a lost laptop)."""
+
+    person: Name
+    keys: list[KeyFingerprint] = []
+    reason: Prose
 
 
 TCommand = TypeVar("TCommand", bound=BaseModel)

@@ -45,6 +45,10 @@ class NotAllowed(PlanError):
     """A change the plan's rules forbid in its current state (e.g. editing a closed action)."""
 
 
+class AccessDenied(NotAllowed):
+    """The person acting does not have the role the change needs; nothing was written."""
+
+
 class ChangedSinceRead(PlanError):
     """Someone else replaced the value since the caller read it; nothing was written.
 

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
+from .access import SshKey, is_fingerprint
 from .text import check_text
 from .vocabulary import Brag, StepStatus
 
@@ -80,6 +81,29 @@ Code = Annotated[SourceCode, BeforeValidator(_normalise_code)]
 StandardNumber = Annotated[int, Field(ge=1, le=999)]
 Cadence = Annotated[int, Field(ge=1, le=366)]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^([0-9a-f]{64})?$")]
+#: A login name on the server (what ``getpass.getuser()`` says), as POSIX systems allow.
+Login = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$")
+]
+
+
+def _public_key(value: str) -> str:
+    return SshKey.parse(value).line()
+
+
+def _fingerprint(value: str) -> str:
+    if not is_fingerprint(value):
+        raise ValueError("is not a key fingerprint (SHA256:…, as `plantrail access list` shows)")
+    return value
+
+
+#: A key's SHA-256 fingerprint as ``ssh-keygen -l`` prints it.
+KeyFingerprint = Annotated[
+    str, StringConstraints(strip_whitespace=True), AfterValidator(_fingerprint)
+]
+
+#: One OpenSSH public key line, checked and normalised (type, base64, comment).
+PublicKeyLine = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_public_key)]
 
 #: What a pattern mismatch means, by field name, for messages.
 PATTERN_HELP = {
@@ -88,4 +112,5 @@ PATTERN_HELP = {
     "code": "a short source code such as (a)",
     "sources": "short source codes such as (a)",
     "sha256": "64 lowercase hex digits",
+    "logins": "a login name such as jsmith (letters, digits, . _ - @)",
 }

@@ -9,13 +9,15 @@ contend; raising an action saves both aggregates in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
+from .access import Need, Role, person_for_key, person_for_login
 from .base import PlanAggregate, with_provenance
-from .errors import InvalidInput, NotFound
+from .errors import AccessDenied, InvalidInput, NotAllowed, NotFound
 
 #: One plan per database: a fixed id means a second ``init`` is refused by the store itself.
 PLAN_ID = uuid5(NAMESPACE_URL, "https://plantrail.invalid/plan")
@@ -52,6 +54,7 @@ class Plan(PlanAggregate):
         self.groups: dict[str, list[str]] = {}
         self.notes: list[str] = []
         self.refs: dict[str, str] = {}
+        self.access: dict[str, dict[str, Any]] = {}
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -114,6 +117,137 @@ class Plan(PlanAggregate):
             effective_on=effective_on,
             **with_provenance(),
         )
+
+    # -- access --------------------------------------------------------------------------------
+
+    @property
+    def grants(self) -> dict[str, dict[str, Any]]:
+        """Who has access, by person: role, logins and SSH keys (empty: no access list yet).
+        Plans recorded before access existed have none (their snapshots lack the field)."""
+        return getattr(self, "access", {})
+
+    def grant_access(
+        self,
+        person: str,
+        role: Role,
+        logins: list[str],
+        keys: list[dict[str, str]],
+        reason: str,
+        actor: str,
+        effective_on: str,
+        today: str,
+    ) -> None:
+        """Give ``person`` ``role``, adding ``logins`` and SSH ``keys`` to what they had."""
+        self._check_date(effective_on, today)
+        name = self.person_named(person, field="person")
+        if self.people[name]["kind"] != "person":
+            raise InvalidInput.one("person", "is a role, not a person: access is for people", name)
+        if not self.grants and role is not Role.OWNER:
+            raise InvalidInput.one(
+                "role",
+                "the first grant must make an owner, so someone can always manage access",
+                role.value,
+            )
+        current = self.grants.get(name, {"role": "", "logins": [], "keys": []})
+        if current["role"] == Role.OWNER and role is not Role.OWNER:
+            self._check_not_last_owner(name)
+        for login in logins:
+            holder = person_for_login(self.grants, login)
+            if holder not in (None, name):
+                raise InvalidInput.one("logins", f"is already {holder}'s login", login)
+        known = {k["fingerprint"] for k in current["keys"]}
+        for key in keys:
+            holder = person_for_key(self.grants, key["fingerprint"])
+            if holder not in (None, name):
+                raise InvalidInput.one("keys", f"is already {holder}'s key", key["fingerprint"])
+        merged_keys = [*current["keys"], *(k for k in keys if k["fingerprint"] not in known)]
+        merged_logins = list(dict.fromkeys([*current["logins"], *logins]))
+        if (role.value, merged_logins, merged_keys) == (
+            current["role"],
+            current["logins"],
+            current["keys"],
+        ):
+            raise InvalidInput.one("person", "already has exactly this access", name)
+        self._access_granted(
+            person=name,
+            role=role.value,
+            logins=merged_logins,
+            keys=merged_keys,
+            reason=reason,
+            actor=actor,
+            effective_on=effective_on,
+            **with_provenance(),
+        )
+
+    def revoke_access(
+        self,
+        person: str,
+        fingerprints: list[str],
+        reason: str,
+        actor: str,
+        effective_on: str,
+        today: str,
+    ) -> None:
+        """Take ``person``'s access away: all of it, or only the keys ``fingerprints`` names
+        (a lost laptop). Either way it is at once: the next SSH connection is refused."""
+        self._check_date(effective_on, today)
+        name = next((n for n in self.grants if n.casefold() == person.strip().casefold()), None)
+        if name is None:
+            raise InvalidInput.one("person", "has no access to revoke", person)
+        held = {k["fingerprint"] for k in self.grants[name]["keys"]}
+        for fingerprint in fingerprints:
+            if fingerprint not in held:
+                raise InvalidInput.one("keys", f"is not one of {name}'s keys", fingerprint)
+        if not fingerprints and self.grants[name]["role"] == Role.OWNER:
+            self._check_not_last_owner(name)
+        self._access_revoked(
+            person=name,
+            keys=list(fingerprints),
+            reason=reason,
+            actor=actor,
+            effective_on=effective_on,
+            **with_provenance(),
+        )
+
+    def _check_not_last_owner(self, name: str) -> None:
+        owners = [n for n, g in self.grants.items() if g["role"] == Role.OWNER]
+        if owners == [name]:
+            raise NotAllowed(f"{name} is the only owner: make someone else an owner first")
+
+    def check_allowed(self, actor: str, need: Need, what: str, leads: Sequence[str] = ()) -> None:
+        """Refuse ``what`` unless ``actor``'s role allows it: the owner may do anything; a lead
+        may do a ``Need.LEAD`` change to something ``leads`` names them for (by name, by
+        their job title, or by a group they belong to). Without an access list, anyone may."""
+        if not self.grants:
+            return  # no access list yet: one person, or a team on one login
+        entry = self.grants.get(actor)
+        if entry is None:
+            raise AccessDenied(f"{actor} has no access to this plan, so cannot {what}")
+        role = entry["role"]
+        if role == Role.OWNER:
+            return
+        if need is Need.OWNER:
+            raise AccessDenied(f"to {what} needs the owner role; {actor} is a {role}")
+        if role == Role.VIEWER:
+            raise AccessDenied(
+                f"to {what} needs the owner or a lead of it; {actor} is a viewer (read only)"
+            )
+        if not self.leads_as(actor) & {lead.casefold() for lead in leads}:
+            named = ", ".join(dict.fromkeys(leads)) or "none yet"
+            raise AccessDenied(
+                f"to {what} needs the owner or a lead of it; {actor} is a lead, but not of "
+                f"this (its leads: {named})"
+            )
+
+    def leads_as(self, person: str) -> set[str]:
+        """The names (case-folded) ``person`` leads under: their own, their job title when it
+        is a role in the directory, and the groups they belong to."""
+        names = {person.casefold()}
+        title = self.people.get(person, {}).get("role", "")
+        if title and self.people.get(title, {}).get("kind") == "role":
+            names.add(title.casefold())
+        names |= {g.casefold() for g, members in self.groups.items() if person in members}
+        return names
 
     def _check_date(self, effective_on: str, today: str) -> None:
         self.check_effective(effective_on, today, not_before=self.started_on, what="the plan")
@@ -217,6 +351,38 @@ class Plan(PlanAggregate):
     @event("NoteAdded")
     def _note_added(self, text: str, actor: str, effective_on: str, provenance: str = "") -> None:
         self.notes.append(text)
+
+    @event("AccessGranted")
+    def _access_granted(
+        self,
+        person: str,
+        role: str,
+        logins: list[str],
+        keys: list[dict[str, str]],
+        reason: str,
+        actor: str,
+        effective_on: str,
+        provenance: str = "",
+    ) -> None:
+        if not hasattr(self, "access"):
+            self.access = {}
+        self.access[person] = {"role": role, "logins": list(logins), "keys": list(keys)}
+
+    @event("AccessRevoked")
+    def _access_revoked(
+        self,
+        person: str,
+        keys: list[str],
+        reason: str,
+        actor: str,
+        effective_on: str,
+        provenance: str = "",
+    ) -> None:
+        if not keys:
+            self.access.pop(person, None)
+            return
+        entry = self.access[person]
+        entry["keys"] = [k for k in entry["keys"] if k["fingerprint"] not in keys]
 
     @event("ActionRegistered")
     def _action_registered(

@@ -120,6 +120,19 @@ def summarise(record: EventRecord, ref: str, changes: list[Change]) -> str:
         "GroupAdded": lambda: f"Added group {d['name']}: {_words(d['members'])}",
         "NoteAdded": lambda: f"Added note: {d['text']}",
         "ActionRegistered": lambda: f"Reserved reference {d['ref']}",
+        "AccessGranted": lambda: (
+            f"Gave {d['person']} {d['role']} access"
+            + (f" (was {before.split(';')[0]})" if before else "")
+            + _because(d)
+        ),
+        "AccessRevoked": lambda: (
+            (
+                f"Revoked {d['person']}'s key {_words(d['keys'])}"
+                if d["keys"]
+                else f"Revoked all of {d['person']}'s access"
+            )
+            + _because(d)
+        ),
         "Raised": lambda: f"Raised action {ref}: {d['text']}",
         "Reworded": lambda: f"Reworded {d['field'].replace('_', ' ')} of {ref}{_because(d)}",
         "StepAdded": lambda: (

@@ -59,6 +59,8 @@ WITHDRAW_PROGRESS = Change(
 CLOSE_ACTION = Change(c.ChangeActionState, PlanService.close_action, "closed the action")
 WITHDRAW_ACTION = Change(c.ChangeActionState, PlanService.withdraw_action, "withdrew the action")
 REOPEN_ACTION = Change(c.ChangeActionState, PlanService.reopen_action, "reopened the action")
+GRANT_ACCESS = Change(c.GrantAccess, PlanService.grant_access, "granted access")
+REVOKE_ACCESS = Change(c.RevokeAccess, PlanService.revoke_access, "revoked access")
 
 
 def describe(change: Change[C, R], result: R) -> str:

@@ -64,6 +64,26 @@ class Database:
             raise InvalidInput.one("db", f"folder {parent} does not exist", target)
         return cls(str(Path(target).expanduser()), is_postgres=False)
 
+    @property
+    def location(self) -> str:
+        """Where the plan is, unambiguously from any folder: the file's absolute path, or the
+        PostgreSQL URL as given."""
+        return self.target if self.is_postgres else str(Path(self.target).expanduser().resolve())
+
+    def create_private_file(self) -> None:
+        """Create the SQLite file readable and writable by its owner only (0600), before
+        SQLite creates it with the umask's looser mode; SQLite gives its ``-wal`` and
+        ``-shm`` files the same mode. An existing file is left as it is."""
+        if self.is_postgres:
+            return
+        try:
+            descriptor = os.open(
+                Path(self.target).expanduser(), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600
+            )
+        except FileExistsError:
+            return
+        os.close(descriptor)
+
     def in_schema(self, schema: str | None) -> Database:
         return self if schema is None else replace(self, schema=schema)
 

@@ -24,6 +24,16 @@ class SealedPostgresRecorder(PostgresApplicationRecorder):
         super().__init__(*args, **kwargs)
         self.sealer = Sealer(Tables.for_postgres(self.datastore.schema), is_postgres=True)
 
+    def create_table(self) -> None:
+        """The library's tables, then the integrity tables, each in its own transaction: DDL
+        inside a pipelined write transaction can leave psycopg reading a CREATE's result
+        where a SELECT's was expected."""
+        super().create_table()
+        with self.datastore.transaction(commit=True) as curs:
+            for statement in self.sealer.create:
+                curs.execute(statement, prepare=False)
+        self.sealer.ready()
+
     def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:

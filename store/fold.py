@@ -117,6 +117,56 @@ def _note_added(view: View, _: Any, r: EventRecord, changes: list[Change]) -> No
     changes.append({"ref": "plan", "field": "note", "before": None, "after": r.data["text"]})
 
 
+def _access_granted(view: View, _: Any, r: EventRecord, changes: list[Change]) -> None:
+    d = r.data
+    access = view["plan"].setdefault("access", {})
+    before = access.get(d["person"])
+    access[d["person"]] = {"role": d["role"], "logins": list(d["logins"]), "keys": list(d["keys"])}
+    changes.append(_access_change(d["person"], before, access[d["person"]]))
+
+
+def _access_revoked(view: View, _: Any, r: EventRecord, changes: list[Change]) -> None:
+    d = r.data
+    access = view["plan"].setdefault("access", {})
+    before = access.get(d["person"])
+    if before is None:
+        return
+    if d["keys"]:
+        after = {**before, "keys": [k for k in before["keys"] if k["fingerprint"] not in d["keys"]]}
+        access[d["person"]] = after
+    else:
+        del access[d["person"]]
+        after = None
+    changes.append(_access_change(d["person"], before, after))
+
+
+def _access_change(person: str, before: Any, after: Any) -> Change:
+    return {
+        "ref": "plan",
+        "field": f"access {person}",
+        "before": access_text(before),
+        "after": access_text(after),
+    }
+
+
+def access_text(entry: dict[str, Any] | None) -> str | None:
+    """'lead; logins: asmith; keys: SHA256:… (alice@laptop)' for the audit trail."""
+    if entry is None:
+        return None
+    parts = [entry["role"]]
+    if entry["logins"]:
+        parts.append("logins: " + ", ".join(entry["logins"]))
+    if entry["keys"]:
+        parts.append(
+            "keys: "
+            + ", ".join(
+                k["fingerprint"] + (f" ({k['comment']})" if k["comment"] else "")
+                for k in entry["keys"]
+            )
+        )
+    return "; ".join(parts)
+
+
 def _nothing(view: View, _: Any, r: EventRecord, changes: list[Change]) -> None:
     """ActionRegistered only reserves a reference; the action's own Raised event shows it."""
 
@@ -322,6 +372,8 @@ _HANDLERS: dict[tuple[str, str], Handler] = {
     ("Plan", "GroupAdded"): _plan_entry("groups", "group", "name", lambda d: list(d["members"])),
     ("Plan", "NoteAdded"): _note_added,
     ("Plan", "ActionRegistered"): _nothing,
+    ("Plan", "AccessGranted"): _access_granted,
+    ("Plan", "AccessRevoked"): _access_revoked,
     ("Action", "Raised"): _raised,
     ("Action", "Reworded"): _reworded,
     ("Action", "StepAdded"): _step_added,

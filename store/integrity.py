@@ -177,6 +177,11 @@ class Sealer:
             f"NOT NULL, root {blob} NOT NULL, time TEXT NOT NULL, key_id TEXT NOT NULL, "
             f"signature {blob} NOT NULL)",
         ]
+        self.exists_sql = (
+            f"SELECT 1 WHERE to_regclass('{t.checkpoints}') IS NOT NULL"
+            if is_postgres
+            else f"SELECT 1 FROM sqlite_master WHERE name = '{t.checkpoints.split('.')[-1]}'"
+        )
         self.state_sql = f"SELECT size, last_position, frontier, log_id FROM {t.tree} WHERE id = 1"
         self.new_rows_sql = (
             f"SELECT {t.position}, originator_id, originator_version, topic, state FROM "
@@ -202,12 +207,19 @@ class Sealer:
             f"signature = {m} WHERE id = {m}"
         )
 
+    def ready(self) -> None:
+        """The integrity tables are known to exist (the recorder created them)."""
+        self._ready = True
+
     def seal(self, run: Run, many: Many) -> Checkpoint | None:
         """Hash every event not yet sealed (normally just the ones this transaction stored)
         and move the tree on; sign the new root when there is a key. Returns the checkpoint."""
         if not self._ready:
-            for statement in self.create:
-                run(statement, ())
+            # A log opened without creating tables may predate sealing: make the tables, but
+            # only when they are missing (DDL in a write transaction is best avoided).
+            if not run(self.exists_sql, ()):
+                for statement in self.create:
+                    run(statement, ())
             self._ready = True
         found = run(self.state_sql, ())
         size, last, frontier_bytes, log_id = found[0] if found else (0, 0, b"", "")

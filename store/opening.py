@@ -98,6 +98,8 @@ def open_service(
         raise _no_plan(database)
     if not database.is_postgres:
         _check_writable(database)
+        if create:
+            database.create_private_file()
     if database.is_postgres:
         connect_postgres(database).close()  # fails fast, in psycopg's words
     try:

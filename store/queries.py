@@ -132,6 +132,12 @@ class PlanReader:
         )
         return fold(filter(_keeps(day, moment), records))
 
+    def grants(self) -> dict[str, Any]:
+        """Who has access now, by person: role, logins and SSH keys (empty: no access list,
+        anyone who can open the plan may change it)."""
+        plan = self.projection.overview()["plan"]
+        return dict(plan.get("access", {})) if plan else {}
+
     def history(self, keep: AuditFilter | None = None) -> Iterator[AuditRow]:
         """The audit trail, one row per event, filtered by ``keep``."""
         return audit_rows(self.records(), keep)

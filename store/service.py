@@ -39,6 +39,7 @@ from eventsourcing.persistence import (
     RecordConflictError,
 )
 
+from ..domain.access import Need, SshKey
 from ..domain.action import Action
 from ..domain.base import PlanAggregate, project, with_provenance
 from ..domain.clock import today_in_london
@@ -249,8 +250,13 @@ class PlanService(PlanReader, Application[uuid.UUID]):
         actor: str,
         cmd: c.Command,
         change: Callable[[Action, int | None, str, str], None],
+        need: Need = Need.OWNER,
+        what: str = "change an action",
+        step: int | None = None,
     ) -> Action:
-        """Load action ``ref``, apply ``change``, save; retry on clashes.
+        """Load action ``ref``, check ``actor`` may do ``what`` to it (``need``: the owner, or
+        a lead of the action or of key action ``step``), apply ``change``, save; retry on
+        clashes.
 
         ``change`` receives the version the caller saw (``seen_version`` if the command carries
         one, else the version loaded first), so a replacing change refuses to overwrite a value
@@ -262,7 +268,9 @@ class PlanService(PlanReader, Application[uuid.UUID]):
         result: list[Action] = []
 
         def attempt(n: int) -> list[PlanAggregate]:
-            action = self._action(self._plan(), ref)
+            plan = self._plan()
+            action = self._action(plan, ref)
+            plan.check_allowed(actor, need, what, leads_of(action, step))
             if n == 0 and seen[0] is None:
                 seen[0] = action.version
             change(action, seen[0], effective_on, today)
@@ -278,6 +286,8 @@ class PlanService(PlanReader, Application[uuid.UUID]):
         actor: str,
         cmd: c.Command,
         change: Callable[[Action, int, int | None, str, str], None],
+        need: Need,
+        what: str,
     ) -> None:
         action_ref, _, number = step_ref.rpartition(".")
         plan = self._plan()
@@ -288,6 +298,9 @@ class PlanService(PlanReader, Application[uuid.UUID]):
             actor,
             cmd,
             lambda action, seen, eff, today: change(action, int(number), seen, eff, today),
+            need,
+            f"{what} {step_ref}",
+            int(number),
         )
 
     # -- plan commands -----------------------------------------------------------------------
@@ -320,13 +333,19 @@ class PlanService(PlanReader, Application[uuid.UUID]):
         return str(plan.id)
 
     def _on_plan(
-        self, actor: str, cmd: c.Command, change: Callable[[Plan, str, str], None]
+        self,
+        actor: str,
+        cmd: c.Command,
+        change: Callable[[Plan, str, str], None],
+        what: str,
     ) -> None:
+        """Change the plan's header, directory or access list: the owner's job."""
         check_actor(actor)
         effective_on, today = self._dates(cmd)
 
         def attempt(_: int) -> list[PlanAggregate]:
             plan = self._plan()
+            plan.check_allowed(actor, Need.OWNER, what)
             change(plan, effective_on, today)
             return [plan]
 
@@ -334,7 +353,10 @@ class PlanService(PlanReader, Application[uuid.UUID]):
 
     def add_source(self, cmd: c.AddSource, actor: str) -> str:
         self._on_plan(
-            actor, cmd, lambda p, eff, today: p.add_source(cmd.code, cmd.text, actor, eff, today)
+            actor,
+            cmd,
+            lambda p, eff, today: p.add_source(cmd.code, cmd.text, actor, eff, today),
+            "add a source",
         )
         return cmd.code
 
@@ -343,6 +365,7 @@ class PlanService(PlanReader, Application[uuid.UUID]):
             actor,
             cmd,
             lambda p, eff, today: p.add_standard(cmd.number, cmd.title, actor, eff, today),
+            "add a standard",
         )
         return cmd.number
 
@@ -351,6 +374,7 @@ class PlanService(PlanReader, Application[uuid.UUID]):
             actor,
             cmd,
             lambda p, eff, today: p.add_person(cmd.name, cmd.kind, cmd.role, actor, eff, today),
+            "add to the directory",
         )
         return cmd.name
 
@@ -359,11 +383,14 @@ class PlanService(PlanReader, Application[uuid.UUID]):
             actor,
             cmd,
             lambda p, eff, today: p.add_group(cmd.name, list(cmd.members), actor, eff, today),
+            "add a group",
         )
         return cmd.name
 
     def add_note(self, cmd: c.AddNote, actor: str) -> None:
-        self._on_plan(actor, cmd, lambda p, eff, today: p.add_note(cmd.text, actor, eff, today))
+        self._on_plan(
+            actor, cmd, lambda p, eff, today: p.add_note(cmd.text, actor, eff, today), "add a note"
+        )
 
     # -- action commands ---------------------------------------------------------------------
 
@@ -375,6 +402,7 @@ class PlanService(PlanReader, Application[uuid.UUID]):
 
         def attempt(_: int) -> list[PlanAggregate]:
             plan = self._plan()
+            plan.check_allowed(actor, Need.OWNER, "raise an action")
             action = new_action(plan, cmd, actor, effective_on, today)
             refs[:] = [action.ref]
             # The action's Raised event was created first: store it first, so recording times
@@ -392,6 +420,8 @@ class PlanService(PlanReader, Application[uuid.UUID]):
             lambda a, seen, eff, today: a.reword(
                 cmd.field, cmd.value, cmd.reason, actor, eff, today, seen
             ),
+            Need.OWNER,
+            f"reword action {cmd.ref}",
         )
 
     def add_step(self, cmd: c.AddStep, actor: str) -> str:
@@ -402,7 +432,7 @@ class PlanService(PlanReader, Application[uuid.UUID]):
         def change(a: Action, seen: int | None, eff: str, today: str) -> None:
             numbers[:] = [a.add_step(cmd.text, cmd.timescale, leads, actor, eff, today)]
 
-        self._on_action(cmd.ref, actor, cmd, change)
+        self._on_action(cmd.ref, actor, cmd, change, Need.OWNER, f"add a key action to {cmd.ref}")
         return f"{cmd.ref}.{numbers[0]}"
 
     def reword_step(self, cmd: c.RewordStep, actor: str) -> None:
@@ -413,6 +443,8 @@ class PlanService(PlanReader, Application[uuid.UUID]):
             lambda a, n, seen, eff, today: a.reword_step(
                 n, cmd.text, cmd.reason, actor, eff, today, seen
             ),
+            Need.OWNER,
+            "reword key action",
         )
 
     def reschedule_step(self, cmd: c.RescheduleStep, actor: str) -> None:
@@ -423,6 +455,8 @@ class PlanService(PlanReader, Application[uuid.UUID]):
             lambda a, n, seen, eff, today: a.reschedule_step(
                 n, cmd.timescale, cmd.reason, actor, eff, today, seen
             ),
+            Need.LEAD,
+            "reschedule key action",
         )
 
     def assign_leads(self, cmd: c.AssignLeads, actor: str) -> None:
@@ -434,6 +468,8 @@ class PlanService(PlanReader, Application[uuid.UUID]):
             lambda a, n, seen, eff, today: a.assign_leads(
                 n, leads, cmd.reason, actor, eff, today, seen
             ),
+            Need.OWNER,
+            "assign the leads of key action",
         )
 
     def change_step_status(self, cmd: c.ChangeStepStatus, actor: str) -> None:
@@ -444,6 +480,8 @@ class PlanService(PlanReader, Application[uuid.UUID]):
             lambda a, n, seen, eff, today: a.change_step_status(
                 n, cmd.status, cmd.note, actor, eff, today, seen
             ),
+            Need.LEAD,
+            "change the status of key action",
         )
 
     def rate_action(self, cmd: c.RateAction, actor: str) -> None:
@@ -452,6 +490,8 @@ class PlanService(PlanReader, Application[uuid.UUID]):
             actor,
             cmd,
             lambda a, seen, eff, today: a.rate(cmd.rating, cmd.reason, actor, eff, today, seen),
+            Need.LEAD,
+            f"rate action {cmd.ref}",
         )
 
     def add_evidence(self, cmd: c.AddEvidence, actor: str) -> str:
@@ -471,6 +511,8 @@ class PlanService(PlanReader, Application[uuid.UUID]):
                 eff,
                 today,
             ),
+            Need.LEAD,
+            f"add evidence to {cmd.ref}",
         )
         return evidence_id
 
@@ -490,7 +532,7 @@ class PlanService(PlanReader, Application[uuid.UUID]):
             if cmd.brag is not None and a.rating_differs(cmd.brag, cmd.brag_reason):
                 a.rate(cmd.brag, cmd.brag_reason, actor, eff, today, seen)
 
-        self._on_action(cmd.ref, actor, cmd, change)
+        self._on_action(cmd.ref, actor, cmd, change, Need.LEAD, f"record progress on {cmd.ref}")
         return entry_id
 
     def correct_progress(self, cmd: c.CorrectProgress, actor: str) -> str:
@@ -510,6 +552,8 @@ class PlanService(PlanReader, Application[uuid.UUID]):
                 eff,
                 today,
             ),
+            Need.LEAD,
+            f"correct progress on {cmd.ref}",
         )
         return entry_id
 
@@ -521,11 +565,18 @@ class PlanService(PlanReader, Application[uuid.UUID]):
             lambda a, seen, eff, today: a.withdraw_progress(
                 cmd.entry, cmd.reason, actor, eff, today
             ),
+            Need.LEAD,
+            f"withdraw progress on {cmd.ref}",
         )
 
     def close_action(self, cmd: c.ChangeActionState, actor: str) -> None:
         self._on_action(
-            cmd.ref, actor, cmd, lambda a, seen, eff, today: a.close(cmd.reason, actor, eff, today)
+            cmd.ref,
+            actor,
+            cmd,
+            lambda a, seen, eff, today: a.close(cmd.reason, actor, eff, today),
+            Need.OWNER,
+            f"close action {cmd.ref}",
         )
 
     def withdraw_action(self, cmd: c.ChangeActionState, actor: str) -> None:
@@ -534,16 +585,57 @@ class PlanService(PlanReader, Application[uuid.UUID]):
             actor,
             cmd,
             lambda a, seen, eff, today: a.withdraw(cmd.reason, actor, eff, today),
+            Need.OWNER,
+            f"withdraw action {cmd.ref}",
         )
 
     def reopen_action(self, cmd: c.ChangeActionState, actor: str) -> None:
         self._on_action(
-            cmd.ref, actor, cmd, lambda a, seen, eff, today: a.reopen(cmd.reason, actor, eff, today)
+            cmd.ref,
+            actor,
+            cmd,
+            lambda a, seen, eff, today: a.reopen(cmd.reason, actor, eff, today),
+            Need.OWNER,
+            f"reopen action {cmd.ref}",
         )
+
+    # -- access ------------------------------------------------------------------------------
+
+    def grant_access(self, cmd: c.GrantAccess, actor: str) -> str:
+        """Give a person a role (and logins, SSH keys); the owner's job, except the very
+        first grant, which anyone may make and which must make an owner."""
+        keys = [SshKey.parse(line).as_record() for line in cmd.keys]
+        self._on_plan(
+            actor,
+            cmd,
+            lambda p, eff, today: p.grant_access(
+                cmd.person, cmd.role, list(cmd.logins), keys, cmd.reason, actor, eff, today
+            ),
+            "grant access",
+        )
+        return cmd.person
+
+    def revoke_access(self, cmd: c.RevokeAccess, actor: str) -> str:
+        self._on_plan(
+            actor,
+            cmd,
+            lambda p, eff, today: p.revoke_access(
+                cmd.person, list(cmd.keys), cmd.reason, actor, eff, today
+            ),
+            "revoke access",
+        )
+        return cmd.person
 
     def _leads(self, names: list[str]) -> list[str]:
         plan = self._plan()
         return [plan.lead_named(n) for n in names]
+
+
+def leads_of(action: Action, step: int | None) -> list[str]:
+    """Who leads key action ``step`` of ``action``, or (no step) any of its key actions."""
+    if step is not None:
+        return list(action.step(step)["leads"])
+    return [lead for s in action.steps.values() for lead in s["leads"]]
 
 
 def check_actor(actor: str) -> None:

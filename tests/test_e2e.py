@@ -26,10 +26,10 @@ PLANTRAIL = str(Path(sys.executable).parent / "plantrail")
 class Terminal:
     """A pseudo-terminal running plantrail, and the screen it shows."""
 
-    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+    def __init__(self, args: list[str], env: dict[str, str], program: str = PLANTRAIL) -> None:
         self.screen = pyte.Screen(80, 24)
         self.stream = pyte.ByteStream(self.screen)
-        self.child = pexpect.spawn(PLANTRAIL, args, dimensions=(24, 80), env=env)
+        self.child = pexpect.spawn(program, args, dimensions=(24, 80), env=env)
 
     def pump(self) -> None:
         try:

@@ -38,10 +38,15 @@ class PlantrailApp(App[None]):
         actor: str,
         today: Callable[[], date] = today_in_london,
         poll_seconds: float = 1.0,
+        remote: bool = False,
     ) -> None:
         super().__init__()
         self.service = service
         self.actor = actor
+        #: Over SSH: nothing may be written to the server's files (exports go to stdout).
+        self.remote = remote
+        #: The actor's role from the access list when the app opened (None: no list yet).
+        self.role: str | None = service.grants().get(actor, {}).get("role")
         self.today = today
         self.poll_seconds = poll_seconds
         self.as_at: date | None = None
@@ -95,11 +100,11 @@ def make_app(service: PlanService, actor: str, **options: object) -> PlantrailAp
     return PlantrailApp(service, actor, **options)  # type: ignore[arg-type]
 
 
-def run_tui(service: PlanService, actor: str) -> int:
+def run_tui(service: PlanService, actor: str, *, remote: bool = False) -> int:
     """Run the interface on ``service`` for ``actor`` and close the service after; returns the
-    exit code (1 after a crash)."""
+    exit code (1 after a crash). ``remote``: an SSH session (no files written on the server)."""
     try:
-        app = make_app(service, actor)
+        app = make_app(service, actor, remote=remote)
         app.run()
     finally:
         service.close()

@@ -7,12 +7,15 @@ path's library machinery only when a command writes, so commands start quickly o
 
 Modules: ``parser`` (the arguments), ``context`` (where, who, opening the store), ``changes``
 (the commands that change the plan, one table), ``reads`` (show, history), ``files``
-(reports, exports, imports), ``interface`` (the TUI and the demo), ``render`` (what is
-printed, made safe for a terminal).
+(reports, exports, imports), ``interface`` (the TUI and the demo), ``integrity`` (verify,
+checkpoints, signing keys), ``access`` (the access list and sshd's keys command),
+``session`` (what an SSH connection runs), ``render`` (what is printed, made safe for a
+terminal).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections.abc import Sequence
@@ -37,9 +40,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     from .parser import build_parser
 
-    args = build_parser().parse_args(argv)
+    return run(build_parser().parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run parsed arguments: a command's handler, the TUI, or an SSH session (which runs its
+    client's command through here again, as the key's person)."""
     flags = {**FLAGS, **getattr(args, "flags", {})}
     try:
+        if getattr(args, "session", False):
+            from .session import serve
+
+            return serve(args, run)
         if getattr(args, "handler", None) is None:
             from .interface import open_tui
 

@@ -93,7 +93,7 @@ class ChangeCommand(Generic[C, R]):
             data = self.prepare(data)
         command = c.validate(self.change.model, **data)
         with writing(args, create=self.create) as service:
-            result = self.change(service, command, actor(args))
+            result = self.change(service, command, actor(args, service.grants()))
         say(self.done(result))
         return 0
 
@@ -125,6 +125,33 @@ def _fingerprint(data: dict[str, Any]) -> dict[str, Any]:
     if path:
         data["sha256"], data["size"] = fingerprint(path)
         data.setdefault("location", path)
+    return data
+
+
+def _read_keys(data: dict[str, Any]) -> dict[str, Any]:
+    """``--key FILE`` (repeatable; "-" reads standard input): every key line in each file."""
+    from ...domain.access import key_lines
+
+    lines: list[str] = []
+    for path in data.pop("keys", None) or []:
+        if path == "-":
+            text = sys.stdin.read()
+        else:
+            try:
+                text = Path(path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+                raise InvalidInput.one("keys", f"cannot read {path}: {reason}") from None
+        if "PRIVATE KEY" in text:  # never echo a line of it back
+            raise InvalidInput.one(
+                "keys", "is a private key: give the .pub file, never the private key", path
+            )
+        found = key_lines(text)
+        if not found:
+            raise InvalidInput.one("keys", "holds no public key", path)
+        lines += found
+    if lines:
+        data["keys"] = lines
     return data
 
 
@@ -347,6 +374,53 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
         ),
         lambda _: "Added the evidence",
         prepare=_fingerprint,
+    ),
+    ChangeCommand(
+        ("access", "grant"),
+        "give a person in the directory a role, logins and SSH keys (the owner's job)",
+        changes.GRANT_ACCESS,
+        (
+            Arg("person", metavar="PERSON"),
+            Arg(
+                "--role",
+                "owner, lead or viewer",
+                required=True,
+                choices=("owner", "lead", "viewer"),
+            ),
+            Arg(
+                "--login",
+                "a server login that acts as them (repeatable)",
+                field="logins",
+                many=True,
+            ),
+            Arg(
+                "--key",
+                "an OpenSSH public key file, e.g. alice.pub ('-' reads standard input; repeatable)",
+                field="keys",
+                many=True,
+                metavar="FILE",
+            ),
+            REASON,
+        ),
+        lambda person: f"Granted access to {person}",
+        prepare=_read_keys,
+    ),
+    ChangeCommand(
+        ("access", "revoke"),
+        "take a person's access away, or only some of their SSH keys (at once)",
+        changes.REVOKE_ACCESS,
+        (
+            Arg("person", metavar="PERSON"),
+            Arg(
+                "--key",
+                "only this key (its SHA256: fingerprint, as `access list` shows; repeatable)",
+                field="keys",
+                many=True,
+                metavar="FINGERPRINT",
+            ),
+            NEEDED_REASON,
+        ),
+        lambda person: f"Revoked access of {person}",
     ),
     *[
         _state_change(verb, change, said)

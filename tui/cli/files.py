@@ -14,7 +14,7 @@ from ...domain.clock import now, today_in_london
 from ...domain.errors import InvalidInput
 from ...store.signing import load_signer
 from ..format import plural
-from .context import actor, reading, writing
+from .context import actor, producer, reading, writing
 from .render import say
 
 
@@ -35,7 +35,7 @@ def report(args: argparse.Namespace) -> int:
             day,
             args.format,
             args.output,
-            actor(args),
+            producer(args, plan_store.grants()),
             args.since,
             force=args.force,
             signer=load_signer(),
@@ -86,7 +86,7 @@ def pack(args: argparse.Namespace) -> int:
         data = build_pack(
             plan_store,
             args.as_at,
-            produced_by=actor(args),
+            produced_by=producer(args, plan_store.grants()),
             produced_at=now(),
             signer=load_signer(),
         )
@@ -114,7 +114,7 @@ def import_events(args: argparse.Namespace) -> int:
     backup = read_backup(args.file, trusted_keys(args, local=False) if args.key else None)
     events = backup.events
     with writing(args, create=True) as service:
-        count = restore_log(service, events, actor(args))
+        count = restore_log(service, events, actor(args, service.grants()))
         where = service.database.describe()
     say(f"Restored {plural(count, 'event')} from {args.file} into {where}")
     if backup.checkpoint is not None:
@@ -148,7 +148,7 @@ def import_plan(args: argparse.Namespace) -> int:
     from ...exports.importing import describe, read_plan
     from ...store.bulk import import_plan as record_plan
 
-    who = actor(args)
+    who = actor(args, {})  # an import makes a new plan: there is no access list yet
     plan_reading = read_plan(
         args.file,
         plan_date=args.plan_date,

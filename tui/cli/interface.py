@@ -22,7 +22,12 @@ def open_tui(args: argparse.Namespace) -> int:
     except BaseException:
         service.close()
         raise
-    return run_tui(service, actor(args))
+    try:
+        who = actor(args, service.grants())
+    except BaseException:
+        service.close()
+        raise
+    return run_tui(service, who, remote=bool(getattr(args, "session_person", None)))
 
 
 def demo(args: argparse.Namespace) -> int:

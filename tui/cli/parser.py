@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from . import files, integrity, interface, reads
+from . import access, files, integrity, interface, reads
 from .changes import CHANGES, add_to
 from .context import iso_date
 
@@ -27,6 +27,8 @@ GROUPS = {
     "export": "audit trail, tracker, evidence pack, event log, the plan itself",
     "import": "bring a plan in, or restore an event-log backup",
     "keys": "the key that signs the log's checkpoints (kept outside the database)",
+    "access": "who may do what: owners, leads and viewers, their logins and SSH keys",
+    "ssh": "serve the plan over the server's own OpenSSH (keys map to people)",
 }
 
 
@@ -86,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     _reads(commands)
     _files(commands)
     _integrity(commands)
+    _access(commands)
     return parser
 
 
@@ -230,3 +233,25 @@ def _integrity(commands: Commands) -> None:
     p.add_argument("--path", help="where (default $PLANTRAIL_SIGNING_KEY or ~/.config/plantrail)")
     p = commands(("keys", "show"), "show the signing key's fingerprint and public key")
     p.set_defaults(handler=integrity.keys_show)
+
+
+def _access(commands: Commands) -> None:
+    p = commands(("access", "list"), "who has access: role, logins, SSH keys")
+    p.set_defaults(handler=access.access_list)
+
+    program = "the plantrail sshd should run (default: this one)"
+    p = commands(("ssh", "keys-command"), "for sshd's AuthorizedKeysCommand (%%u %%f)")
+    p.set_defaults(handler=access.keys_command)
+    p.add_argument("--user", required=True, help="the server account the plan is served as")
+    p.add_argument("--program", metavar="PATH", help=program)
+    p.add_argument("login", metavar="LOGIN", help="the account being logged in to (%%u)")
+    p.add_argument("fingerprint", metavar="FINGERPRINT", help="the offered key (%%f)")
+
+    p = commands(("ssh", "setup"), "print the sshd configuration and steps for serving the plan")
+    p.set_defaults(handler=access.ssh_setup)
+    p.add_argument("--user", default="plans", help="the server account (default: plans)")
+    p.add_argument("--program", metavar="PATH", help=program)
+
+    p = commands(("session",), "what sshd runs for a granted key (see `ssh setup`)")
+    p.set_defaults(handler=None, session=True)
+    p.add_argument("--key", required=True, metavar="FINGERPRINT")

@@ -320,6 +320,7 @@ class PlanScreen(Screen[None]):
         total = len(self.plan.actions()) if self.plan else 0
         self.query_one(StatusBar).describe(
             actor=self.pt.actor,
+            role=self.pt.role,
             today=self.pt.today(),
             as_at=self.pt.as_at,
             wanted=self.wanted,
@@ -404,7 +405,8 @@ class PlanScreen(Screen[None]):
 
     @property
     def read_only(self) -> bool:
-        return self.pt.as_at is not None
+        """Viewing a past date, or the person is a viewer: no change keys."""
+        return self.pt.as_at is not None or self.pt.role == "viewer"
 
     @property
     def can_change(self) -> bool:
@@ -418,6 +420,13 @@ class PlanScreen(Screen[None]):
 
     def _target(self, change: str) -> ActionOut | None:
         """The highlighted action if ``change`` can be made to it now; otherwise say why not."""
+        if self.pt.role == "viewer":
+            self.notify(
+                f"Read only: {self.pt.actor} is a viewer of this plan. The plan's owner can "
+                "grant a lead or owner role.",
+                severity="warning",
+            )
+            return None
         if self.read_only:
             self.notify(
                 f"Read only: you are viewing the plan as at {self.pt.as_at:%d %B %Y}. "
@@ -599,6 +608,14 @@ class PlanScreen(Screen[None]):
         from .export import ExportDialog
 
         day = self.pt.as_at or self.pt.today()
+        if self.pt.remote:
+            self.notify(
+                "Over SSH, exports are not written on the server: run them from your own "
+                "machine, e.g. ssh plans@server export audit --format csv > audit.csv",
+                severity="warning",
+                timeout=10,
+            )
+            return
 
         def chosen(choice: tuple[str, str, str] | None) -> None:
             if choice is not None:

@@ -18,6 +18,7 @@ class StatusBar(Static):
         self,
         *,
         actor: str,
+        role: str | None = None,
         today: date,
         as_at: date | None,
         wanted: ActionFilter,
@@ -26,6 +27,8 @@ class StatusBar(Static):
     ) -> None:
         text = Text()
         text.append(plain_line(actor), style="bold")
+        if role:
+            text.append(f" ({role}{', read only' if role == 'viewer' else ''})")
         if as_at:
             text.append(" · ")
             text.append(f"AS AT {as_at:%d %b %Y}, read only", style="bold reverse")
