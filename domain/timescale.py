@@ -104,6 +104,16 @@ _DAY_MONTH = re.compile(
 )
 _MONTH_NUMBER = re.compile(r"\b" + _MONTH + r",?(?:\s+(?P<n>\d{4}|\d{1,2}))?\b", re.IGNORECASE)
 _QUARTER = re.compile(r"\bQ(?P<q>[1-4])\s*(?P<y>\d{4}|\d{2})\b", re.IGNORECASE)
+#: A financial year's quarter, as councils write it: "Q3 2016/17" is October to December 2016
+#: (the year runs April to March).
+_FINANCIAL_QUARTER = re.compile(
+    r"\bQ(?P<q>[1-4])\s*(?:of\s+)?(?:FY\s*)?(?P<y>\d{4}|\d{2})\s*[/-]\s*(?P<y2>\d{2}|\d{4})\b",
+    re.IGNORECASE,
+)
+#: A whole financial year: "2016/17", "by the end of 2016-17".
+_FINANCIAL_YEAR = re.compile(r"\b(?P<y>(?:19|20)\d{2})\s*[/-]\s*(?P<y2>\d{2})\b")
+#: "Phase 2", "Stage 3": a stage of the plan, not a day of the month that follows.
+_STAGE = re.compile(r"\b(?:phase|stage|step|part|year|wave|tranche)\s*\d{1,2}\b", re.IGNORECASE)
 _FROM = re.compile(r"\b(from|starting|commencing|beginning)\s*$", re.IGNORECASE)
 _RANGE_JOIN = re.compile(r"^\s*(to|until|till|through|[-–—])\s*$", re.IGNORECASE)
 _STATE_WORDS = (
@@ -128,6 +138,7 @@ class _Mention:
     note: str = ""
     is_quarter: bool = False
     has_year: bool = True
+    stage: bool = False  # "Phase 2": holds its place so no date is read inside it
 
 
 @dataclass
@@ -176,6 +187,21 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 
 def _scan(text: str, plan_date: date) -> list[_Mention]:
     scan = _Scan()
+    for m in _STAGE.finditer(text):  # "Phase 2 Mar 2017": the 2 is the phase, not a day
+        scan.mentions.append(_Mention(m.start(), m.end(), date.min, date.min, False, stage=True))
+    for m in _FINANCIAL_QUARTER.finditer(text):
+        first_year = _full_year(m["y"], plan_date)
+        if _financial_pair(first_year, m["y2"]):
+            quarter = int(m["q"])
+            year = first_year if quarter < 4 else first_year + 1
+            first_month = {1: 4, 2: 7, 3: 10, 4: 1}[quarter]
+            start, due = date(year, first_month, 1), _month_end(year, first_month + 2)
+            scan.mentions.append(_Mention(m.start(), m.end(), start, due, False, is_quarter=True))
+    for m in _FINANCIAL_YEAR.finditer(text):
+        first_year = int(m["y"])
+        if scan.free(m.start(), m.end()) and _financial_pair(first_year, m["y2"]):
+            start, due = date(first_year, 4, 1), date(first_year + 1, 3, 31)
+            scan.mentions.append(_Mention(m.start(), m.end(), start, due, False, is_quarter=True))
     for pattern in (_ISO_DATE, _NUMERIC_DATE):
         for m in pattern.finditer(text):
             year = _full_year(m["y"], plan_date)
@@ -215,7 +241,12 @@ def _scan(text: str, plan_date: date) -> list[_Mention]:
         scan.mentions.append(
             _Mention(m.start(), m.end(), start, due, False, note, has_year=bool(m["n"]))
         )
-    return sorted(scan.mentions, key=lambda x: x.begin)
+    return sorted((m for m in scan.mentions if not m.stage), key=lambda x: x.begin)
+
+
+def _financial_pair(first_year: int, second: str) -> bool:
+    """'2016/17': the second year is the one after the first."""
+    return int(second) % 100 == (first_year + 1) % 100
 
 
 def _looks_like_month_context(text: str) -> bool:

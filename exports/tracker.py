@@ -30,10 +30,15 @@ BRAG_COLUMN = COLUMNS.index("BRAG") + 1
 
 
 def rows(plan: PlanOut) -> Iterator[list[Any]]:
+    """One row per key action; an action with none yet still has its row (blank key action
+    columns), so the tracker holds every action and imports back as the same plan."""
     for standard in plan.standards:
         name = f"{standard.number} {standard.title}" if standard.number else ""
         for action in standard.actions:
             last = action.latest_progress.effective_on.isoformat() if action.latest_progress else ""
+            if not action.steps:
+                brag = (action.brag or "").title()
+                yield [name, action.ref, action.text, "", "", "", "", "", "", "", brag, last]
             for step in action.steps:
                 yield [
                     name,
@@ -43,7 +48,7 @@ def rows(plan: PlanOut) -> Iterator[list[Any]]:
                     step.text,
                     step.timescale.words,
                     step.timescale.due.isoformat() if step.timescale.due else "",
-                    ", ".join(step.leads),
+                    "; ".join(step.leads),  # names may hold commas ("Head, Safeguarding")
                     step.status,
                     "yes" if step.overdue else "",
                     (action.brag or "").title(),

@@ -10,6 +10,7 @@ recorded, and rewriting them would change the record).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
@@ -28,16 +29,53 @@ from .service import PlanService, check_actor, new_action
 C = TypeVar("C", bound=c.Command)
 
 
-def import_plan(service: PlanService, doc: PlanDocument, actor: str, source: str) -> int:
+def import_plan(
+    service: PlanService,
+    doc: PlanDocument,
+    actor: str,
+    source: str,
+    origins: Mapping[str, str] | None = None,
+) -> int:
     """Record a whole plan document in one transaction; returns the number of events.
 
     Every piece goes through the same command model the command line uses (so the same
     rules apply, and a refusal names the item), then the same domain method. Every event
     says where it came from (``source``: the file and its SHA-256) and who imported it. The
     items are effective from the plan date; dated progress entries from their own dates. Any
-    refusal (an unknown lead, a future date, a duplicate reference) leaves the store untouched.
+    refusal (an unknown lead, a future date, a duplicate reference) leaves the store untouched
+    and names where the item is in the file (``origins``: action ref → "file, table, row").
     Only into an empty store: one plan per database.
     """
+    try:
+        return _import_plan(service, doc, actor, source, origins or {})
+    except InvalidInput as exc:
+        raise PlanError(
+            "; ".join(
+                f"{p.field}: {p.message}" + ("" if p.given is None else f" (given: {p.given!r})")
+                for p in exc.problems
+            )
+            + " (nothing was written)"
+        ) from None
+
+
+def rehearse_import(doc: PlanDocument, actor: str, source: str, origins: Mapping[str, str]) -> Any:
+    """The real import, into a throwaway SQLite file, and the plan it stored: a dry run that
+    passes means the import passes, and what it shows is what the import writes."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="plantrail-dry-run-") as folder:
+        rehearsal = PlanService.open(str(Path(folder) / "rehearsal.db"))
+        try:
+            import_plan(rehearsal, doc, actor, source, origins)
+            return rehearsal.current()
+        finally:
+            rehearsal.close()
+
+
+def _import_plan(
+    service: PlanService, doc: PlanDocument, actor: str, source: str, origins: Mapping[str, str]
+) -> int:
     check_actor(actor)
     if service.last_position():
         raise PlanError(
@@ -87,9 +125,35 @@ def import_plan(service: PlanService, doc: PlanDocument, actor: str, source: str
         for text in doc.notes:
             note = _command(c.AddNote, "a note", text=text, **on)
             plan.add_note(note.text, actor, start, today)
-        actions = [_imported_action(plan, item, actor, start, today) for item in doc.actions]
+        actions = [
+            _located(origins, item, lambda i: _imported_action(plan, i, actor, start, today))
+            for item in doc.actions
+        ]
     service.save(plan, *actions)
     return plan.version + sum(a.version for a in actions)
+
+
+def _located(
+    origins: Mapping[str, str], item: ActionDoc, make: Callable[[ActionDoc], Action]
+) -> Action:
+    """``make(item)``; a refusal says where in the file the action came from."""
+    ref = item.ref
+    try:
+        return make(item)
+    except InvalidInput as exc:
+        place = origins.get(ref, f"action {ref}")
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    p.field if p.field.startswith(place) else f"{place}: {p.field}",
+                    p.message,
+                    p.given,
+                )
+                for p in exc.problems
+            ]
+        ) from None
+    except PlanError as exc:
+        raise PlanError(f"{origins.get(ref, f'action {ref}')}: {exc}") from None
 
 
 def _command(model: type[C], where: str, **data: Any) -> C:

@@ -152,3 +152,143 @@ def csv_plan(path: Path, text: str | None = None) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+# -- the shapes of issue 13: other councils' plans (wording invented, shapes faithful) ---------
+
+
+def _word_table(document, headers: list[str], rows: list[list]) -> None:
+    table = document.add_table(rows=1, cols=len(headers))
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = text
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            paragraphs = value if isinstance(value, list) else [value]
+            cell.text = paragraphs[0] if paragraphs else ""
+            for extra in paragraphs[1:]:
+                cell.add_paragraph(extra)
+
+
+def progress_report(path: Path) -> Path:
+    """A progress report: one table per standard under a 'Standard N - Title' heading, numbers
+    restarting in each, key actions numbered inside the action's cell, 'Name, Job title' leads,
+    a blank header over the timescales, and dated progress and next-action columns."""
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("Tuesday, 11th May, 2004")
+    document.add_paragraph("IMPROVEMENT PLAN - Progress as at 30 April 2004")
+    headers = [
+        "Actions Required", "Lead Officer(s)", "", "Progress April 2004", "Action from April 2004",
+    ]  # fmt: skip
+    document.add_paragraph("Standard 1 - Contact and Referral")
+    _word_table(
+        document,
+        headers,
+        [
+            [
+                ["1. To record every contact on the day it arrives",
+                 "1. Agree one contact form for all teams.",
+                 "2. Report unrecorded contacts to the duty manager weekly."],
+                ["Wendy Alder, Duty Manager", "Osman Reed, Head of Service"],
+                ["End Mar 04", "From Apr 04"],
+                ["Contact form agreed and in use in two of three teams.",
+                 "Weekly report started in April."],
+                ["Roll the form out to the third team"],
+            ],
+            [
+                ["2. To confirm referrals from schools in writing",
+                 "Remind head teachers through the schools forum"],
+                ["Osman Reed and Fay Brill, Group Managers"],
+                ["June 04"],
+                [],
+                ["Raise at the May forum"],
+            ],
+        ],
+    )  # fmt: skip
+    document.add_paragraph("Standard 2 - Assessment")
+    _word_table(
+        document,
+        headers,
+        [
+            [
+                ["1. To complete initial assessments within seven working days"],
+                ["All Team Managers"],
+                ["Phase 2 Jul 2004"],
+                ["Timeliness at 71% in April."],
+                [],
+            ],
+        ],
+    )  # fmt: skip
+    document.add_paragraph("Progress will be reported to the Board in July.")
+    document.save(str(path))
+    return path
+
+
+def synonyms_workbook(path: Path) -> Path:
+    """The plan on the second sheet behind a cover sheet, a merged title row above the header,
+    and column names other councils use: 'Ofsted Para No', 'Area for Improvement',
+    'What? / Who? / How? / When?', 'Timetable', 'R/A/G', 'Update as of …', 'Monitoring and
+    Evaluation', 'Review Date'. Item numbers: '1', '2 (i)', '2 (ii)', 'Rec 3'."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    cover = book.active
+    cover.title = "Cover"
+    cover.append(["Harrowfield Council"])
+    cover.append(["Improvement plan following the inspection of services for children"])
+    cover.append(["Owner: Director of Children's Services"])
+    sheet = book.create_sheet("Action plan")
+    header = [
+        "Ofsted Para No", "No", "Area for Improvement", "What? / Who? / How? / When?",
+        "Timetable", "R/A/G", "Update as of 14 March 2025", "Monitoring and Evaluation",
+        "Review Date",
+    ]  # fmt: skip
+    sheet.append(["Harrowfield improvement plan 2024/25"] + [None] * (len(header) - 1))
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    sheet.append(header)
+    sheet.append([
+        "14", "1", "Children wait too long for a first visit",
+        "Visit every child within five working days", "Q3 2024/25", "A",
+        "Most children seen within seven days; five-day target not yet met.",
+        "Weekly timeliness report", "Jan 2025",
+    ])  # fmt: skip
+    sheet.append([
+        "22", "2 (i)", "Plans are not reviewed on time",
+        "Book every review at the previous one", "Phase 2 Mar 2025", "G",
+        "Reviews now booked at each meeting.", "Review tracker", "",
+    ])  # fmt: skip
+    sheet.append([
+        "22", "2 (ii)", "", "Chase overdue reviews each Friday", "Ongoing", "",
+        "", "", "",
+    ])  # fmt: skip
+    sheet.append([
+        "31", "Rec 3", "Supervision is not recorded consistently",
+        "Use one supervision template", "End Dec 24", "R",
+        "Template drafted; not yet agreed.", "File audit", "",
+    ])  # fmt: skip
+    book.save(str(path))
+    return path
+
+
+def one_column_csv(path: Path) -> Path:
+    """One action column and no area column: each row is an action with its own timescale and
+    lead. Lead cells as people write them: commas in a title, a duty after the names, prose,
+    and a name in other capitals than elsewhere."""
+    path.write_text(
+        "Action,Timescale,Lead,Current Status\n"
+        '"Publish the new threshold document",End Sept 25,'
+        '"Assistant Director, Safeguarding and Family Support",Draft with legal\n'
+        '"Audit twenty closed cases",Q4 2025/26,"NM & LJ to develop the audit tool",\n'
+        '"Brief all staff on the new front door",Oct 25,"Rowan Pike / Una Ferris",\n'
+        '"Review the out-of-hours rota",Nov 25,"rowan  pike",\n'
+        '"Test the new recording form",Dec 25,Methodology,\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def header_only_csv(path: Path) -> Path:
+    path.write_text("Ref,Recommendation,Key Action,Timescale,Lead\n,,,,\n", encoding="utf-8")
+    return path

@@ -157,10 +157,11 @@ def test_dry_run_shows_tables_and_writes_nothing(tmp_path, capsys):
     )
     out = capsys.readouterr().out
     for heading in (
-        "Items",
+        "Columns",
+        "Actions",
         "Key actions",
-        "Leads not in a directory yet",
-        "Groups found",
+        "People and roles created",
+        "Groups",
         "Warnings",
         "Dry run: nothing was written.",
     ):

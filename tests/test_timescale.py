@@ -69,6 +69,16 @@ CASES = [
     ("TBC", PLAN_2011, K.UNPARSED, None, None),
     ("Staff may attend when ready", PLAN_2011, K.UNPARSED, None, None),
     ("31st February 2026", PLAN_2011, K.MONTH, D(2026, 2, 1), D(2026, 2, 28)),
+    # -- stages and financial years (issue 13) ---------------------------------------------
+    ("Phase 2 Mar 2017", D(2016, 6, 1), K.MONTH, D(2017, 3, 1), D(2017, 3, 31)),
+    ("Stage 3 - June 2017", D(2016, 6, 1), K.MONTH, D(2017, 6, 1), D(2017, 6, 30)),
+    ("Phase 1 by 30 September 2016", D(2016, 6, 1), K.DATE, None, D(2016, 9, 30)),
+    ("Q3 2016/17", D(2016, 6, 1), K.RANGE, D(2016, 10, 1), D(2016, 12, 31)),
+    ("Q4 2016/17", D(2016, 6, 1), K.RANGE, D(2017, 1, 1), D(2017, 3, 31)),
+    ("Q1 2017-18", D(2016, 6, 1), K.RANGE, D(2017, 4, 1), D(2017, 6, 30)),
+    ("Q2 FY 2026/27", D(2026, 5, 1), K.RANGE, D(2026, 7, 1), D(2026, 9, 30)),
+    ("by end of 2016/17", D(2016, 6, 1), K.RANGE, D(2016, 4, 1), D(2017, 3, 31)),
+    ("Q3 2016", D(2016, 6, 1), K.RANGE, D(2016, 7, 1), D(2016, 9, 30)),
 ]
 
 

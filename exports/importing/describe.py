@@ -1,71 +1,138 @@
-"""What an import would create, as tables: the dry run's description."""
+"""The dry run's report: how the file was read (which sheet, what each column means, with a
+sample) and what the import stores, described from the stored plan itself, so the dry run
+shows exactly what a real import writes."""
 
 from __future__ import annotations
 
-from ...domain.timescale import Timescale
+from tabulate import tabulate
+
+from ...store.views import PlanOut
+from .columns import ROLE_HELP
 from .reading import Reading
 
 
-def describe(reading: Reading) -> str:
-    """What an import would create, as tables (``--dry-run``)."""
-    from tabulate import tabulate
-
-    doc = reading.document
-    day = doc.plan_date
+def describe(reading: Reading, plan: PlanOut) -> str:
+    """``reading``'s file, columns and warnings, and ``plan``: what importing it stored."""
     parts = [
-        f"{reading.path.name} (sha256 {reading.sha256[:16]}…): '{doc.title}', "
-        f"{doc.organisation}; owner(s) {', '.join(doc.owners)}; plan date {day:%-d %B %Y}"
+        f"{reading.path.name} (sha256 {reading.sha256[:16]}…)",
+        *([reading.chosen] if reading.chosen else []),
     ]
+    if reading.mappings:
+        parts.append("\nColumns\n" + columns_table(reading))
+    parts.append(describe_plan(plan))
+    parts.append("\nWarnings\n" + ("\n".join(f"- {w}" for w in reading.warnings) or "- none"))
+    return "\n".join(parts)
+
+
+def columns_table(reading: Reading) -> str:
+    rows = []
+    seen: set[tuple[str, str | None]] = set()
+    for mapping in reading.mappings:
+        if mapping.header_row < 0:
+            continue  # a continuation table: the same columns as the one before
+        for column in mapping.columns:
+            if not column.header and not column.sample:
+                continue
+            key = (column.header, column.role)
+            if key in seen:
+                continue
+            seen.add(key)
+            role = column.role or "not imported"
+            if column.role and column.day:
+                role = f"{role} (dated {column.day:%-d %b %Y})"
+            if column.by and column.by != "header":
+                role = f"{role} [by {column.by}]"
+            rows.append(
+                [
+                    mapping.table.where.split(", ", 1)[-1],
+                    column.letter,
+                    column.header or "(no header)",
+                    role,
+                    _short(column.sample, 36),
+                ]
+            )
+    roles = ", ".join(ROLE_HELP)
+    return (
+        tabulate(rows, headers=["Table", "Col", "Header", "Read as", "Sample"])
+        + f'\n(--map "HEADER=ROLE" changes one; roles: {roles})'
+    )
+
+
+def describe_plan(plan: PlanOut) -> str:
+    """A stored plan as tables: header, actions, key actions, progress, people, groups,
+    sources, standards. Used for the dry run and to compare it with the real import."""
+    parts = [
+        f"\n'{plan.title}', {plan.organisation}; owner(s) {', '.join(plan.owners)}; "
+        f"plan date {plan.plan_date:%-d %B %Y}"
+    ]
+    if any(s.number for s in plan.standards):
+        parts.append(
+            "\nStandards\n"
+            + tabulate(
+                [[s.number, s.title, len(s.actions)] for s in plan.standards if s.number],
+                headers=["Standard", "Title", "Actions"],
+            )
+        )
+    actions = plan.actions()
     parts.append(
-        "\nItems\n"
+        "\nActions\n"
         + tabulate(
             [
-                [a.ref, " ".join(a.sources), _short(a.text, 60), len(a.steps), a.brag or ""]
-                for a in doc.actions
+                [a.ref, " ".join(a.sources), _short(a.text, 56), len(a.steps), a.brag or ""]
+                for a in actions
             ],
             headers=["Ref", "Sources", "Action", "Key actions", "BRAG"],
         )
     )
-    steps = []
-    for action in doc.actions:
-        for n, step in enumerate(action.steps, start=1):
-            reading_ = Timescale.read(step.timescale, day)
-            due = reading_.due.isoformat() if reading_.due else ""
-            steps.append(
-                [
-                    f"{action.ref}.{n}",
-                    _short(step.text, 40),
-                    step.timescale,
-                    reading_.kind.value,
-                    due,
-                    "; ".join(step.leads),
-                    step.status.value,
-                ]
-            )
+    steps = [
+        [
+            s.ref,
+            _short(s.text, 40),
+            s.timescale.words,
+            s.timescale.kind,
+            s.timescale.due.isoformat() if s.timescale.due else "",
+            "; ".join(s.leads),
+            s.status,
+        ]
+        for a in actions
+        for s in a.steps
+    ]
     parts.append(
         "\nKey actions\n"
         + tabulate(
             steps, headers=["Ref", "Key action", "Timescale", "Read as", "Due", "Lead(s)", "Status"]
         )
     )
-    if reading.created_leads:
+    progress = [
+        [a.ref, p.period, p.effective_on.isoformat(), _short(p.narrative, 50)]
+        for a in actions
+        for p in sorted(a.progress, key=lambda p: (p.effective_on, p.period))
+    ]
+    if progress:
         parts.append(
-            "\nLeads not in a directory yet: created as written\n"
-            + tabulate(reading.created_leads, headers=["Name", "Kind"])
+            "\nProgress entries\n"
+            + tabulate(progress, headers=["Ref", "Period", "Effective", "Narrative"])
         )
-    if doc.groups:
+    if plan.people:
         parts.append(
-            "\nGroups found in the notes\n"
+            "\nPeople and roles created\n"
             + tabulate(
-                [[g.name, "; ".join(g.members)] for g in doc.groups], headers=["Group", "Members"]
+                [[p.name, p.kind, p.role] for p in plan.people],
+                headers=["Name", "Kind", "Job title"],
             )
         )
-    if doc.sources:
+    if plan.groups:
+        parts.append(
+            "\nGroups\n"
+            + tabulate(
+                [[g, "; ".join(m)] for g, m in plan.groups.items()], headers=["Group", "Members"]
+            )
+        )
+    if plan.sources:
         parts.append(
             "\nSources\n"
-            + tabulate([[s.code, s.text] for s in doc.sources], headers=["Code", "Text"])
+            + tabulate([[k, v] for k, v in plan.sources.items()], headers=["Code", "Text"])
         )
-    parts.append("\nWarnings\n" + ("\n".join(f"- {w}" for w in reading.warnings) or "- none"))
     return "\n".join(parts)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ...domain.document import PlanDocument
 from .cleaning import clean, clean_tables
+from .columns import Mapping, parse_overrides
 from .delimited import read_csv
 from .document import build_document
 from .own_format import read_own_format
@@ -34,13 +35,16 @@ KINDS = {
 
 @dataclass
 class Reading:
-    """A file read: the document to record, what was noticed, and the file's fingerprint."""
+    """A file read: the document to record, what was noticed, the file's fingerprint, how its
+    columns were read, and where each action came from (for messages)."""
 
     document: PlanDocument
     path: Path
     sha256: str
     warnings: list[str] = field(default_factory=list)
-    created_leads: list[tuple[str, str]] = field(default_factory=list)
+    mappings: list[Mapping] = field(default_factory=list)
+    origins: dict[str, str] = field(default_factory=dict)
+    chosen: str = ""
 
     @property
     def provenance(self) -> str:
@@ -54,8 +58,11 @@ def read_plan(
     title: str | None,
     organisation: str | None,
     owner: str,
+    mapped: list[str] | None = None,
 ) -> Reading:
-    """Read ``path`` into a document; raise :class:`ImportProblem` naming what is wrong."""
+    """Read ``path`` into a document; raise :class:`ImportProblem` naming what is wrong.
+    ``mapped``: ``--map "COLUMN=role"`` values."""
+    overrides = parse_overrides(mapped)
     file = Path(path)
     if not file.is_file():
         raise ImportProblem(f"{path}: no such file")
@@ -76,6 +83,8 @@ def read_plan(
     sha256 = hashlib.sha256(data).hexdigest()
     warnings: list[str] = []
     if kind in ("yaml", "json"):
+        if overrides:
+            raise ImportProblem(f"--map: {file.name} is plantrail's own format, with no columns")
         document = read_own_format(file, kind, data, plan_date, title, warnings)
         return Reading(document, file, sha256, warnings)
     before: list[str] = []
@@ -87,7 +96,7 @@ def read_plan(
     clean_tables(tables, warnings)
     before = [clean(text, f"{file.name}, text before the table", warnings) for text in before]
     after = [clean(text, f"{file.name}, notes after the table", warnings) for text in after]
-    document, created = build_document(
+    built = build_document(
         file,
         tables,
         before,
@@ -97,8 +106,12 @@ def read_plan(
         title=title,
         organisation=organisation,
         owner=owner,
+        overrides=overrides,
+        one_table=kind == "xlsx",
     )
-    return Reading(document, file, sha256, warnings, created)
+    return Reading(
+        built.document, file, sha256, warnings, built.mappings, built.origins, built.chosen
+    )
 
 
 def _check_kind(file: Path, kind: str, data: bytes) -> None:

@@ -1,5 +1,6 @@
-"""Word documents: every table in the body, and the paragraphs before and after them (the
-title, the sources, the plan's lead person; the notes that define groups)."""
+"""Word documents: every table in the body, the paragraphs before the first (the title, the
+sources, the plan's lead person), the paragraphs just above each table (a heading such as
+"Standard 1 - Referrals") and those after the last (the notes that define groups)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ def read_docx(file: Path, data: bytes) -> tuple[list[Table], list[str], list[str
     tables: list[Table] = []
     before: list[str] = []
     after: list[str] = []
+    between: list[str] = []  # paragraphs since the last table: the next one's heading
     seen_table = False
     for child in document.element.body.iterchildren():
         if child.tag == qn("w:tbl"):
@@ -37,9 +39,14 @@ def read_docx(file: Path, data: bytes) -> tuple[list[Table], list[str], list[str
                     last = cell._tc
                     cells.append([p.text.strip() for p in cell.paragraphs if p.text.strip()])
                 rows.append(cells)
-            tables.append(Table(f"{file.name}, table {len(tables) + 1}", rows))
+            where = f"{file.name}, table {len(tables) + 1}"
+            tables.append(Table(where, rows, above=between[-3:]))
+            between = []
         elif child.tag == qn("w:p"):
             text = Paragraph(child, document).text.strip()
             if text:
                 (after if seen_table else before).append(text)
+                between.append(text)
+    if len(tables) > 1:  # text between tables heads the next one; only the last is notes
+        after = between
     return tables, before, after

@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from ...domain.clock import now, today_in_london
-from ...domain.errors import InvalidInput
+from ...domain.errors import InvalidInput, PlanError
 from ...store.signing import load_signer
 from ..format import plural
 from .context import actor, producer, reading, writing
@@ -147,6 +147,7 @@ def schema(args: argparse.Namespace) -> int:
 def import_plan(args: argparse.Namespace) -> int:
     from ...exports.importing import describe, read_plan
     from ...store.bulk import import_plan as record_plan
+    from ...store.bulk import rehearse_import
 
     who = actor(args, {})  # an import makes a new plan: there is no access list yet
     plan_reading = read_plan(
@@ -155,16 +156,39 @@ def import_plan(args: argparse.Namespace) -> int:
         title=args.title,
         organisation=args.organisation,
         owner=who,
+        mapped=args.map,
     )
+    document, source = plan_reading.document, plan_reading.provenance
     if args.dry_run:
-        say(describe(plan_reading))
+        _check_empty(args)
+        stored = rehearse_import(document, who, source, plan_reading.origins)
+        say(describe(plan_reading, stored))
         say("\nDry run: nothing was written.")
         return 0
     with writing(args, create=True) as service:
-        count = record_plan(service, plan_reading.document, who, plan_reading.provenance)
+        count = record_plan(service, document, who, source, plan_reading.origins)
         where = service.database.describe()
-    actions = plural(len(plan_reading.document.actions), "action")
+    actions = plural(len(document.actions), "action")
     say(f"Imported {actions} ({plural(count, 'event')}) from {plan_reading.path.name} into {where}")
     for warning in plan_reading.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _check_empty(args: argparse.Namespace) -> None:
+    """A dry run says now if the real import would be refused for want of an empty database."""
+    from ...store.failures import NoPlanHere
+    from ...store.opening import open_reader
+
+    try:
+        reader = open_reader(args.db)
+    except NoPlanHere:
+        return
+    try:
+        if reader.last_position():
+            raise PlanError(
+                f"{reader.database.describe()} already holds a plan; the import needs an empty "
+                "database (--db names another)"
+            )
+    finally:
+        reader.close()

@@ -192,6 +192,13 @@ def _files(commands: Commands) -> None:
     )
     p.add_argument("--title")
     p.add_argument("--organisation")
+    p.add_argument(
+        "--map",
+        action="append",
+        metavar="COLUMN=ROLE",
+        help="say what a column means, e.g. 'Who?=lead' or 'F=progress' (repeatable; "
+        "the dry run lists the columns and roles)",
+    )
 
     p = commands(("import", "events"), "restore an event-log backup into an empty database")
     p.set_defaults(handler=files.import_events)
