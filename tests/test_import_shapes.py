@@ -262,3 +262,31 @@ def test_the_tracker_imports_back_as_the_same_plan(tmp_path):
     assert [(s.number, s.title) for s in copy.standards] == [
         (s.number, s.title) for s in original.standards
     ]
+
+
+def test_word_cells_merged_down_and_across_are_read_once(tmp_path):
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("Front door plan")
+    table = document.add_table(rows=4, cols=5)
+    table.cell(0, 0).merge(table.cell(0, 4)).text = "Improvement plan: the front door"
+    for column, text in enumerate(["No", "Area for Development", "Key Action", "By when", "Who"]):
+        table.cell(1, column).text = text
+    rows = [
+        ("1", "Do the first thing", "May 26", "Rowan Pike"),
+        ("", "Then the next", "June 26", ""),
+    ]
+    for offset, (number, key, when, who) in enumerate(rows, start=2):
+        for column, text in ((0, number), (2, key), (3, when), (4, who)):
+            table.cell(offset, column).text = text
+    table.cell(2, 1).merge(table.cell(3, 1)).text = "Contacts wait too long"
+    table.cell(2, 4).merge(table.cell(3, 4))
+    document.save(str(tmp_path / "merged.docx"))
+    plan = imported(tmp_path, tmp_path / "merged.docx", "--plan-date", "2026-04-01")
+    [action] = plan.actions()
+    assert action.text == "Contacts wait too long"
+    assert [(s.text, s.timescale.words, s.leads) for s in action.steps] == [
+        ("Do the first thing", "May 26", ["Rowan Pike"]),
+        ("Then the next", "June 26", ["Rowan Pike"]),
+    ]

@@ -33,7 +33,11 @@ def read_docx(file: Path, data: bytes) -> tuple[list[Table], list[str], list[str
             for row in grid.rows:
                 cells, last = [], None
                 for cell in row.cells:
-                    if last is not None and cell._tc is last:  # a merged cell repeats itself
+                    if last is not None and cell._tc is last:  # merged across: once
+                        cells.append([])
+                        continue
+                    if cell._tc.getparent() is not row._tr:  # merged down: read in its first row
+                        last = cell._tc
                         cells.append([])
                         continue
                     last = cell._tc
