@@ -31,7 +31,8 @@ def read_docx(file: Path, data: bytes) -> tuple[list[Table], list[str], list[str
             grid = DocxTable(child, document)
             rows = []
             for row in grid.rows:
-                cells, last = [], None
+                cells: list[list[str]] = []
+                last = None
                 for cell in row.cells:
                     if last is not None and cell._tc is last:  # merged across: once
                         cells.append([])
