@@ -279,8 +279,8 @@ def one_column_csv(path: Path) -> Path:
     path.write_text(
         "Action,Timescale,Lead,Current Status\n"
         '"Publish the new threshold document",End Sept 25,'
-        '"Assistant Director, Safeguarding and Family Support",Draft with legal\n'
-        '"Audit twenty closed cases",Q4 2025/26,"NM & LJ to develop the audit tool",\n'
+        '"Deputy Director, Early Help and Family Services",Draft with legal\n'
+        '"Audit twenty closed cases",Q4 2025/26,"RP & UF to redesign the audit form",\n'
         '"Brief all staff on the new front door",Oct 25,"Rowan Pike / Una Ferris",\n'
         '"Review the out-of-hours rota",Nov 25,"rowan  pike",\n'
         '"Test the new recording form",Dec 25,Methodology,\n',

@@ -125,18 +125,18 @@ def test_one_action_column_and_lead_cells_as_people_write_them(tmp_path, capsys)
     # Each row's own timescale and lead are kept, as the action's one key action.
     assert (steps["1"][0].timescale.words, steps["1"][0].leads) == (
         "End Sept 25",
-        ["Assistant Director, Safeguarding and Family Support"],
+        ["Deputy Director, Early Help and Family Services"],
     )
-    assert steps["2"][0].leads == ["NM", "LJ"]
-    assert steps["2"][0].text == "Audit twenty closed cases — NM & LJ to develop the audit tool"
+    assert steps["2"][0].leads == ["RP", "UF"]
+    assert steps["2"][0].text == "Audit twenty closed cases — RP & UF to redesign the audit form"
     assert steps["3"][0].leads == ["Rowan Pike", "Una Ferris"]
     assert steps["4"][0].leads == ["Rowan Pike"]  # "rowan  pike": the same person
     assert steps["5"][0].leads == []
     assert steps["5"][0].text == "Test the new recording form — Methodology"
     assert {p.name for p in plan.people} == {
-        "Assistant Director, Safeguarding and Family Support",
-        "NM",
-        "LJ",
+        "Deputy Director, Early Help and Family Services",
+        "RP",
+        "UF",
         "Rowan Pike",
         "Una Ferris",
     }

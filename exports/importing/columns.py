@@ -2,7 +2,7 @@
 words are silent or ambiguous, by what the column holds.
 
 Every role has synonyms with a weight (how sure the word makes us). A header scores a role by
-the best synonym it equals (the weight), starts with (weight − 30: "Progress October 2003"),
+the best synonym it equals (the weight), starts with (weight − 30: "Progress March 2025"),
 or contains as words (weight − 50: "Ofsted Area for Improvement"). Columns are then assigned
 best score first, one column per role, except progress and next actions, of which a plan may
 have one per date. A blank header is read from its cells (timescales, BRAG ratings). A header
@@ -207,8 +207,8 @@ def scores(header: str) -> list[tuple[int, str]]:
 
 
 def header_date(header: str, plan_date: date | None) -> tuple[date | None, str]:
-    """The date a header names ('Update as of 5 February 2007', 'Progress October 2003',
-    'Action from October 2003'): the day, or a month's last day; and the header's words for
+    """The date a header names ('Update as of 5 February 2007', 'Progress March 2025',
+    'Action from March 2025'): the day, or a month's last day; and the header's words for
     it ('5 February 2007')."""
     words = re.sub(
         r"^.*?\b(?:as of|as at|from|for|of|at|update|progress|status|comments|action|actions)"

@@ -357,7 +357,7 @@ def _leads(
     text: str, where: str, directory: Directory, warnings: list[str]
 ) -> tuple[list[str], str]:
     """The leads a cell names (added to the directory), and any text to keep with the key
-    action: a duty ("to develop the audit tool") or words that are not a name."""
+    action: a duty ("to redesign the audit form") or words that are not a name."""
     if not text.strip():
         return [], ""
     cell = read_leads(text)

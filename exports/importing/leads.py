@@ -2,9 +2,10 @@
 
 A cell is split only where the writer clearly listed several: line breaks and semicolons;
 " and " or "&" between two names; "/" between short names; "together with", "supported by".
-A comma never splits on its own: "Assistant Director, Safeguarding and Family Support" is one
-lead, and "Liz Price, Planning Manager" is the person Liz Price, whose job is Planning Manager.
-Words after the names that say what they will do ("NM & LJ to develop the audit tool") are a
+A comma never splits on its own: "Deputy Director, Early Help and Family Services" is one
+lead, and "Nadia Brook, Performance Manager" is the person Nadia Brook, whose job is
+Performance Manager.
+Words after the names that say what they will do ("RP & UF to redesign the audit form") are a
 duty: they stay with the key action's text. Text that does not look like a name at all
 ("Methodology", "and the unit") is never made into a person.
 """
@@ -173,7 +174,7 @@ def read_leads(text: str) -> LeadCell:
 
 
 def _split_duty(line: str) -> tuple[str, str]:
-    """'NM & LJ to develop the audit tool' → ('NM & LJ', 'to develop the audit tool')."""
+    """'RP & UF to redesign the audit form' → ('RP & UF', 'to redesign the audit form')."""
     match = _DUTY.search(line)
     if not match or match.start() == 0:
         return line, ""
@@ -204,13 +205,13 @@ def _words(text: str) -> list[str]:
 
 
 def _is_initials(word: str) -> bool:
-    """'NM', 'LJ', 'HoS', 'LSCB', 'IRO'."""
+    """'RP', 'UF', 'HoS', 'IRO' (initials and short titles)."""
     return 2 <= len(word) <= 6 and word[0].isupper() and sum(c.isupper() for c in word) >= 2
 
 
 def _name_like(text: str) -> bool:
     """A person's name or a role's: capitalised words (small particles allowed), or initials;
-    not prose. Titles after a comma are allowed ('Liz Price, Planning Manager')."""
+    not prose. Titles after a comma are allowed ('Nadia Brook, Performance Manager')."""
     head = re.sub(r"^all\b", "All", text.split(",")[0].strip())
     words = _words(head)
     if not words or len(words) > 7:
