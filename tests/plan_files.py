@@ -73,18 +73,7 @@ def word_plan(path: Path, rows: list[list] | None = None, headers: list[str] | N
     document.add_paragraph("Code (a) Relates to findings of the focused visit (2/3 March 2026).")
     document.add_paragraph("Code (b) Relates to findings of our own practice review")
     document.add_paragraph("Lead Person responsible for this Plan: Nadia Brook Head of Service")
-    headers = headers or HEADERS
-    rows = ROWS if rows is None else rows
-    table = document.add_table(rows=1, cols=len(headers))
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = text
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            paragraphs = value if isinstance(value, list) else [value]
-            cell.text = paragraphs[0] if paragraphs else ""
-            for extra in paragraphs[1:]:
-                cell.add_paragraph(extra)
+    _word_table(document, headers or HEADERS, ROWS if rows is None else rows)
     for note in NOTES:
         document.add_paragraph(note)
     document.save(str(path))
