@@ -47,7 +47,9 @@ def _check_brag_reason(rating: Brag | None, reason: str) -> None:
 class Command(BaseModel):
     """Base: forbids unknown fields; every change may be back-dated with ``effective_on``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a schema is built when its command is first used, so a process that makes
+    # one change builds one schema, not forty (about 0.15 s of every command's start).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     effective_on: date | None = None
 

@@ -18,7 +18,7 @@ from .vocabulary import StepStatus
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class PersonDoc(Strict):

@@ -8,13 +8,14 @@ NO_COLOR, on a 16-colour console (TERM=linux) or in a screen reader.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
-
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from ..domain.clock import in_london
 from ..domain.text import one_line
 from ..domain.vocabulary import BRAG_COLOURS, Brag
+
+if TYPE_CHECKING:  # rich is imported when a screen draws a chip, not by every command
+    from rich.text import Text
 
 BRAG_LETTER = {brag.value: brag.letter for brag in Brag}
 BRAG_STYLE = {brag.value: colour.terminal for brag, colour in BRAG_COLOURS.items()}
@@ -31,6 +32,8 @@ def brag_label(brag: str | None, *, long: bool = False) -> str:
 
 def brag_chip(brag: str | None) -> Text:
     """A one-letter chip in the rating's colour; unrated is '-' (the letter carries meaning)."""
+    from rich.text import Text
+
     if not brag:
         return Text("[-]")
     return Text(f"[{BRAG_LETTER[brag]}]", style=BRAG_STYLE[brag])

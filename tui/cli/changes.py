@@ -16,18 +16,24 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ...domain import commands as c
 from ...domain.clock import today_in_london
 from ...domain.errors import InvalidInput
-from ...store import changes
-from ...store.changes import Change
-from ...store.files import fingerprint
-from .context import actor, iso_date, writing
+from .arguments import iso_date
+from .context import actor, writing
+from .lazy import LazyModule
 from .render import say
 
-C = TypeVar("C", bound=c.Command)
+if TYPE_CHECKING:
+    from ...domain import commands as c
+    from ...store import changes
+    from ...store.changes import Change
+else:  # the command models and the write path load when a change runs, not for `--help`
+    c = LazyModule("plantrail.domain", "commands")
+    changes = LazyModule("plantrail.store", "changes")
+
+C = TypeVar("C", bound="c.Command")
 R = TypeVar("R")
 
 
@@ -66,7 +72,8 @@ class ChangeCommand(Generic[C, R]):
 
     path: tuple[str, ...]
     help: str
-    change: Change[C, R]
+    #: The change, fetched when the command runs (so building the parser imports no models).
+    change: Callable[[], Change[C, R]]
     args: tuple[Arg, ...]
     done: Callable[[R], str]
     fixed: Mapping[str, Any] = field(default_factory=dict)
@@ -91,9 +98,10 @@ class ChangeCommand(Generic[C, R]):
             data["seen_version"] = args.seen_version
         if self.prepare is not None:
             data = self.prepare(data)
-        command = c.validate(self.change.model, **data)
+        change = self.change()
+        command = c.validate(change.model, **data)
         with writing(args, create=self.create) as service:
-            result = self.change(service, command, actor(args, service.grants()))
+            result = change(service, command, actor(args, service.grants()))
         say(self.done(result))
         return 0
 
@@ -121,6 +129,8 @@ def _plan_date_today(data: dict[str, Any]) -> dict[str, Any]:
 
 def _fingerprint(data: dict[str, Any]) -> dict[str, Any]:
     """Evidence given as a file: record its SHA-256 and size, and where it is."""
+    from ...store.files import fingerprint
+
     path = data.pop("file", None)
     if path:
         data["sha256"], data["size"] = fingerprint(path)
@@ -166,7 +176,7 @@ def _entry(entry_id: str) -> str:
 
 
 def _state_change(
-    verb: str, change: Change[c.ChangeActionState, None], said: str
+    verb: str, change: Callable[[], Change[c.ChangeActionState, None]], said: str
 ) -> ChangeCommand[c.ChangeActionState, None]:
     """Close, withdraw or reopen: the same shape; a reason is required except to close."""
     return ChangeCommand(
@@ -182,7 +192,7 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
     ChangeCommand(
         ("init",),
         "create the plan in an empty database",
-        changes.CREATE_PLAN,
+        lambda: changes.CREATE_PLAN,
         (
             Arg("--title", required=True),
             Arg("--organisation", required=True),
@@ -197,14 +207,14 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
     ChangeCommand(
         ("source", "add"),
         "add a source, e.g. (a) the inspection",
-        changes.ADD_SOURCE,
+        lambda: changes.ADD_SOURCE,
         (Arg("code", metavar="CODE"), Arg("text", metavar="TEXT")),
         lambda code: f"Added source {code}",
     ),
     ChangeCommand(
         ("standard", "add"),
         "add a standard (a numbered theme)",
-        changes.ADD_STANDARD,
+        lambda: changes.ADD_STANDARD,
         (Arg("number", type=int, metavar="NUMBER"), Arg("title", metavar="TITLE")),
         lambda number: f"Added standard {number}",
     ),
@@ -212,7 +222,7 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
         ChangeCommand(
             (kind, "add"),
             f"add a {kind} to the directory",
-            changes.ADD_PERSON,
+            lambda: changes.ADD_PERSON,
             (Arg("name", metavar="NAME"), Arg("--role", "job title, e.g. 'Head of Service'")),
             lambda name: f"Added {name} to the directory",
             fixed={"kind": kind},
@@ -222,21 +232,21 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
     ChangeCommand(
         ("group", "add"),
         "add a named group of people, e.g. All Team Managers",
-        changes.ADD_GROUP,
+        lambda: changes.ADD_GROUP,
         (Arg("name", metavar="NAME"), Arg("--member", field="members", many=True, required=True)),
         lambda name: f"Added group {name}",
     ),
     ChangeCommand(
         ("note", "add"),
         "add a note to the plan",
-        changes.ADD_NOTE,
+        lambda: changes.ADD_NOTE,
         (Arg("text", metavar="TEXT"),),
         lambda _: "Added the note",
     ),
     ChangeCommand(
         ("action", "add"),
         "raise an action (an area for development)",
-        changes.RAISE_ACTION,
+        lambda: changes.RAISE_ACTION,
         (
             Arg("--ref", "reference such as 2.7 (default: the next in the standard)"),
             Arg("--standard", type=int),
@@ -250,7 +260,7 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
     ChangeCommand(
         ("action", "reword"),
         "reword an action's text, key outcome or expected evidence",
-        changes.REWORD_ACTION,
+        lambda: changes.REWORD_ACTION,
         (
             REF,
             Arg("--field", choices=("text", "key_outcome", "expected_evidence")),
@@ -263,7 +273,7 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
     ChangeCommand(
         ("key-action", "add"),
         "add a key action to an action",
-        changes.ADD_STEP,
+        lambda: changes.ADD_STEP,
         (
             REF,
             Arg("--text", required=True, text=True),
@@ -275,7 +285,7 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
     ChangeCommand(
         ("key-action", "reword"),
         "reword a key action",
-        changes.REWORD_STEP,
+        lambda: changes.REWORD_STEP,
         (KEY_ACTION, Arg("--text", required=True, text=True), REASON),
         lambda _: "Reworded",
         replacing=True,
@@ -283,7 +293,7 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
     ChangeCommand(
         ("update",),
         "record a progress entry (and optionally a BRAG rating)",
-        changes.RECORD_PROGRESS,
+        lambda: changes.RECORD_PROGRESS,
         (
             REF,
             Arg("--period", "e.g. 'October 2026'", required=True),
@@ -298,7 +308,7 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
     ChangeCommand(
         ("correct",),
         "correct a progress entry (the original stays, marked corrected)",
-        changes.CORRECT_PROGRESS,
+        lambda: changes.CORRECT_PROGRESS,
         (
             REF,
             Arg("entry", "the entry id (its first 8 characters are enough)", metavar="ENTRY"),
@@ -312,14 +322,14 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
     ChangeCommand(
         ("retract",),
         "withdraw a progress entry (it stays, marked withdrawn)",
-        changes.WITHDRAW_PROGRESS,
+        lambda: changes.WITHDRAW_PROGRESS,
         (REF, Arg("entry", metavar="ENTRY"), NEEDED_REASON),
         lambda _: "Withdrew the entry",
     ),
     ChangeCommand(
         ("status",),
         "change a key action's status",
-        changes.CHANGE_STEP_STATUS,
+        lambda: changes.CHANGE_STEP_STATUS,
         (
             KEY_ACTION,
             Arg(
@@ -336,7 +346,7 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
     ChangeCommand(
         ("reschedule",),
         "give a key action a new timescale (the old one stays in history)",
-        changes.RESCHEDULE_STEP,
+        lambda: changes.RESCHEDULE_STEP,
         (KEY_ACTION, Arg("timescale", "in the plan's words", metavar="TIMESCALE"), NEEDED_REASON),
         lambda _: "Rescheduled",
         replacing=True,
@@ -344,7 +354,7 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
     ChangeCommand(
         ("assign",),
         "set a key action's lead(s)",
-        changes.ASSIGN_LEADS,
+        lambda: changes.ASSIGN_LEADS,
         (KEY_ACTION, Arg("lead", field="leads", many=True, metavar="LEAD"), REASON),
         lambda _: "Leads assigned",
         replacing=True,
@@ -352,7 +362,7 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
     ChangeCommand(
         ("rate",),
         "set an action's BRAG rating",
-        changes.RATE_ACTION,
+        lambda: changes.RATE_ACTION,
         (
             REF,
             Arg("rating", "blue, red, amber, green or grey", metavar="RATING"),
@@ -364,7 +374,7 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
     ChangeCommand(
         ("evidence", "add"),
         "add an evidence item to an action",
-        changes.ADD_EVIDENCE,
+        lambda: changes.ADD_EVIDENCE,
         (
             REF,
             Arg("--title", required=True),
@@ -378,7 +388,7 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
     ChangeCommand(
         ("access", "grant"),
         "give a person in the directory a role, logins and SSH keys (the owner's job)",
-        changes.GRANT_ACCESS,
+        lambda: changes.GRANT_ACCESS,
         (
             Arg("person", metavar="PERSON"),
             Arg(
@@ -408,7 +418,7 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
     ChangeCommand(
         ("access", "revoke"),
         "take a person's access away, or only some of their SSH keys (at once)",
-        changes.REVOKE_ACCESS,
+        lambda: changes.REVOKE_ACCESS,
         (
             Arg("person", metavar="PERSON"),
             Arg(
@@ -425,9 +435,9 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
     *[
         _state_change(verb, change, said)
         for verb, change, said in (
-            ("close", changes.CLOSE_ACTION, "Closed"),
-            ("withdraw", changes.WITHDRAW_ACTION, "Withdrew"),
-            ("reopen", changes.REOPEN_ACTION, "Reopened"),
+            ("close", lambda: changes.CLOSE_ACTION, "Closed"),
+            ("withdraw", lambda: changes.WITHDRAW_ACTION, "Withdrew"),
+            ("reopen", lambda: changes.REOPEN_ACTION, "Reopened"),
         )
     ],
 ]

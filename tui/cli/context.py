@@ -11,20 +11,16 @@ import argparse
 import os
 import pwd
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from ...domain.access import Grants, person_for_login
 from ...domain.errors import AccessDenied
-from ...store.opening import open_reader, open_service
-from ...store.queries import PlanReader
 
 if TYPE_CHECKING:
+    from ...store.queries import PlanReader
     from ...store.service import PlanService
-
-T = TypeVar("T")
 
 
 def login_name() -> str:
@@ -83,6 +79,8 @@ def warn(message: str) -> None:
 @contextmanager
 def reading(args: argparse.Namespace) -> Iterator[PlanReader]:
     """The plan, read only (never created, never written, works on a read-only file)."""
+    from ...store.opening import open_reader
+
     reader = open_reader(args.db)
     try:
         yield reader
@@ -94,26 +92,11 @@ def reading(args: argparse.Namespace) -> Iterator[PlanReader]:
 def writing(args: argparse.Namespace, *, create: bool = False) -> Iterator[PlanService]:
     """The application service, to change the plan; ``create`` only for ``init``, ``demo`` and
     imports. A save that has to wait for another writer says so on standard error."""
+    from ...store.opening import open_service
+
     service = open_service(args.db, create=create)
     service.waiting = warn
     try:
         yield service
     finally:
         service.close()
-
-
-def argument(flag: str, parse: Callable[[str], T], expected: str) -> Callable[[str], T]:
-    """An argparse type: ``parse`` the text, or refuse naming ``flag`` and what it expects."""
-
-    def read(text: str) -> T:
-        try:
-            return parse(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{flag}: {text!r} is not {expected}") from None
-
-    return read
-
-
-def iso_date(flag: str) -> Callable[[str], date]:
-    """A YYYY-MM-DD date."""
-    return argument(flag, date.fromisoformat, "a date (YYYY-MM-DD)")

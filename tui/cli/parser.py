@@ -1,15 +1,29 @@
 """The ``plantrail`` argument parser: the change commands from their table (``changes.py``),
-the read, file and interface commands declared here beside their handlers' modules."""
+the read, file and interface commands declared here beside their handlers' modules.
+
+Building the parser imports none of the handlers' modules: each handler is a call into a
+:class:`~.lazy.LazyModule`, so a command loads only what it runs (``--help`` loads nothing,
+``show`` never loads the write path, the exports or Textual). mypy sees the real modules.
+"""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import access, files, integrity, interface, reads
+from .arguments import iso_date, moment
 from .changes import CHANGES, add_to
-from .context import iso_date
+from .lazy import LazyModule
+
+if TYPE_CHECKING:
+    from . import access, files, integrity, interface, reads
+else:
+    access = LazyModule(__package__, "access")
+    files = LazyModule(__package__, "files")
+    integrity = LazyModule(__package__, "integrity")
+    interface = LazyModule(__package__, "interface")
+    reads = LazyModule(__package__, "reads")
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -94,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _reads(commands: Commands) -> None:
     p = commands(("demo",), "load the fictional demo plan into a fresh database")
-    p.set_defaults(handler=interface.demo)
+    p.set_defaults(handler=lambda a: interface.demo(a))
     p.add_argument(
         "--open",
         action="store_true",
@@ -102,21 +116,23 @@ def _reads(commands: Commands) -> None:
     )
 
     p = commands(("show",), "show the plan, or one action")
-    p.set_defaults(handler=reads.show, flags={"as_at": "--as-at", "as_known_at": "--as-known-at"})
+    p.set_defaults(
+        handler=lambda a: reads.show(a), flags={"as_at": "--as-at", "as_known_at": "--as-known-at"}
+    )
     p.add_argument("ref", nargs="?", metavar="REF")
     p.add_argument(
         "--as-at", type=iso_date("--as-at"), metavar="DATE", help="the plan as at a date"
     )
     p.add_argument(
         "--as-known-at",
-        type=reads.moment,
+        type=moment,
         metavar="TIMESTAMP",
         help="the plan as recorded up to an instant (Europe/London unless a zone is given)",
     )
     p.add_argument("--format", choices=["table", "json"], default="table")
 
     p = commands(("history",), "the audit trail: who changed what, when")
-    p.set_defaults(handler=reads.audit_trail, flags={"since": "--since"})
+    p.set_defaults(handler=lambda a: reads.audit_trail(a), flags={"since": "--since"})
     p.add_argument("ref", nargs="?", metavar="REF", help="an action or key action")
     p.add_argument("--since", type=iso_date("--since"), metavar="DATE")
     p.add_argument("--until", type=iso_date("--until"), metavar="DATE")
@@ -127,7 +143,7 @@ def _reads(commands: Commands) -> None:
 def _files(commands: Commands) -> None:
     file_flags = {"output": "-o", "format": "--format", "since": "--since", "action": "--action"}
     p = commands(("report",), "the progress report as at a date (default today)")
-    p.set_defaults(handler=files.report, flags=file_flags)
+    p.set_defaults(handler=lambda a: files.report(a), flags=file_flags)
     p.add_argument("--as-at", type=iso_date("--as-at"), metavar="DATE")
     p.add_argument(
         "--since",
@@ -139,7 +155,7 @@ def _files(commands: Commands) -> None:
     _output(p)
 
     p = commands(("export", "audit"), "the audit trail: one row per field change")
-    p.set_defaults(handler=files.audit, flags=file_flags)
+    p.set_defaults(handler=lambda a: files.audit(a), flags=file_flags)
     p.add_argument("--format", choices=["csv", "jsonl", "md", "html", "xlsx"], default="csv")
     p.add_argument("--since", type=iso_date("--since"), metavar="DATE")
     p.add_argument("--until", type=iso_date("--until"), metavar="DATE")
@@ -153,33 +169,33 @@ def _files(commands: Commands) -> None:
     _output(p)
 
     p = commands(("export", "tracker"), "one row per key action")
-    p.set_defaults(handler=files.tracker, flags=file_flags)
+    p.set_defaults(handler=lambda a: files.tracker(a), flags=file_flags)
     p.add_argument("--as-at", type=iso_date("--as-at"), metavar="DATE")
     p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     p.add_argument("--bom", action="store_true")
     _output(p)
 
     p = commands(("export", "pack"), "an evidence pack (zip) as at a date, for inspectors")
-    p.set_defaults(handler=files.pack, flags=file_flags)
+    p.set_defaults(handler=lambda a: files.pack(a), flags=file_flags)
     p.add_argument("--as-at", type=iso_date("--as-at"), metavar="DATE", required=True)
     _output(p, required=True)
 
     p = commands(("export", "events"), "every stored event: a backup (`import events` restores)")
-    p.set_defaults(handler=files.export_events, flags=file_flags)
+    p.set_defaults(handler=lambda a: files.export_events(a), flags=file_flags)
     _output(p, required=True)
 
     p = commands(("export", "plan"), "the plan in plantrail's own format (YAML or JSON)")
-    p.set_defaults(handler=files.export_plan, flags=file_flags)
+    p.set_defaults(handler=lambda a: files.export_plan(a), flags=file_flags)
     p.add_argument("--format", choices=["yaml", "json"], default="yaml")
     _output(p)
 
     p = commands(("schema",), "print the JSON Schema of plantrail's plan format")
-    p.set_defaults(handler=files.schema)
+    p.set_defaults(handler=lambda a: files.schema(a))
 
     p = commands(
         ("import", "plan"), "import a plan from Word, Excel, CSV, YAML or JSON (all or nothing)"
     )
-    p.set_defaults(handler=files.import_plan)
+    p.set_defaults(handler=lambda a: files.import_plan(a))
     p.add_argument("file", metavar="FILE")
     p.add_argument(
         "--dry-run", action="store_true", help="show what would be created; write nothing"
@@ -201,7 +217,7 @@ def _files(commands: Commands) -> None:
     )
 
     p = commands(("import", "events"), "restore an event-log backup into an empty database")
-    p.set_defaults(handler=files.import_events)
+    p.set_defaults(handler=lambda a: files.import_events(a))
     p.add_argument("file", metavar="FILE")
     p.add_argument(
         "--key",
@@ -213,7 +229,9 @@ def _files(commands: Commands) -> None:
 
 def _integrity(commands: Commands) -> None:
     p = commands(("verify",), "recompute every hash of the log and check its signed checkpoints")
-    p.set_defaults(handler=integrity.verify, flags={"against": "--against", "key": "--key"})
+    p.set_defaults(
+        handler=lambda a: integrity.verify(a), flags={"against": "--against", "key": "--key"}
+    )
     p.add_argument(
         "--against",
         metavar="FILE",
@@ -227,35 +245,35 @@ def _integrity(commands: Commands) -> None:
     )
 
     p = commands(("verify-pack",), "prove a newer evidence pack's log extends an older one's")
-    p.set_defaults(handler=integrity.verify_pack)
+    p.set_defaults(handler=lambda a: integrity.verify_pack(a))
     p.add_argument("old", metavar="OLD_PACK")
     p.add_argument("new", metavar="NEW_PACK")
 
     p = commands(("checkpoint",), "record (and sign) the log's checkpoint now, and show it")
-    p.set_defaults(handler=integrity.checkpoint, flags={"output": "-o"})
+    p.set_defaults(handler=lambda a: integrity.checkpoint(a), flags={"output": "-o"})
     _output(p)
 
     p = commands(("keys", "init"), "make the signing key (0600, outside the database)")
-    p.set_defaults(handler=integrity.keys_init)
+    p.set_defaults(handler=lambda a: integrity.keys_init(a))
     p.add_argument("--path", help="where (default $PLANTRAIL_SIGNING_KEY or ~/.config/plantrail)")
     p = commands(("keys", "show"), "show the signing key's fingerprint and public key")
-    p.set_defaults(handler=integrity.keys_show)
+    p.set_defaults(handler=lambda a: integrity.keys_show(a))
 
 
 def _access(commands: Commands) -> None:
     p = commands(("access", "list"), "who has access: role, logins, SSH keys")
-    p.set_defaults(handler=access.access_list)
+    p.set_defaults(handler=lambda a: access.access_list(a))
 
     program = "the plantrail sshd should run (default: this one)"
     p = commands(("ssh", "keys-command"), "for sshd's AuthorizedKeysCommand (%%u %%f)")
-    p.set_defaults(handler=access.keys_command)
+    p.set_defaults(handler=lambda a: access.keys_command(a))
     p.add_argument("--user", required=True, help="the server account the plan is served as")
     p.add_argument("--program", metavar="PATH", help=program)
     p.add_argument("login", metavar="LOGIN", help="the account being logged in to (%%u)")
     p.add_argument("fingerprint", metavar="FINGERPRINT", help="the offered key (%%f)")
 
     p = commands(("ssh", "setup"), "print the sshd configuration and steps for serving the plan")
-    p.set_defaults(handler=access.ssh_setup)
+    p.set_defaults(handler=lambda a: access.ssh_setup(a))
     p.add_argument("--user", default="plans", help="the server account (default: plans)")
     p.add_argument("--program", metavar="PATH", help=program)
 

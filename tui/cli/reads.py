@@ -5,17 +5,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
 from typing import Any
 
 from ...domain.errors import InvalidInput
-from .context import argument, reading
+from .context import reading
 from .render import action_detail, history, plan_table, say, say_json
-
-#: ``--as-known-at``: an ISO timestamp, read as Europe/London unless it names a zone.
-moment = argument(
-    "--as-known-at", datetime.fromisoformat, "a timestamp (YYYY-MM-DDTHH:MM[:SS][+00:00])"
-)
 
 
 def show(args: argparse.Namespace) -> int:
