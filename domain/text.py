@@ -128,6 +128,8 @@ def visible(text: str) -> str:
     """Stored text made safe to show: line breaks and tabs kept, every other control, bidi
     control or separator replaced by a visible mark (ESC becomes ␛), so nothing stored can
     clear a screen, retitle a terminal or reorder what a reader sees."""
+    if text.isascii() and text.isprintable():  # most stored text: nothing to look for
+        return text
     if text.isprintable() and not (set(text) & BIDI_CONTROLS):
         return text
     text = normalise_breaks(text)

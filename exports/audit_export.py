@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timedelta, timezone
 from typing import IO, Any
 
 import orjson
 
 from ..domain.clock import in_london
 from ..domain.text import json_safe, one_line, visible
-from ..store.audit import value_text
-from ..store.views import AuditRow
-from .outputs import safe_cell, xlsx_cell
+from ..store.audit import AuditEntry, value_text
+from .outputs import safe_cell
 
 COLUMNS = [
     "seq",
@@ -38,28 +38,61 @@ FORMATS = ("csv", "jsonl", "md", "html", "xlsx")
 Progress = Callable[[int], None]
 
 
-def flat_rows(rows: Iterable[AuditRow]) -> Iterator[list[Any]]:
-    """Audit rows as flat lists in :data:`COLUMNS` order, one per field change."""
-    for row in rows:
+#: Columns that can hold what people typed (names, narratives, a field named after a person or
+#: a source, before and after): the only ones that can hold a formula or a control character.
+#: The rest are numbers, times and event names plantrail made.
+TYPED = frozenset(
+    COLUMNS.index(name) for name in ("actor", "ref", "summary", "field", "before", "after")
+)
+
+
+class LondonTimes:
+    """Stored UTC instants as ISO text in UTC and in Europe/London.
+
+    London's offset changes only on the hour, so it is looked up once per UTC hour and added,
+    not converted through the zone database for every row (a fifth of an export's time).
+    """
+
+    def __init__(self) -> None:
+        self._offsets: dict[str, timezone] = {}
+
+    def pair(self, stored: str) -> tuple[str, str]:
+        moment = datetime.fromisoformat(stored)
+        if moment.utcoffset() != timedelta(0):  # not as plantrail stores it: the long way
+            return moment.isoformat(), in_london(moment).isoformat()
+        hour = stored[:13]
+        zone = self._offsets.get(hour)
+        if zone is None:
+            offset = in_london(moment).utcoffset() or timedelta(0)
+            zone = self._offsets[hour] = timezone(offset)
+        return stored, moment.astimezone(zone).isoformat()
+
+
+def flat_rows(entries: Iterable[AuditEntry]) -> Iterator[list[Any]]:
+    """Audit entries as flat lists in :data:`COLUMNS` order, one per field change."""
+    times = LondonTimes()
+    for entry in entries:
+        utc, london = times.pair(entry.recorded_at)
         head = [
-            row.seq,
-            row.recorded_at.isoformat(),
-            in_london(row.recorded_at).isoformat(),
-            row.effective_on.isoformat(),
-            row.actor,
-            row.ref,
-            row.event,
-            row.summary,
+            entry.seq,
+            utc,
+            london,
+            entry.effective_on,
+            entry.actor,
+            entry.ref,
+            entry.event,
+            entry.summary,
         ]
-        if not row.changes:
+        if not entry.changes:
             yield [*head, "", "", ""]
-        for change in row.changes:
-            field = change.field if change.ref == row.ref else f"{change.ref} {change.field}"
-            yield [*head, field, value_text(change.before), value_text(change.after)]
+        for change in entry.changes:
+            ref = change["ref"]
+            field = change["field"] if ref == entry.ref else f"{ref} {change['field']}"
+            yield [*head, field, value_text(change["before"]), value_text(change["after"])]
 
 
 def write(
-    rows: Iterable[AuditRow],
+    rows: Iterable[AuditEntry],
     fmt: str,
     stream: IO[Any],
     progress: Progress | None = None,
@@ -93,8 +126,11 @@ def _csv(rows: Iterator[list[Any]], stream: IO[str], title: str) -> None:
 
     out = csv.writer(stream, lineterminator="\r\n")
     out.writerow(COLUMNS)
+    typed = sorted(TYPED)
     for row in rows:
-        out.writerow([safe_cell(cell) for cell in row])
+        for index in typed:
+            row[index] = safe_cell(row[index])
+        out.writerow(row)
 
 
 def _jsonl(rows: Iterator[list[Any]], stream: IO[str], title: str) -> None:
@@ -128,17 +164,6 @@ def _html(rows: Iterator[list[Any]], stream: IO[str], title: str) -> None:
 
 
 def _xlsx(rows: Iterator[list[Any]], stream: IO[bytes], title: str) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from .xlsx_stream import write_table
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Audit trail")
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    sheet.append([xlsx_cell(sheet, name, font=bold) for name in COLUMNS])
-    count = 1
-    for row in rows:
-        sheet.append([xlsx_cell(sheet, c) for c in row])
-        count += 1
-    sheet.auto_filter.ref = f"A1:K{count}"
-    book.save(stream)
+    write_table(stream, "Audit trail", COLUMNS, rows)

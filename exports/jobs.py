@@ -69,7 +69,7 @@ def write_audit(
     if fmt not in audit_export.FORMATS:
         raise InvalidInput.one("format", f"must be one of {', '.join(audit_export.FORMATS)}", fmt)
     with output(path, binary=fmt == "xlsx", bom=bom, force=force) as stream:
-        return audit_export.write(plan_store.history(keep), fmt, stream, progress)
+        return audit_export.write(plan_store.history_entries(keep), fmt, stream, progress)
 
 
 def write_tracker(

@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 
-from ..store.audit import audit_rows
+from ..store.audit import audit_entries
 from ..store.integrity import Checkpoint, event_leaf, sign
 from ..store.merkle import Frontier
 from ..store.queries import PlanReader
@@ -98,7 +98,7 @@ def build_pack(
     }
     for fmt in ("csv", "jsonl"):
         stream = io.StringIO(newline="")
-        audit_export.write(audit_rows(records), fmt, stream)
+        audit_export.write(audit_entries(records), fmt, stream)
         files[f"audit.{fmt}"] = stream.getvalue().encode()
     files["events.jsonl"] = events
     files["leaves.txt"] = "".join(

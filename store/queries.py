@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from ..domain.clock import LONDON, now, today_in_london
 from ..domain.errors import InvalidInput, NotFound
 from . import integrity
-from .audit import AuditFilter, audit_rows
+from .audit import AuditEntry, AuditFilter, audit_entries, audit_rows
 from .config import Database
 from .drafts import DraftStore
 from .fold import View, fold
@@ -141,6 +141,10 @@ class PlanReader:
     def history(self, keep: AuditFilter | None = None) -> Iterator[AuditRow]:
         """The audit trail, one row per event, filtered by ``keep``."""
         return audit_rows(self.records(), keep)
+
+    def history_entries(self, keep: AuditFilter | None = None) -> Iterator[AuditEntry]:
+        """The audit trail as plain tuples, streamed: what exports write, row by row."""
+        return audit_entries(self.records(), keep)
 
     # -- integrity ------------------------------------------------------------------------------
 

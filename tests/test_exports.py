@@ -343,3 +343,31 @@ def test_bad_export_arguments_write_nothing(db, tmp_path, capsys, monkeypatch, a
         assert run(db, *args) == code
     assert message in capsys.readouterr().err
     assert [p.name for p in work.iterdir()] == []
+
+
+def test_streamed_workbook_reads_back_cell_for_cell(tmp_path):
+    """The audit XLSX writer (exports/xlsx_stream.py) read back with openpyxl: every value,
+    text kept as text whatever it starts with, Excel's cell limit kept, the header bold."""
+    from plantrail.exports.xlsx_stream import CELL_LIMIT, column_letter, write_table
+
+    rows = [
+        [1, "=SUM(A1:A2)", "  leading and trailing  ", "a & b < c > d", 2.5, None],
+        [2, "+44 1234", "Zoë — “quoted”\nsecond line", "\x1b[2J", True, ""],
+        [3, "x" * (CELL_LIMIT + 10), "@risk", "-5", 0, "last"],
+    ]
+    path = tmp_path / "table.xlsx"
+    with path.open("wb") as stream:
+        assert write_table(stream, "Audit trail", list("ABCDEF"), rows) == 3
+    sheet = load_workbook(path).active
+    assert sheet.title == "Audit trail"
+    assert [c.value for c in sheet[1]] == list("ABCDEF") and sheet["A1"].font.b
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:F4"
+    assert [c.value for c in sheet[2]] == [1, "=SUM(A1:A2)", "  leading and trailing  ",
+                                           "a & b < c > d", 2.5, None]  # fmt: skip
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    assert sheet["B3"].value == "+44 1234" and sheet["C3"].value == "Zoë — “quoted”\nsecond line"
+    assert sheet["D3"].value == "␛[2J" and sheet["E3"].value is True
+    long = sheet["B4"].value
+    assert len(long) == CELL_LIMIT and long.endswith("characters in the CSV export]")
+    assert (sheet["C4"].value, sheet["D4"].value, sheet["E4"].value) == ("@risk", "-5", 0)
+    assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]

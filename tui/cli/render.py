@@ -175,19 +175,14 @@ def action_detail(plan: PlanHeader, action: ActionOut) -> str:
 
 
 def history(rows: list[AuditRow], fmt: str, out: IO[str]) -> None:
-    """Print the audit trail as a table, JSON (a list of rows) or CSV (the audit export's CSV:
-    one row per field change, every text cell defused for spreadsheets)."""
+    """Print the audit trail as a table or JSON (a list of rows); ``reads.audit_trail``
+    streams CSV itself."""
     from tabulate import tabulate
 
     from ...store.audit import changes_text
 
     if fmt == "json":
         say_json([r.model_dump(mode="json") for r in rows], out)
-        return
-    if fmt == "csv":
-        from ...exports.audit_export import write
-
-        write(rows, "csv", out)
         return
     table = [
         [
