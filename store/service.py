@@ -53,6 +53,7 @@ from .integrity import Sealer
 from .queries import PlanReader
 from .rows import LibraryRows
 from .signing import load_signer
+from .watchdog import Watchdog
 
 if TYPE_CHECKING:  # command models are only annotations here; `show` need not build them
     from ..domain import commands as c
@@ -96,6 +97,7 @@ class PlanService(PlanReader, Application[uuid.UUID]):
         if sealer is not None:
             sealer.signer = self.signer
         self._write_lock = threading.RLock()
+        self._watchdog = Watchdog(LOCK_WAIT)
         self._loaded: set[uuid.UUID] = set()
         #: Told once a save has waited for another writer (the CLI prints it, the TUI shows it).
         self.waiting: Callable[[str], None] = lambda message: None
@@ -196,13 +198,8 @@ class PlanService(PlanReader, Application[uuid.UUID]):
                     aggregates = change(attempt)
                     # A save that takes more than a second is waiting for a lock (the library
                     # retries a PostgreSQL lock timeout by itself): say so while it waits.
-                    notice = threading.Timer(LOCK_WAIT, tell)
-                    notice.daemon = True
-                    notice.start()
-                    try:
+                    with self._watchdog.watching(tell):
                         self.save(*aggregates)
-                    finally:
-                        notice.cancel()
                     return
                 except RecordConflictError:
                     self._evict()

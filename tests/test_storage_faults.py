@@ -314,3 +314,22 @@ def test_a_flipped_byte_in_a_backup_names_its_line(tmp_path, capsys, where):
     capsys.readouterr()
     assert main(["--db", str(tmp_path / "new.db"), "import", "events", str(backup)]) == 1
     assert f"line {number + 1}:" in capsys.readouterr().err
+
+
+def test_the_save_watchdog_tells_once_about_a_slow_save_and_never_about_a_quick_one():
+    import time
+
+    from plantrail.store.watchdog import Watchdog
+
+    told: list[str] = []
+    watchdog = Watchdog(0.05)
+    for _ in range(20):
+        with watchdog.watching(lambda: told.append("quick")):
+            pass
+    with watchdog.watching(lambda: told.append("slow")):
+        time.sleep(0.3)
+    time.sleep(0.1)  # a quick save after it is not told about either
+    with watchdog.watching(lambda: told.append("after")):
+        pass
+    time.sleep(0.1)
+    assert told == ["slow"]
