@@ -30,13 +30,19 @@ def use_a_signing_key() -> Path:
     return path
 
 
-def generate(db: str, events: int) -> PlanService:
+def generate(db: str, events: int, schema: str | None = None) -> PlanService:
     """A plan of about ``events`` events: actions of ~100 events each, saved a batch at a time.
 
     The domain methods make every event (so guards and stamps run as in real use); batching the
     saves only spares the generator one fsync per event.
     """
-    service = PlanService.open(db)
+    service = PlanService.open(db, schema=schema)
+    start_plan(service)
+    return grow(service, events)
+
+
+def start_plan(service: PlanService) -> None:
+    """The plan, its standards and twenty leads."""
     on = {"effective_on": START}
     service.create_plan(
         c.validate(
@@ -53,6 +59,10 @@ def generate(db: str, events: int) -> PlanService:
         service.add_standard(c.validate(c.AddStandard, number=s, title=f"Standard {s}", **on), "o")
     for p in range(20):
         service.add_person(c.validate(c.AddPerson, name=f"Lead {p}", **on), "owner")
+
+
+def grow(service: PlanService, events: int) -> PlanService:
+    """Add actions of ~100 events each until the log holds about ``events`` events."""
     rng = random.Random(events)
     today = date.today().isoformat()
     while service.last_position() < events:

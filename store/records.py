@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import orjson
 from eventsourcing.utils import resolve_topic
 
+from ..domain.versions import CLASS_VERSIONS
 from .rows import Rows, Tables
 
 PAGE = 5_000
@@ -43,6 +44,10 @@ class EventRecord(NamedTuple):
 
 @cache
 def _upcasters(topic: str) -> tuple[int, type | None]:
+    """The class version and class of ``topic``, importing the class only when it has
+    upcasters to run (``domain/versions.py``)."""
+    if CLASS_VERSIONS.get(topic, 1) == 1:
+        return 1, None
     try:
         cls = resolve_topic(topic)
     except Exception:  # an event class from a newer version: read it as stored

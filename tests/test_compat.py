@@ -64,3 +64,23 @@ def test_version_1_event_log_loads_and_accepts_new_changes(open_service):
         "Bea Lowe",
     )
     assert service.current().find("1.1").latest_progress.narrative == "Guide drafted"
+
+
+def test_the_class_version_table_matches_every_event_class():
+    """Reading the log trusts domain/versions.py instead of importing each event class: the
+    table must name exactly the classes past version 1, at their versions."""
+    from eventsourcing.domain import CanMutateAggregate
+    from eventsourcing.utils import get_topic
+
+    from plantrail.domain.action import Action
+    from plantrail.domain.plan import Plan
+    from plantrail.domain.versions import CLASS_VERSIONS
+
+    events = {
+        get_topic(member): getattr(member, "class_version", 1)
+        for aggregate in (Plan, Action)
+        for member in vars(aggregate).values()
+        if isinstance(member, type) and issubclass(member, CanMutateAggregate)
+    }
+    assert len(events) >= 20  # every event of both aggregates was found
+    assert {t: v for t, v in events.items() if v > 1} == CLASS_VERSIONS
