@@ -27,6 +27,7 @@ from typing import Any
 
 from ..domain.clock import now
 from .merkle import Frontier, leaf_hash
+from .records import effective_on_of
 from .rows import Rows, Tables
 
 STATEMENT_HEAD = "plantrail checkpoint v1"
@@ -176,11 +177,21 @@ class Sealer:
             f"CREATE TABLE IF NOT EXISTS {t.checkpoints} (id {serial} PRIMARY KEY, size BIGINT "
             f"NOT NULL, root {blob} NOT NULL, time TEXT NOT NULL, key_id TEXT NOT NULL, "
             f"signature {blob} NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {t.effective} (position BIGINT PRIMARY KEY, "
+            "effective_on TEXT NOT NULL)",
         ]
+        # The newest table: a log made before it existed gets it (and the others if missing).
         self.exists_sql = (
-            f"SELECT 1 WHERE to_regclass('{t.checkpoints}') IS NOT NULL"
+            f"SELECT 1 WHERE to_regclass('{t.effective}') IS NOT NULL"
             if is_postgres
-            else f"SELECT 1 FROM sqlite_master WHERE name = '{t.checkpoints.split('.')[-1]}'"
+            else f"SELECT 1 FROM sqlite_master WHERE name = '{t.effective.split('.')[-1]}'"
+        )
+        self._indexed = False
+        self.index_sql = f"INSERT INTO {t.effective} (position, effective_on) VALUES ({m}, {m})"
+        self.first_indexed_sql = f"SELECT MIN(position) FROM {t.effective}"
+        self.unindexed_sql = (
+            f"SELECT {t.position}, state FROM {t.events} WHERE {t.position} <= {m} "
+            f"AND {t.position} < {m} ORDER BY {t.position}"
         )
         self.state_sql = f"SELECT size, last_position, frontier, log_id FROM {t.tree} WHERE id = 1"
         self.new_rows_sql = (
@@ -223,12 +234,16 @@ class Sealer:
             self._ready = True
         found = run(self.state_sql, ())
         size, last, frontier_bytes, log_id = found[0] if found else (0, 0, b"", "")
+        if not self._indexed:
+            self._index_older_events(run, many, last)
         frontier = Frontier.from_bytes(size, bytes(frontier_bytes))
         rows = run(self.new_rows_sql, (last,))
         if not rows:
             return None
         leaves: list[Sequence[Any]] = []
+        dates: list[Sequence[Any]] = []
         for position, originator_id, version, topic, state in rows:
+            dates.append((position, effective_on_of(bytes(state))))
             key = _hex_id(originator_id)
             leaf = event_leaf(frontier.size + 1, key, version, topic, bytes(state))
             frontier.append(leaf)
@@ -236,12 +251,23 @@ class Sealer:
             leaves.append((frontier.size, position, key, version, leaf, body))
             log_id = log_id or leaf.hex()
         many(self.leaf_sql, leaves)
+        many(self.index_sql, dates)
         run(self.tree_sql, (frontier.size, rows[-1][0], frontier.to_bytes(), log_id))
         checkpoint = Checkpoint(log_id, frontier.size, frontier.root(), _now())
         if self.signer is not None:
             checkpoint = sign(checkpoint, self.signer)
             self._record(run, checkpoint)
         return checkpoint
+
+    def _index_older_events(self, run: Run, many: Many, sealed_upto: int) -> None:
+        """Once per process: give events sealed before the effective-date index existed
+        their rows in it (new events get theirs as they are sealed)."""
+        first = run(self.first_indexed_sql, ())
+        below = first[0][0] if first and first[0][0] is not None else sealed_upto + 1
+        older = run(self.unindexed_sql, (sealed_upto, below))
+        if older:
+            many(self.index_sql, [(p, effective_on_of(bytes(state))) for p, state in older])
+        self._indexed = True
 
     def record_now(self, run: Run) -> Checkpoint | None:
         """A checkpoint of the log as sealed, recorded (and signed when there is a key) now,

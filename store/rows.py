@@ -88,6 +88,11 @@ class Tables:
     def checkpoints(self) -> str:
         return self._own("checkpoints")
 
+    @property
+    def effective(self) -> str:
+        """Each event's effective date by log position: lets "as at" skip later events in SQL."""
+        return self._own("effective")
+
 
 class LibraryRows:
     """Rows through an eventsourcing datastore (SQLite or PostgreSQL)."""

@@ -162,6 +162,41 @@ def test_as_at_uses_effective_dates_and_as_known_at_uses_recording_times(service
         service.as_at(date(2025, 12, 31))
 
 
+def test_as_at_reads_through_the_effective_date_index_and_the_same_without_it(open_service):
+    """The effective-date index lets SQL skip later events; a log written before the index
+    existed is read without it, the same, and is indexed by the next process that writes."""
+    service = open_service()
+    make_plan(service)
+    for day in (10, 20):
+        service.record_progress(
+            c.validate(
+                c.RecordProgress,
+                ref="1.1",
+                period=f"Day {day}",
+                narrative=f"on the {day}th",
+                effective_on=date(2026, 2, day),
+            ),
+            "Bea Lowe",
+        )
+    reader = service.reader
+    assert reader.indexed()
+    dates = [date(2026, 1, 5), date(2026, 2, 15), date.today()]
+    through_index = [service.as_at(d).model_dump() for d in dates]
+    skipped = list(reader.read(effective_upto="2026-02-15"))
+    assert all(r.effective_on <= "2026-02-15" for r in skipped)
+    assert [r.data.get("narrative") for r in skipped if r.name == "ProgressRecorded"] == [
+        "on the 10th"
+    ]
+    service.rows.write(f"DELETE FROM {service.tables.effective}")  # as an older plantrail left it
+    assert not reader.indexed()
+    assert [service.as_at(d).model_dump() for d in dates] == through_index
+    open_service().record_progress(
+        c.validate(c.RecordProgress, ref="1.1", period="Now", narrative="after"), "Bea Lowe"
+    )
+    assert reader.indexed()  # every older event was indexed in that write's transaction
+    assert [service.as_at(d).model_dump() for d in dates[:2]] == through_index[:2]
+
+
 def test_rescheduling_and_reassigning_keep_the_old_values(service):
     make_plan(service)
     service.reschedule_step(
