@@ -53,7 +53,7 @@ def measure(schema: str, rng: random.Random) -> list[str]:
     refs = [a.ref for a in overview.actions()]
     span = (date.today() - START).days
     days = [START + timedelta(days=rng.randint(0, span)) for _ in range(3)]
-    as_at = statistics.median(timed(lambda: service.overview_at(days[0]), 1)[0] for _ in days)
+    as_at = statistics.median(timed(lambda d=d: service.overview_at(d), 1)[0] for d in days)
 
     def update() -> None:
         service.record_progress(
@@ -99,6 +99,7 @@ def main() -> None:
             grow(service, size)
             grown = time.perf_counter() - began
             service.seal()
+            service.views.save("overview", service.projection.overview())  # as a reader would
             print(f"grew to {service.last_position():,} events in {grown:.0f} s", flush=True)
             service.close()
             rows.append(measure(schema, rng))

@@ -124,6 +124,9 @@ class PlanService(PlanReader, Application[uuid.UUID]):
         raise AssertionError("unreachable")
 
     def close(self) -> None:
+        queue = getattr(self.recorder, "queue", None)
+        if queue is not None:
+            queue.close()
         Application.close(self)
 
     def seal(self) -> integrity.Checkpoint | None:
@@ -139,10 +142,23 @@ class PlanService(PlanReader, Application[uuid.UUID]):
             return sealer.record_now(run)
 
     def _take_snapshots(self, processing_event: ProcessingEvent[uuid.UUID]) -> None:
-        """Snapshots come after the commit and can be rebuilt: failing to write one (a full
-        disk) must not turn a saved change into a reported failure."""
+        """Snapshot each saved aggregate whose new events cross its interval, from the
+        aggregate just saved (the library reads it back from the store, several milliseconds
+        for a long-lived action). Snapshots come after the commit and can be rebuilt: failing
+        to write one (a full disk) must not turn a saved change into a reported failure."""
+        if self.snapshots is None:
+            return
+        taken: set[uuid.UUID] = set()
         try:
-            super()._take_snapshots(processing_event)
+            for event in processing_event.events:
+                aggregate = processing_event.aggregates.get(event.originator_id)
+                interval = self.snapshotting_intervals.get(type(aggregate))
+                if aggregate is None or interval is None or aggregate.id in taken:
+                    continue
+                if event.originator_version % interval == 0:
+                    snapshot_class = getattr(type(aggregate), "Snapshot", self.snapshot_class)
+                    self.snapshots.put([snapshot_class.take(aggregate)])
+                    taken.add(aggregate.id)
         except (PersistenceError, OSError) as exc:
             log.warning("snapshot not written (the change itself was saved): %s", exc)
 

@@ -142,7 +142,8 @@ def test_a_failure_after_the_commit_is_not_reported_as_a_failed_change(service, 
     def no_room(*args, **kwargs):
         raise OperationalError("database or disk is full")
 
-    monkeypatch.setattr(PlanService, "take_snapshot", no_room)
+    written = []
+    monkeypatch.setattr(service.snapshots, "put", lambda s: written.append(s) or no_room())
     entries = []
     for n in range(25):  # enough to reach the snapshot interval of an action
         entries.append(
@@ -153,6 +154,29 @@ def test_a_failure_after_the_commit_is_not_reported_as_a_failed_change(service, 
         )
     stored = [r for r in service.records() if r.name == "ProgressRecorded"]
     assert [r.data["entry_id"] for r in stored][-25:] == entries
+    assert written  # a snapshot was attempted (and failed) after a commit
+
+
+def test_snapshots_are_taken_from_the_saved_aggregate_and_load_back_the_same(open_service):
+    """Every 20 versions an action is snapshot from the aggregate just saved; a process that
+    opens later loads it from that snapshot plus the events after it, to the same state."""
+    service = open_service()
+    make_edge_plan(service)
+    for n in range(45):
+        service.record_progress(
+            c.validate(c.RecordProgress, ref="2", period="May", narrative=f"entry {n}"),
+            "Sam Reyes",
+        )
+    action = service._action(service._plan(), "2")
+    snapshots = list(service.snapshots.get(action.id))
+    assert snapshots and all(s.originator_version % 20 == 0 for s in snapshots)
+    fresh = open_service()
+    loaded = fresh._action(fresh._plan(), "2")
+
+    def state(aggregate: object) -> dict[str, object]:
+        return {k: v for k, v in vars(aggregate).items() if not k.startswith("_")}
+
+    assert loaded.version == action.version and state(loaded) == state(action)
 
 
 def _hold_sqlite_lock(db: str, seconds: float) -> subprocess.Popen[bytes]:
@@ -333,3 +357,28 @@ def test_the_save_watchdog_tells_once_about_a_slow_save_and_never_about_a_quick_
         pass
     time.sleep(0.1)
     assert told == ["slow"]
+
+
+def test_writers_of_one_file_take_turns_and_a_stuck_turn_never_blocks_for_ever(tmp_path):
+    import fcntl
+
+    from plantrail.store.durable_sqlite import WriterQueue
+
+    first = WriterQueue(str(tmp_path / "plan.db"), patience=0.2)
+    second = WriterQueue(str(tmp_path / "plan.db"), patience=0.2)
+    probe = WriterQueue(str(tmp_path / "plan.db"), patience=0.2)
+    with first.turn():
+        fd = probe._open()
+        assert fd is not None
+        with pytest.raises(BlockingIOError):  # the turn is really held
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        began = time.monotonic()
+        with second.turn():  # gives up after its patience; SQLite's own lock still guards
+            waited = time.monotonic() - began
+        assert 0.2 <= waited < 2
+    began = time.monotonic()
+    with second.turn():
+        assert time.monotonic() - began < 0.1  # free again at once
+    assert oct((tmp_path / "plan.db-writers.lock").stat().st_mode & 0o777) == "0o600"
+    for queue in (first, second, probe):
+        queue.close()
