@@ -173,7 +173,11 @@ class LogReader:
         position = after
         while True:
             if dated:
-                rows = self.rows.fetch(self.dated_page_sql, (position, stop, effective_upto, PAGE))
+                # Planned for each page's values: a generic plan of this join (psycopg prepares
+                # a query run five times) read the whole index for every page at 1M events.
+                rows = self.rows.fetch(
+                    self.dated_page_sql, (position, stop, effective_upto, PAGE), plan_each=True
+                )
             else:
                 rows = self.rows.fetch(self.page_sql, (position, stop, PAGE))
             for seq, originator_id, version, topic, state in rows:

@@ -329,3 +329,17 @@ def test_a_reader_that_refolds_many_actions_saves_the_overview(open_service):
     reader = open_service()  # a new process: the saved overview, no actions in memory
     reader.overview()
     assert saved_at < reader.views.load("overview")["position"] == reader.last_position()
+
+
+def test_replaying_queries_pause_the_collector_only_while_they_run(service):
+    import gc
+
+    from plantrail.store.queries import replaying
+
+    seen: list[bool] = []
+    replaying(lambda: seen.append(gc.isenabled()))()
+    assert seen == [False] and gc.isenabled()
+    make_plan(service)
+    with pytest.raises(NotFound):  # before the plan existed
+        service.as_at(date(2025, 12, 31))
+    assert gc.isenabled()
