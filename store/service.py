@@ -155,8 +155,8 @@ class PlanService(PlanReader, Application[uuid.UUID]):
                 interval = self.snapshotting_intervals.get(type(aggregate))
                 if aggregate is None or interval is None or aggregate.id in taken:
                     continue
-                if event.originator_version % interval == 0:
-                    snapshot_class = getattr(type(aggregate), "Snapshot", self.snapshot_class)
+                snapshot_class = getattr(type(aggregate), "Snapshot", self.snapshot_class)
+                if snapshot_class is not None and event.originator_version % interval == 0:
                     self.snapshots.put([snapshot_class.take(aggregate)])
                     taken.add(aggregate.id)
         except (PersistenceError, OSError) as exc:
