@@ -133,11 +133,11 @@ class LogReader:
         # "As at": the effective-date index (written as events are sealed) lets SQL skip
         # every event effective after the date instead of handing each one to Python.
         index = tables.effective
-        self.dated_page_sql = (
+        self.dated_window_sql = (
             f"SELECT e.{seq} AS id, e.originator_id, e.originator_version, e.topic, e.state "
             f"FROM {index} x JOIN {table} e ON e.{seq} = x.position "
             f"WHERE x.position > {mark} AND x.position <= {mark} AND x.effective_on <= {mark} "
-            f"ORDER BY x.position LIMIT {mark}"
+            f"ORDER BY x.position"
         )
         self.index_span_sql = f"SELECT MIN(position), MAX(position) FROM {index}"
         self.log_span_sql = f"SELECT MIN({seq}), MAX({seq}) FROM {table}"
@@ -169,17 +169,12 @@ class LogReader:
         stop = upto if upto is not None else 2**62
         eff = effective_upto.encode() if effective_upto else None
         rec = recorded_upto.encode() if recorded_upto else None
-        dated = effective_upto is not None and self.indexed()
+        if effective_upto is not None and self.indexed():
+            yield from self._read_dated(after, stop, effective_upto, rec)
+            return
         position = after
         while True:
-            if dated:
-                # Planned for each page's values: a generic plan of this join (psycopg prepares
-                # a query run five times) read the whole index for every page at 1M events.
-                rows = self.rows.fetch(
-                    self.dated_page_sql, (position, stop, effective_upto, PAGE), plan_each=True
-                )
-            else:
-                rows = self.rows.fetch(self.page_sql, (position, stop, PAGE))
+            rows = self.rows.fetch(self.page_sql, (position, stop, PAGE))
             for seq, originator_id, version, topic, state in rows:
                 if eff is not None and _effective_on(state) > eff:
                     continue
@@ -189,6 +184,28 @@ class LogReader:
             if len(rows) < PAGE:
                 return
             position = rows[-1][0]
+
+    def _read_dated(
+        self, after: int, stop: int, effective_upto: str, rec: bytes | None
+    ) -> Iterator[EventRecord]:
+        """Events effective by ``effective_upto``, through the effective-date index, a window
+        of ``PAGE`` log positions at a time.
+
+        Windows of positions, not pages of matches: each query reads at most ``PAGE`` index
+        entries, however few of them match, so no query plan can turn an early date into a
+        scan of the whole log per page (PostgreSQL did, at 1,000,000 events).
+        """
+        last = min(stop, self.position())
+        position = after
+        while position < last:
+            end = min(position + PAGE, last)
+            for seq, originator_id, version, topic, state in self.rows.fetch(
+                self.dated_window_sql, (position, end, effective_upto)
+            ):
+                if rec is not None and _recorded_at(state) > rec:
+                    continue
+                yield decode_row(seq, originator_id, version, topic, bytes(state))
+            position = end
 
     def raw(self) -> Iterator[tuple[int, str, int, str, bytes]]:
         """Every stored row as it is (position, aggregate id hex, version, topic, JSON bytes)."""

@@ -40,12 +40,7 @@ class Rows(Protocol):
     is_postgres: bool
     writable: bool
 
-    def fetch(
-        self, sql: str, params: tuple[Any, ...] = (), *, plan_each: bool = False
-    ) -> list[Row]:
-        """``plan_each``: PostgreSQL plans the query for these values every time, never a
-        generic plan (for a query whose best plan depends on its values)."""
-        ...
+    def fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]: ...
 
     def write(self, sql: str, params: tuple[Any, ...] = ()) -> None: ...
 
@@ -108,12 +103,10 @@ class LibraryRows:
         self.datastore = datastore
         self.is_postgres = is_postgres
 
-    def fetch(
-        self, sql: str, params: tuple[Any, ...] = (), *, plan_each: bool = False
-    ) -> list[Row]:
+    def fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
         with self.datastore.transaction(commit=False) as cursor:
             if self.is_postgres:
-                cursor.execute(sql, params, prepare=False if plan_each else None)
+                cursor.execute(sql, params)
                 return [tuple(row.values()) for row in cursor.fetchall()]
             raw = cursor.sqlite_cursor  # plain tuples: sqlite3.Row costs more per row
             raw.row_factory = None
@@ -162,9 +155,7 @@ class SQLiteRows:
             connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
             return connection
 
-    def fetch(
-        self, sql: str, params: tuple[Any, ...] = (), *, plan_each: bool = False
-    ) -> list[Row]:
+    def fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
         with self._lock:
             rows: list[Row] = self.connection.execute(sql, params).fetchall()
             return rows
@@ -186,12 +177,9 @@ class PostgresRows:
         self.connection = connection
         self._lock = threading.Lock()
 
-    def fetch(
-        self, sql: str, params: tuple[Any, ...] = (), *, plan_each: bool = False
-    ) -> list[Row]:
+    def fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
         with self._lock:
-            prepare = False if plan_each else None
-            return list(self.connection.execute(sql, params, prepare=prepare).fetchall())
+            return list(self.connection.execute(sql, params).fetchall())
 
     def write(self, sql: str, params: tuple[Any, ...] = ()) -> None:
         with self._lock:
