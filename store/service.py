@@ -26,7 +26,7 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -144,23 +144,30 @@ class PlanService(PlanReader, Application[uuid.UUID]):
     def _take_snapshots(self, processing_event: ProcessingEvent[uuid.UUID]) -> None:
         """Snapshot each saved aggregate whose new events cross its interval, from the
         aggregate just saved (the library reads it back from the store, several milliseconds
-        for a long-lived action). Snapshots come after the commit and can be rebuilt: failing
-        to write one (a full disk) must not turn a saved change into a reported failure."""
+        for a long-lived action), in turn with the file's other writers (SQLite). Snapshots
+        come after the commit and can be rebuilt: failing to write one (a full disk) must not
+        turn a saved change into a reported failure."""
         if self.snapshots is None:
             return
-        taken: set[uuid.UUID] = set()
+        queue = getattr(self.recorder, "queue", None)
         try:
-            for event in processing_event.events:
-                aggregate = processing_event.aggregates.get(event.originator_id)
-                interval = self.snapshotting_intervals.get(type(aggregate))
-                if aggregate is None or interval is None or aggregate.id in taken:
-                    continue
-                snapshot_class = getattr(type(aggregate), "Snapshot", self.snapshot_class)
-                if snapshot_class is not None and event.originator_version % interval == 0:
-                    self.snapshots.put([snapshot_class.take(aggregate)])
-                    taken.add(aggregate.id)
+            with queue.turn() if queue is not None else contextlib.nullcontext():
+                for snapshot in self._snapshots_due(processing_event):
+                    self.snapshots.put([snapshot])
         except (PersistenceError, OSError) as exc:
             log.warning("snapshot not written (the change itself was saved): %s", exc)
+
+    def _snapshots_due(self, processing_event: ProcessingEvent[uuid.UUID]) -> Iterator[Any]:
+        taken: set[uuid.UUID] = set()
+        for event in processing_event.events:
+            aggregate = processing_event.aggregates.get(event.originator_id)
+            interval = self.snapshotting_intervals.get(type(aggregate))
+            if aggregate is None or interval is None or aggregate.id in taken:
+                continue
+            snapshot_class = getattr(type(aggregate), "Snapshot", self.snapshot_class)
+            if snapshot_class is not None and event.originator_version % interval == 0:
+                taken.add(aggregate.id)
+                yield snapshot_class.take(aggregate)
 
     # -- loading aggregates ------------------------------------------------------------------
 
