@@ -140,6 +140,9 @@ def test_export_menu_writes_the_tracker_and_asks_before_replacing(db, tmp_path, 
         assert pilot.app.screen.query_one("#field-path").value == "tracker-2026-11-20.csv"
         await pilot.press("enter")
         await settle(pilot)
+        # Checked now: a notice expires after a few seconds, and a loaded machine takes that long
+        # to get through the rest.
+        assert any("written to tracker-2026-11-20.csv" in n for n in notices(pilot.app))
         await pilot.press("x", *["down"] * 6, "enter", "enter")  # the same again
         await settle(pilot)
         assert isinstance(pilot.app.screen, ConfirmDialog)
@@ -154,7 +157,6 @@ def test_export_menu_writes_the_tracker_and_asks_before_replacing(db, tmp_path, 
         await settle(pilot)
         await pilot.press("x", "enter", "enter")  # Progress report (Word)
         await settle(pilot)
-        assert any("written to tracker-2026-11-20.csv" in n for n in notices(pilot.app))
 
     drive(db, scenario)
     assert len((tmp_path / "tracker-2026-11-20.csv").read_text().splitlines()) == 25
