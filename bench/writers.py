@@ -23,10 +23,9 @@ import sqlite3
 import tempfile
 import time
 import uuid
-from datetime import date
 from pathlib import Path
 
-from common import use_a_signing_key
+from common import START, start_plan, use_a_signing_key
 from tabulate import tabulate
 
 from plantrail.domain import commands as c
@@ -36,25 +35,13 @@ POSTGRES_URL = os.environ.get(
     "PLANTRAIL_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 ACTIONS_EACH = 3
-START = date(2026, 1, 5)
 
 
 def make_plan(target: str, schema: str | None, writers: int) -> list[list[str]]:
     """A plan with ``ACTIONS_EACH`` actions per writer; returns each writer's references."""
     service = PlanService.open(target, schema=schema)
+    start_plan(service)
     on = {"effective_on": START}
-    service.create_plan(
-        c.validate(
-            c.CreatePlan,
-            title="Writers",
-            organisation="Bench Council",
-            owners=["Owner"],
-            plan_date=START,
-            **on,
-        ),
-        "Owner",
-    )
-    service.add_standard(c.validate(c.AddStandard, number=1, title="Everything", **on), "Owner")
     refs: list[list[str]] = []
     for _ in range(writers):
         mine = []

@@ -84,7 +84,7 @@ def _workbook(sheet_name: str) -> str:
 
 
 def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
+    """0 → A, 25 → Z, 26 → AA (how spreadsheets name columns)."""
     letters = ""
     index += 1
     while index:

@@ -20,6 +20,7 @@ from datetime import date
 
 from ...domain.timescale import Timescale, TimescaleKind
 from ...domain.vocabulary import Brag, StepStatus
+from ..xlsx_stream import column_letter
 from .numbering import read_number
 from .tables import ImportProblem, Table
 
@@ -171,16 +172,6 @@ class Mapping:
 
     def describe_columns(self) -> str:
         return ", ".join(f"{c.label}={c.role}" for c in self.columns if c.role)
-
-
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA (how spreadsheets name columns)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def scores(header: str) -> list[tuple[int, str]]:
