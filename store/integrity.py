@@ -188,10 +188,14 @@ class Sealer:
         )
         self._indexed = False
         self.index_sql = f"INSERT INTO {t.effective} (position, effective_on) VALUES ({m}, {m})"
-        self.first_indexed_sql = f"SELECT MIN(position) FROM {t.effective}"
+        self.counts_sql = (
+            f"SELECT (SELECT COUNT(*) FROM {t.effective}) AS indexed, "
+            f"(SELECT COUNT(*) FROM {t.events} WHERE {t.position} <= {m}) AS sealed"
+        )
         self.unindexed_sql = (
-            f"SELECT {t.position}, state FROM {t.events} WHERE {t.position} <= {m} "
-            f"AND {t.position} < {m} ORDER BY {t.position}"
+            f"SELECT e.{t.position}, e.state FROM {t.events} e LEFT JOIN {t.effective} x "
+            f"ON x.position = e.{t.position} WHERE x.position IS NULL AND e.{t.position} <= {m} "
+            f"ORDER BY e.{t.position}"
         )
         self.state_sql = f"SELECT size, last_position, frontier, log_id FROM {t.tree} WHERE id = 1"
         self.new_rows_sql = (
@@ -260,13 +264,15 @@ class Sealer:
         return checkpoint
 
     def _index_older_events(self, run: Run, many: Many, sealed_upto: int) -> None:
-        """Once per process: give events sealed before the effective-date index existed
-        their rows in it (new events get theirs as they are sealed)."""
-        first = run(self.first_indexed_sql, ())
-        below = first[0][0] if first and first[0][0] is not None else sealed_upto + 1
-        older = run(self.unindexed_sql, (sealed_upto, below))
-        if older:
-            many(self.index_sql, [(p, effective_on_of(bytes(state))) for p, state in older])
+        """Once per process: give sealed events that have no row in the effective-date index
+        theirs (a log sealed before the index existed, or written meanwhile by an older
+        plantrail); new events get theirs as they are sealed. Two counts decide whether any
+        is missing, so a complete index costs one cheap query."""
+        counts = run(self.counts_sql, (sealed_upto,))
+        if counts and counts[0][0] != counts[0][1]:
+            older = run(self.unindexed_sql, (sealed_upto,))
+            if older:
+                many(self.index_sql, [(p, effective_on_of(bytes(state))) for p, state in older])
         self._indexed = True
 
     def record_now(self, run: Run) -> Checkpoint | None:

@@ -139,22 +139,28 @@ class LogReader:
             f"WHERE x.position > {mark} AND x.position <= {mark} AND x.effective_on <= {mark} "
             f"ORDER BY x.position"
         )
-        self.index_span_sql = f"SELECT MIN(position), MAX(position) FROM {index}"
-        self.log_span_sql = f"SELECT MIN({seq}), MAX({seq}) FROM {table}"
+        # Named columns: PostgreSQL rows come back as dicts, by column name.
+        self.index_span_sql = (
+            f"SELECT COUNT(*) AS n, MIN(position) AS first, MAX(position) AS last FROM {index}"
+        )
+        self.log_span_sql = (
+            f"SELECT COUNT(*) AS n, MIN({seq}) AS first, MAX({seq}) AS last FROM {table}"
+        )
 
     def position(self) -> int:
         rows = self.rows.fetch(self.max_sql)
         return int(rows[0][0] or 0) if rows else 0
 
     def indexed(self) -> bool:
-        """The effective-date index covers the whole log (it may be missing or behind in a log
-        written by an older plantrail and opened read only)."""
+        """The effective-date index covers the whole log (it may be missing, behind or holed in
+        a log written by an older plantrail and opened read only). Index rows are only ever
+        made for stored events, so the same count, first and last position mean the same set."""
         try:
             index = self.rows.fetch(self.index_span_sql)
         except Exception:  # no such table: a log no writer has sealed since the index came
             return False
         log = self.rows.fetch(self.log_span_sql)
-        return bool(index and log and tuple(index[0]) == tuple(log[0]) and log[0][0] is not None)
+        return bool(index and log and tuple(index[0]) == tuple(log[0]) and log[0][0])
 
     def read(
         self,

@@ -194,6 +194,16 @@ def test_as_at_reads_through_the_effective_date_index_and_the_same_without_it(op
         c.validate(c.RecordProgress, ref="1.1", period="Now", narrative="after"), "Bea Lowe"
     )
     assert reader.indexed()  # every older event was indexed in that write's transaction
+    middle = reader.position() // 2  # events an older plantrail wrote without index rows
+    service.rows.write(
+        f"DELETE FROM {service.tables.effective} WHERE position BETWEEN {middle} AND {middle + 2}"
+    )
+    assert not reader.indexed()
+    assert [service.as_at(d).model_dump() for d in dates[:2]] == through_index[:2]
+    open_service().record_progress(
+        c.validate(c.RecordProgress, ref="1.1", period="Later", narrative="again"), "Bea Lowe"
+    )
+    assert reader.indexed()
     assert [service.as_at(d).model_dump() for d in dates[:2]] == through_index[:2]
 
 
