@@ -162,9 +162,15 @@ def test_as_at_uses_effective_dates_and_as_known_at_uses_recording_times(service
         service.as_at(date(2025, 12, 31))
 
 
-def test_as_at_reads_through_the_effective_date_index_and_the_same_without_it(open_service):
+def test_as_at_reads_through_the_effective_date_index_and_the_same_without_it(
+    open_service, monkeypatch
+):
     """The effective-date index lets SQL skip later events; a log written before the index
-    existed is read without it, the same, and is indexed by the next process that writes."""
+    existed is read without it, the same, and is indexed by the next process that writes.
+    Windows and pages of 3 positions, so reads cross many of them."""
+    from plantrail.store import records
+
+    monkeypatch.setattr(records, "PAGE", 3)
     service = open_service()
     make_plan(service)
     for day in (10, 20):
