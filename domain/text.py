@@ -128,9 +128,9 @@ def visible(text: str) -> str:
     """Stored text made safe to show: line breaks and tabs kept, every other control, bidi
     control or separator replaced by a visible mark (ESC becomes ␛), so nothing stored can
     clear a screen, retitle a terminal or reorder what a reader sees."""
-    if text.isascii() and text.isprintable():  # most stored text: nothing to look for
-        return text
-    if text.isprintable() and not (set(text) & BIDI_CONTROLS):
+    if text.isprintable():  # most stored text: nothing to look for (checked in C)
+        return text  # (bidi controls are format characters, so never "printable")
+    if text.replace("\n", "").replace("\t", "").isprintable():  # a table or a narrative
         return text
     text = normalise_breaks(text)
     return "".join(_mark(c) if _hidden(c) else c for c in text)

@@ -286,6 +286,22 @@ def test_visible_keeps_ordinary_text_and_marks_everything_else():
     assert visible("abc\u2028def") == "abc⟨U+2028⟩def"
 
 
+def test_visible_marks_what_hides_in_a_whole_multi_line_table():
+    table = "Ref  Action — text\n1.1  fine\ttab\n1.2  "
+    assert visible(table + "ok") == table + "ok"
+    assert visible(table + "a\u202eb\x1bc\u200dd") == table + "a⟨U+202E⟩b␛c\u200dd"
+    assert visible("a\r\nb\rc") == "a\nb␍c"
+
+
+def test_a_long_cell_is_cut_at_a_whole_word_and_marked():
+    from plantrail.tui.cli.render import _clip
+
+    assert _clip("short \n  text\t") == "short text"
+    assert _clip("word " * 20, 22) == "word word word word…"
+    assert _clip("x" * 60, 10) == "xxxxxxxxx…"
+    assert _clip("\x1b[2J " + "y" * 60, 12) == "␛[2J…"
+
+
 def test_the_interface_shows_hostile_stored_text_safely(tmp_path):
     """Markup, escapes and bidi controls stored by an older version: every screen opens,
     nothing is read as markup, nothing reaches the terminal raw."""

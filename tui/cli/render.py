@@ -38,8 +38,14 @@ WIDTH = 48
 
 
 def _clip(text: str, width: int = WIDTH) -> str:
+    """``text`` on one line in at most ``width`` characters: cut at the last whole word that
+    fits (or inside a first word longer than the width) and marked with an ellipsis."""
     text = " ".join(visible(text).split())
-    return textwrap.shorten(text, width=width, placeholder="…") if text else ""
+    if len(text) <= width:
+        return text
+    head = text[:width]  # the ellipsis takes the last place; a space there ends a whole word
+    space = head.rfind(" ")
+    return (head[:space] if space > 0 else head[: width - 1]).rstrip() + "…"
 
 
 def _wrap(text: str, width: int = WIDTH) -> str:
