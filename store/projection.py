@@ -75,7 +75,7 @@ class CurrentPlan:
                     continue  # an event for an action this view never saw raised
                 self._full[key] = self._fold_action(key, record.seq - 1)
                 refolds += 1
-            apply(view, record)
+            apply(view, record, trail=False)
             if is_action:
                 touched.add(key)
         for key in touched:

@@ -42,48 +42,57 @@ class EventRecord(NamedTuple):
     data: dict[str, Any]
 
 
+class _Topic(NamedTuple):
+    """What decoding needs to know of an event class, worked out once per topic."""
+
+    aggregate: str  # "Plan" or "Action"
+    name: str  # "ProgressRecorded"
+    class_version: int
+    cls: type | None  # only when it has upcasters to run
+
+
 @cache
-def _upcasters(topic: str) -> tuple[int, type | None]:
-    """The class version and class of ``topic``, importing the class only when it has
-    upcasters to run (``domain/versions.py``)."""
+def _topic(topic: str) -> _Topic:
+    """Names, class version and (only when it has upcasters to run, ``domain/versions.py``)
+    the class of ``topic``: the class is not imported otherwise."""
+    aggregate, _, name = topic.rsplit(":", 1)[-1].rpartition(".")
     if CLASS_VERSIONS.get(topic, 1) == 1:
-        return 1, None
+        return _Topic(aggregate, name, 1, None)
     try:
         cls = resolve_topic(topic)
     except Exception:  # an event class from a newer version: read it as stored
-        return 1, None
-    return getattr(cls, "class_version", 1), cls
+        return _Topic(aggregate, name, 1, None)
+    return _Topic(aggregate, name, getattr(cls, "class_version", 1), cls)
 
 
-@cache
-def _names(topic: str) -> tuple[str, str]:
-    aggregate, _, name = topic.rsplit(":", 1)[-1].rpartition(".")
-    return aggregate, name
+_record = tuple.__new__  # EventRecord without its Python-level __new__: 100,000 times per replay
 
 
 def decode_row(seq: int, originator_id: Any, version: int, topic: str, state: bytes) -> EventRecord:
     """Decode one stored row (log position, aggregate id, version, topic, JSON state)."""
     data: dict[str, Any] = orjson.loads(state)
-    class_version, cls = _upcasters(topic)
-    if cls is not None and class_version > 1:
+    kind = _topic(topic)
+    if kind.cls is not None:
         from_version = data.pop("class_version", 1)
-        while from_version < class_version:
-            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(data)
+        while from_version < kind.class_version:
+            getattr(kind.cls, f"upcast_v{from_version}_v{from_version + 1}")(data)
             from_version += 1
     timestamp = data.pop("timestamp")
     data.pop("originator_topic", None)
-    aggregate, name = _names(topic)
-    return EventRecord(
-        seq,
-        originator_id if isinstance(originator_id, str) else originator_id.hex,
-        version,
-        aggregate,
-        name,
-        topic,
-        timestamp["_data_"] if isinstance(timestamp, dict) else str(timestamp),
-        data.pop("effective_on"),
-        data.pop("actor"),
-        data,
+    return _record(  # type: ignore[no-any-return]
+        EventRecord,
+        (
+            seq,
+            originator_id if originator_id.__class__ is str else originator_id.hex,
+            version,
+            kind.aggregate,
+            kind.name,
+            topic,
+            timestamp["_data_"] if timestamp.__class__ is dict else str(timestamp),
+            data.pop("effective_on"),
+            data.pop("actor"),
+            data,
+        ),
     )
 
 
@@ -141,11 +150,15 @@ class LogReader:
         )
         # Named columns: PostgreSQL rows come back as dicts, by column name.
         self.index_span_sql = (
-            f"SELECT COUNT(*) AS n, MIN(position) AS first, MAX(position) AS last FROM {index}"
+            f"SELECT COUNT(*) AS n, MIN(position) AS first, MAX(position) AS last FROM {index} "
+            f"WHERE position > {mark}"
         )
         self.log_span_sql = (
-            f"SELECT COUNT(*) AS n, MIN({seq}) AS first, MAX({seq}) AS last FROM {table}"
+            f"SELECT COUNT(*) AS n, MIN({seq}) AS first, MAX({seq}) AS last FROM {table} "
+            f"WHERE {seq} > {mark}"
         )
+        #: The log is known to be indexed up to this position (see :meth:`indexed`).
+        self._indexed_through = 0
 
     def position(self) -> int:
         rows = self.rows.fetch(self.max_sql)
@@ -154,13 +167,24 @@ class LogReader:
     def indexed(self) -> bool:
         """The effective-date index covers the whole log (it may be missing, behind or holed in
         a log written by an older plantrail and opened read only). Index rows are only ever
-        made for stored events, so the same count, first and last position mean the same set."""
+        made for stored events, so the same count, first and last position mean the same set.
+
+        Once a stretch of the log is found indexed, only the events after it are counted
+        again: stored events never change, and both libraries' recorders make positions
+        visible in order (SQLite has one writer; PostgreSQL inserts under a table lock), so no
+        event can appear later inside a stretch already counted.
+        """
+        through = self._indexed_through
         try:
-            index = self.rows.fetch(self.index_span_sql)
+            index = self.rows.fetch(self.index_span_sql, (through,))
         except Exception:  # no such table: a log no writer has sealed since the index came
             return False
-        log = self.rows.fetch(self.log_span_sql)
-        return bool(index and log and tuple(index[0]) == tuple(log[0]) and log[0][0])
+        log = self.rows.fetch(self.log_span_sql, (through,))
+        if not (index and log and tuple(index[0]) == tuple(log[0])):
+            return False
+        if log[0][0]:
+            self._indexed_through = int(log[0][2])
+        return self._indexed_through > 0
 
     def read(
         self,
