@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import IO, Any
 
 import orjson
@@ -19,7 +19,7 @@ import orjson
 from ..domain.clock import in_london
 from ..domain.text import json_safe, one_line, visible
 from ..store.audit import AuditEntry, value_text
-from .outputs import safe_cell
+from .outputs import FORMULA_STARTS, safe_cell
 
 COLUMNS = [
     "seq",
@@ -36,6 +36,8 @@ COLUMNS = [
 ]
 FORMATS = ("csv", "jsonl", "md", "html", "xlsx")
 Progress = Callable[[int], None]
+#: The first characters that make a spreadsheet read a cell as a formula (``outputs.py``).
+FORMULA_FIRST = frozenset(FORMULA_STARTS)
 
 
 #: Columns that can hold what people typed (names, narratives, a field named after a person or
@@ -57,15 +59,17 @@ class LondonTimes:
         self._offsets: dict[str, timezone] = {}
 
     def pair(self, stored: str) -> tuple[str, str]:
-        moment = datetime.fromisoformat(stored)
-        if moment.utcoffset() != timedelta(0):  # not as plantrail stores it: the long way
+        if not stored.endswith("+00:00"):  # not as plantrail stores it: the long way
+            moment = datetime.fromisoformat(stored)
             return moment.isoformat(), in_london(moment).isoformat()
         hour = stored[:13]
         zone = self._offsets.get(hour)
         if zone is None:
-            offset = in_london(moment).utcoffset() or timedelta(0)
+            offset = in_london(datetime.fromisoformat(stored)).utcoffset() or timedelta(0)
             zone = self._offsets[hour] = timezone(offset)
-        return stored, moment.astimezone(zone).isoformat()
+        if zone == UTC:  # Greenwich Mean Time: London's time is the stored text itself
+            return stored, stored
+        return stored, datetime.fromisoformat(stored).astimezone(zone).isoformat()
 
 
 def flat_rows(entries: Iterable[AuditEntry]) -> Iterator[list[Any]]:
@@ -88,7 +92,13 @@ def flat_rows(entries: Iterable[AuditEntry]) -> Iterator[list[Any]]:
         for change in entry.changes:
             ref = change["ref"]
             field = change["field"] if ref == entry.ref else f"{ref} {change['field']}"
-            yield [*head, field, value_text(change["before"]), value_text(change["after"])]
+            before, after = change["before"], change["after"]
+            yield [
+                *head,
+                field,
+                before if before.__class__ is str else value_text(before),
+                after if after.__class__ is str else value_text(after),
+            ]
 
 
 def write(
@@ -129,7 +139,9 @@ def _csv(rows: Iterator[list[Any]], stream: IO[str], title: str) -> None:
     typed = sorted(TYPED)
     for row in rows:
         for index in typed:
-            row[index] = safe_cell(row[index])
+            value = row[index]
+            if value and (not value.isprintable() or value[0] in FORMULA_FIRST):
+                row[index] = safe_cell(value)  # (most cells are plain text: checked in C)
         out.writerow(row)
 
 

@@ -7,7 +7,7 @@ and then filtering, so a filtered trail shows exactly the rows of the full one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -73,11 +73,15 @@ class AuditEntry(NamedTuple):
         )
 
 
+_entry = tuple.__new__
+
+
 def audit_entries(
     records: Iterable[EventRecord], keep: AuditFilter | None = None
 ) -> Iterator[AuditEntry]:
     """Fold ``records`` and yield one :class:`AuditEntry` per event that ``keep`` keeps."""
     view = empty_view()
+    keep = keep if keep is not None and keep != AuditFilter() else None
     dated = keep is not None and keep.dated
     for record in records:
         ref = _ref_of(view, record)
@@ -89,16 +93,19 @@ def audit_entries(
             if not keep.keeps(ref, recorded_on, record.actor):
                 continue
         provenance = record.data.get("provenance", "")
-        yield AuditEntry(
-            record.seq,
-            record.recorded_at,
-            record.effective_on,
-            record.actor,
-            ref,
-            record.name,
-            summarise(record, ref, changes) + (f" [{provenance}]" if provenance else ""),
-            changes,
-            provenance,
+        yield _entry(  # an AuditEntry, without its Python-level __new__ (once per event)
+            AuditEntry,
+            (
+                record.seq,
+                record.recorded_at,
+                record.effective_on,
+                record.actor,
+                ref,
+                record.name,
+                summarise(record, ref, changes) + (f" [{provenance}]" if provenance else ""),
+                changes,
+                provenance,
+            ),
         )
 
 
@@ -153,67 +160,76 @@ def _because(data: dict[str, Any]) -> str:
     return f" — {reason}" if reason else ""
 
 
+#: What a sentence is made from: the event's fields, the reference it is about, and the value
+#: its first change replaced.
+Sentence = Callable[[dict[str, Any], str, Any], str]
+
+_SENTENCES: dict[str, Sentence] = {
+    "Created": lambda d, ref, before: (
+        f"Created plan '{d.get('title')}' for {d.get('organisation')}"
+    ),
+    "SourceAdded": lambda d, ref, before: f"Added source {d['code']}: {d['text']}",
+    "StandardAdded": lambda d, ref, before: f"Added standard {d['number']}: {d['title']}",
+    "PersonAdded": lambda d, ref, before: (
+        f"Added {d['kind']} {d['name']}" + (f" ({d['role']})" if d["role"] else "")
+    ),
+    "GroupAdded": lambda d, ref, before: f"Added group {d['name']}: {_words(d['members'])}",
+    "NoteAdded": lambda d, ref, before: f"Added note: {d['text']}",
+    "ActionRegistered": lambda d, ref, before: f"Reserved reference {d['ref']}",
+    "AccessGranted": lambda d, ref, before: (
+        f"Gave {d['person']} {d['role']} access"
+        + (f" (was {before.split(';')[0]})" if before else "")
+        + _because(d)
+    ),
+    "AccessRevoked": lambda d, ref, before: (
+        (
+            f"Revoked {d['person']}'s key {_words(d['keys'])}"
+            if d["keys"]
+            else f"Revoked all of {d['person']}'s access"
+        )
+        + _because(d)
+    ),
+    "Raised": lambda d, ref, before: f"Raised action {ref}: {d['text']}",
+    "Reworded": lambda d, ref, before: (
+        f"Reworded {d['field'].replace('_', ' ')} of {ref}{_because(d)}"
+    ),
+    "StepAdded": lambda d, ref, before: (
+        f"Added key action {ref}: {d['text']} "
+        f"(timescale: {_words(d['timescale'])}; leads: {_words(d['leads'])})"
+    ),
+    "StepReworded": lambda d, ref, before: f"Reworded key action {ref}{_because(d)}",
+    "StepRescheduled": lambda d, ref, before: (
+        f"Rescheduled {ref} from '{_words(before)}' to '{d['timescale']}'{_because(d)}"
+    ),
+    "LeadsAssigned": lambda d, ref, before: (
+        f"Assigned {ref} to {_words(d['leads'])} (was {_words(before)}){_because(d)}"
+    ),
+    "StepStatusChanged": lambda d, ref, before: (
+        f"Status of {ref}: {_words(before)} → {d['status']}{_because(d)}"
+    ),
+    "BragRated": lambda d, ref, before: f"Rated {ref} {d['rating'].title()}{_because(d)}",
+    "EvidenceAdded": lambda d, ref, before: (
+        f"Added evidence to {ref}: {d['title']}" + (f" ({d['location']})" if d["location"] else "")
+    ),
+    "ProgressRecorded": lambda d, ref, before: (
+        f"Recorded progress on {ref} for {d['period']} (entry {d['entry_id'][:8]})"
+    ),
+    "ProgressCorrected": lambda d, ref, before: (
+        f"Corrected progress entry {d['corrects'][:8]} of {ref} "
+        f"with entry {d['entry_id'][:8]}{_because(d)}"
+    ),
+    "ProgressWithdrawn": lambda d, ref, before: (
+        f"Withdrew progress entry {d['entry_id'][:8]} of {ref}{_because(d)}"
+    ),
+    "Closed": lambda d, ref, before: f"Closed action {ref}{_because(d)}",
+    "Withdrawn": lambda d, ref, before: f"Withdrew action {ref}{_because(d)}",
+    "Reopened": lambda d, ref, before: f"Reopened action {ref}{_because(d)}",
+}
+
+
 def summarise(record: EventRecord, ref: str, changes: list[Change]) -> str:
     """One sentence saying what happened, in the plan's words."""
-    d = record.data
-    before = changes[0]["before"] if changes else None
-    texts = {
-        "Created": lambda: f"Created plan '{d.get('title')}' for {d.get('organisation')}",
-        "SourceAdded": lambda: f"Added source {d['code']}: {d['text']}",
-        "StandardAdded": lambda: f"Added standard {d['number']}: {d['title']}",
-        "PersonAdded": lambda: (
-            f"Added {d['kind']} {d['name']}" + (f" ({d['role']})" if d["role"] else "")
-        ),
-        "GroupAdded": lambda: f"Added group {d['name']}: {_words(d['members'])}",
-        "NoteAdded": lambda: f"Added note: {d['text']}",
-        "ActionRegistered": lambda: f"Reserved reference {d['ref']}",
-        "AccessGranted": lambda: (
-            f"Gave {d['person']} {d['role']} access"
-            + (f" (was {before.split(';')[0]})" if before else "")
-            + _because(d)
-        ),
-        "AccessRevoked": lambda: (
-            (
-                f"Revoked {d['person']}'s key {_words(d['keys'])}"
-                if d["keys"]
-                else f"Revoked all of {d['person']}'s access"
-            )
-            + _because(d)
-        ),
-        "Raised": lambda: f"Raised action {ref}: {d['text']}",
-        "Reworded": lambda: f"Reworded {d['field'].replace('_', ' ')} of {ref}{_because(d)}",
-        "StepAdded": lambda: (
-            f"Added key action {ref}: {d['text']} "
-            f"(timescale: {_words(d['timescale'])}; leads: {_words(d['leads'])})"
-        ),
-        "StepReworded": lambda: f"Reworded key action {ref}{_because(d)}",
-        "StepRescheduled": lambda: (
-            f"Rescheduled {ref} from '{_words(before)}' to '{d['timescale']}'{_because(d)}"
-        ),
-        "LeadsAssigned": lambda: (
-            f"Assigned {ref} to {_words(d['leads'])} (was {_words(before)}){_because(d)}"
-        ),
-        "StepStatusChanged": lambda: (
-            f"Status of {ref}: {_words(before)} → {d['status']}{_because(d)}"
-        ),
-        "BragRated": lambda: f"Rated {ref} {d['rating'].title()}{_because(d)}",
-        "EvidenceAdded": lambda: (
-            f"Added evidence to {ref}: {d['title']}"
-            + (f" ({d['location']})" if d["location"] else "")
-        ),
-        "ProgressRecorded": lambda: (
-            f"Recorded progress on {ref} for {d['period']} (entry {d['entry_id'][:8]})"
-        ),
-        "ProgressCorrected": lambda: (
-            f"Corrected progress entry {d['corrects'][:8]} of {ref} "
-            f"with entry {d['entry_id'][:8]}{_because(d)}"
-        ),
-        "ProgressWithdrawn": lambda: (
-            f"Withdrew progress entry {d['entry_id'][:8]} of {ref}{_because(d)}"
-        ),
-        "Closed": lambda: f"Closed action {ref}{_because(d)}",
-        "Withdrawn": lambda: f"Withdrew action {ref}{_because(d)}",
-        "Reopened": lambda: f"Reopened action {ref}{_because(d)}",
-    }
-    make = texts.get(record.name)
-    return make() if make else f"{record.name} on {ref}"
+    make = _SENTENCES.get(record.name)
+    if make is None:
+        return f"{record.name} on {ref}"
+    return make(record.data, ref, changes[0]["before"] if changes else None)

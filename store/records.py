@@ -79,7 +79,7 @@ def decode_row(seq: int, originator_id: Any, version: int, topic: str, state: by
             from_version += 1
     timestamp = data.pop("timestamp")
     data.pop("originator_topic", None)
-    return _record(  # type: ignore[no-any-return]
+    return _record(
         EventRecord,
         (
             seq,

@@ -371,3 +371,23 @@ def test_streamed_workbook_reads_back_cell_for_cell(tmp_path):
     assert len(long) == CELL_LIMIT and long.endswith("characters in the CSV export]")
     assert (sheet["C4"].value, sheet["D4"].value, sheet["E4"].value) == ("@risk", "-5", 0)
     assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+
+
+def test_audit_london_times_match_the_zone_database_across_both_clock_changes():
+    from datetime import datetime, timedelta
+
+    from plantrail.domain.clock import in_london
+    from plantrail.exports.audit_export import LondonTimes
+
+    times = LondonTimes()
+    start = datetime.fromisoformat("2026-03-28T22:17:05.123456+00:00")  # spring forward
+    autumn = datetime.fromisoformat("2026-10-24T22:59:59+00:00")  # fall back
+    moments = [start + timedelta(minutes=37 * n) for n in range(120)]
+    moments += [autumn + timedelta(minutes=29 * n) for n in range(120)]
+    for moment in moments:
+        stored = moment.isoformat()
+        assert times.pair(stored) == (stored, in_london(moment).isoformat()), stored
+    assert times.pair("2026-07-01T12:00:00+02:00") == (
+        "2026-07-01T12:00:00+02:00",
+        "2026-07-01T11:00:00+01:00",
+    )
