@@ -28,6 +28,7 @@ from eventsourcing.sqlite import (
 from .config import lock_patience
 from .integrity import Sealer, runners
 from .rows import Tables
+from .wal import BACKSTOP_PAGES, Checkpointer
 
 _FULL = 2
 
@@ -39,6 +40,7 @@ class DurableSQLiteConnectionPool(SQLiteConnectionPool):
         connection = super()._create_connection()
         raw = connection._sqlite_conn
         raw.execute("PRAGMA synchronous=FULL")
+        raw.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")  # see wal.py
         (mode,) = raw.execute("PRAGMA journal_mode").fetchone()
         (sync,) = raw.execute("PRAGMA synchronous").fetchone()
         if mode.lower() != "wal" or sync != _FULL:
@@ -103,7 +105,8 @@ class WriterQueue:
 
 class SealedSQLiteRecorder(SQLiteApplicationRecorder):
     """Stores events and, in the same transaction, seals them (``integrity.Sealer``); writers
-    of the file take turns through :class:`WriterQueue`."""
+    of the file take turns through :class:`WriterQueue`; the WAL is checkpointed after writes
+    on a thread of its own (``wal.py``)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -111,6 +114,7 @@ class SealedSQLiteRecorder(SQLiteApplicationRecorder):
         name = self.datastore.pool.db_name
         in_memory = name == ":memory:" or (name.startswith("file:") and "memory" in name)
         self.queue = None if in_memory else WriterQueue(name, lock_patience())
+        self.checkpointer = None if in_memory else Checkpointer(name)
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -118,7 +122,17 @@ class SealedSQLiteRecorder(SQLiteApplicationRecorder):
         if self.queue is None:
             return super().insert_events(stored_events, **kwargs)
         with self.queue.turn():
-            return super().insert_events(stored_events, **kwargs)
+            ids = super().insert_events(stored_events, **kwargs)
+        if self.checkpointer is not None:
+            self.checkpointer.written()
+        return ids
+
+    def release(self) -> None:
+        """Stop the background checkpoints and release the writers' lock file (on close)."""
+        if self.checkpointer is not None:
+            self.checkpointer.close()
+        if self.queue is not None:
+            self.queue.close()
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any

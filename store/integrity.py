@@ -187,6 +187,8 @@ class Sealer:
             else f"SELECT 1 FROM sqlite_master WHERE name = '{t.effective.split('.')[-1]}'"
         )
         self._indexed = False
+        #: True while older events are being indexed (a slow first write says why it is slow).
+        self.indexing = False
         self.index_sql = f"INSERT INTO {t.effective} (position, effective_on) VALUES ({m}, {m})"
         self.counts_sql = (
             f"SELECT (SELECT COUNT(*) FROM {t.effective}) AS indexed, "
@@ -270,9 +272,16 @@ class Sealer:
         is missing, so a complete index costs one cheap query."""
         counts = run(self.counts_sql, (sealed_upto,))
         if counts and counts[0][0] != counts[0][1]:
-            older = run(self.unindexed_sql, (sealed_upto,))
-            if older:
-                many(self.index_sql, [(p, effective_on_of(bytes(state))) for p, state in older])
+            self.indexing = True
+            try:
+                older = run(self.unindexed_sql, (sealed_upto,))
+                if older:
+                    dates: list[Sequence[Any]] = [
+                        (p, effective_on_of(bytes(state))) for p, state in older
+                    ]
+                    many(self.index_sql, dates)
+            finally:
+                self.indexing = False
         self._indexed = True
 
     def record_now(self, run: Run) -> Checkpoint | None:

@@ -124,9 +124,9 @@ class PlanService(PlanReader, Application[uuid.UUID]):
         raise AssertionError("unreachable")
 
     def close(self) -> None:
-        queue = getattr(self.recorder, "queue", None)
-        if queue is not None:
-            queue.close()
+        release = getattr(self.recorder, "release", None)  # SQLite's writer lock and thread
+        if release is not None:
+            release()
         Application.close(self)
 
     def seal(self) -> integrity.Checkpoint | None:
@@ -213,7 +213,11 @@ class PlanService(PlanReader, Application[uuid.UUID]):
             def tell() -> None:
                 if not told.is_set():
                     told.set()
-                    self.waiting("waiting for another writer…")
+                    sealer = getattr(self.recorder, "sealer", None)
+                    if sealer is not None and sealer.indexing:  # the save itself is slow
+                        self.waiting("indexing the log's older events by date (once)…")
+                    else:
+                        self.waiting("waiting for another writer…")
 
             while True:
                 self._loaded = set()

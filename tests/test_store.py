@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -13,6 +16,7 @@ from plantrail.store import changes
 from plantrail.store.audit import AuditFilter
 from plantrail.store.fold import fold
 from plantrail.store.projection import CurrentPlan
+from plantrail.store.wal import BACKSTOP_PAGES
 
 from .support import PLAN_START, make_plan
 
@@ -290,6 +294,64 @@ def test_sqlite_runs_in_wal_with_full_synchronous(sqlite_service):
         cursor.execute("PRAGMA synchronous")
         sync = cursor.fetchone()[0]
     assert (mode, sync) == ("wal", 2)
+
+
+def test_the_wal_is_copied_into_the_database_file_after_writes_not_inside_them(sqlite_service):
+    """Commits only append to the WAL (SQLite's own checkpoint waits for 10,000 pages); a
+    background thread copies them into the main file soon after."""
+    with sqlite_service.factory.datastore.transaction(commit=False) as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone()[0] == BACKSTOP_PAGES
+    make_plan(sqlite_service)
+    for n in range(20):
+        sqlite_service.record_progress(
+            c.validate(c.RecordProgress, ref="1.1", period=f"Week {n}", narrative="on track"),
+            "Bea Lowe",
+        )
+    path = sqlite_service.factory.datastore.pool.db_name
+    last = sqlite_service.last_position()
+    deadline = time.monotonic() + 10
+    while True:  # the main file alone (immutable: the WAL is not read) holds every event
+        main_file = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+        try:
+            (in_file,) = main_file.execute("SELECT MAX(rowid) FROM stored_events").fetchone()
+        except sqlite3.OperationalError:  # not even the table has reached the main file yet
+            in_file = None
+        main_file.close()
+        if in_file == last or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert in_file == last
+    threads = {t.name for t in threading.enumerate()}
+    assert "plantrail-wal-checkpoint" in threads
+    sqlite_service.close()
+    assert "plantrail-wal-checkpoint" not in {t.name for t in threading.enumerate()}
+
+
+def test_a_first_write_that_indexes_an_older_log_says_so_not_that_it_waits(tmp_path, monkeypatch):
+    from plantrail.store import integrity
+    from plantrail.store.service import PlanService
+    from plantrail.store.watchdog import Watchdog
+
+    db = str(tmp_path / "plan.db")
+    service = PlanService.open(db)
+    make_plan(service)
+    service.rows.write(f"DELETE FROM {service.tables.effective}")  # as an older plantrail left it
+    service.close()
+    read_date = integrity.effective_on_of
+    monkeypatch.setattr(  # indexing made slow enough to outlast the watchdog's delay
+        integrity, "effective_on_of", lambda state: (time.sleep(0.05), read_date(state))[1]
+    )
+    later = PlanService.open(db)
+    later._watchdog = Watchdog(0.2)
+    said: list[str] = []
+    later.waiting = said.append
+    later.record_progress(
+        c.validate(c.RecordProgress, ref="1.1", period="May", narrative="first in a while"),
+        "Bea Lowe",
+    )
+    later.close()
+    assert said == ["indexing the log's older events by date (once)…"]
 
 
 def test_effective_date_in_future_is_refused(service):
