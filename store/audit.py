@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from ..domain.clock import in_london
-from .fold import Change, View, apply, empty_view
+from .fold import Change, Recall, View, apply, empty_view, lean_view
 from .records import EventRecord
 from .views import AuditRow, FieldChange
 
@@ -77,10 +77,14 @@ _entry = tuple.__new__
 
 
 def audit_entries(
-    records: Iterable[EventRecord], keep: AuditFilter | None = None
+    records: Iterable[EventRecord], keep: AuditFilter | None = None, recall: Recall | None = None
 ) -> Iterator[AuditEntry]:
-    """Fold ``records`` and yield one :class:`AuditEntry` per event that ``keep`` keeps."""
-    view = empty_view()
+    """Fold ``records`` and yield one :class:`AuditEntry` per event that ``keep`` keeps.
+
+    With ``recall`` (the words a correction replaces, read back from the log) the fold keeps no
+    progress entries, so memory stays flat however long the history (``fold.lean_view``).
+    """
+    view = lean_view(recall) if recall is not None else empty_view()
     keep = keep if keep is not None and keep != AuditFilter() else None
     dated = keep is not None and keep.dated
     for record in records:
@@ -110,10 +114,10 @@ def audit_entries(
 
 
 def audit_rows(
-    records: Iterable[EventRecord], keep: AuditFilter | None = None
+    records: Iterable[EventRecord], keep: AuditFilter | None = None, recall: Recall | None = None
 ) -> Iterator[AuditRow]:
     """Fold ``records`` and yield one :class:`AuditRow` per event that ``keep`` keeps."""
-    return (entry.row() for entry in audit_entries(records, keep))
+    return (entry.row() for entry in audit_entries(records, keep, recall))
 
 
 def _ref_of(view: View, record: EventRecord) -> str:

@@ -7,7 +7,9 @@ function means the three can never disagree, and a property test proves that inc
 catch-up equals a fresh replay. The view is plain JSON-ready data so it can be persisted and
 reloaded cheaply; the changes returned (field, before, after) are the audit trail's columns.
 
-The view is mutated in place for speed; callers that need the old state copy first.
+The view is mutated in place for speed; callers that need the old state copy first. The audit
+trail folds a *lean* view (:func:`lean_view`): the same handlers, reporting the same changes,
+but keeping no progress entries, so exporting any length of history holds only the plan.
 """
 
 from __future__ import annotations
@@ -24,6 +26,20 @@ View = dict[str, Any]
 Change = dict[str, Any]
 #: Where a handler puts the changes it makes: None when nobody will read them.
 Trail = list[Change] | None
+
+
+#: How a lean view finds the words a correction or withdrawal replaces: (action id, entry id,
+#: log position of the correcting event) -> "period: narrative", read back from the log.
+Recall = Callable[[str, str, int], str | None]
+
+
+def lean_view(recall: Recall) -> View:
+    """An empty view that keeps no progress entries (the audit trail's): what a correction or
+    withdrawal replaces is recalled from the log when one comes, so folding any length of
+    history holds the plan's structure, never every narrative written (flat memory)."""
+    view = empty_view()
+    view["recall"] = recall
+    return view
 
 
 def empty_view() -> View:
@@ -288,7 +304,8 @@ def _entry(r: EventRecord, corrects: str | None) -> dict[str, Any]:
 
 
 def _progress_recorded(view: View, a: dict[str, Any], r: EventRecord, changes: Trail) -> None:
-    a["progress"].append(_entry(r, None))
+    if "recall" not in view:
+        a["progress"].append(_entry(r, None))
     if changes is not None:
         changes.append(
             {
@@ -305,34 +322,37 @@ def _find_entry(a: dict[str, Any], entry_id: str) -> dict[str, Any]:
 
 
 def _progress_corrected(view: View, a: dict[str, Any], r: EventRecord, changes: Trail) -> None:
-    original = _find_entry(a, r.data["corrects"])
-    original["state"] = "corrected"
-    original["corrected_by"] = r.data["entry_id"]
-    a["progress"].append(_entry(r, original["id"]))
+    recall: Recall | None = view.get("recall")
+    if recall is None:
+        original = _find_entry(a, r.data["corrects"])
+        original["state"] = "corrected"
+        original["corrected_by"] = r.data["entry_id"]
+        a["progress"].append(_entry(r, original["id"]))
+        before = f"{original['period']}: {original['narrative']}"
+    else:
+        before = recall(r.originator_id, r.data["corrects"], r.seq)
     if changes is not None:
         changes.append(
             {
                 "ref": a["ref"],
                 "field": "progress",
-                "before": f"{original['period']}: {original['narrative']}",
+                "before": before,
                 "after": f"{r.data['period']}: {r.data['narrative']}",
             }
         )
 
 
 def _progress_withdrawn(view: View, a: dict[str, Any], r: EventRecord, changes: Trail) -> None:
-    entry = _find_entry(a, r.data["entry_id"])
-    entry["state"] = "withdrawn"
-    entry["reason"] = r.data["reason"]
+    recall: Recall | None = view.get("recall")
+    if recall is None:
+        entry = _find_entry(a, r.data["entry_id"])
+        entry["state"] = "withdrawn"
+        entry["reason"] = r.data["reason"]
+        before = f"{entry['period']}: {entry['narrative']}"
+    else:
+        before = recall(r.originator_id, r.data["entry_id"], r.seq)
     if changes is not None:
-        changes.append(
-            {
-                "ref": a["ref"],
-                "field": "progress",
-                "before": f"{entry['period']}: {entry['narrative']}",
-                "after": None,
-            }
-        )
+        changes.append({"ref": a["ref"], "field": "progress", "before": before, "after": None})
 
 
 def _state(new_state: str) -> Any:

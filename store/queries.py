@@ -167,11 +167,19 @@ class PlanReader:
 
     def history(self, keep: AuditFilter | None = None) -> Iterator[AuditRow]:
         """The audit trail, one row per event, filtered by ``keep``."""
-        return audit_rows(self.records(), keep)
+        return audit_rows(self.records(), keep, self._recall)
 
     def history_entries(self, keep: AuditFilter | None = None) -> Iterator[AuditEntry]:
         """The audit trail as plain tuples, streamed: what exports write, row by row."""
-        return audit_entries(self.records(), keep)
+        return audit_entries(self.records(), keep, self._recall)
+
+    def _recall(self, action_id: str, entry_id: str, before: int) -> str | None:
+        """The words of progress entry ``entry_id`` of an action, from the event that wrote
+        it (earlier in the log than ``before``): what a correction or withdrawal replaces."""
+        for record in self.reader.read_one(action_id, before - 1):
+            if record.data.get("entry_id") == entry_id and "narrative" in record.data:
+                return f"{record.data['period']}: {record.data['narrative']}"
+        return None
 
     # -- integrity ------------------------------------------------------------------------------
 

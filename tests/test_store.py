@@ -14,7 +14,7 @@ from plantrail.domain.clock import clock_set_to
 from plantrail.domain.errors import ChangedSinceRead, InvalidInput, NotFound, PlanError
 from plantrail.store import changes
 from plantrail.store.audit import AuditFilter
-from plantrail.store.fold import fold
+from plantrail.store.fold import apply, fold, lean_view
 from plantrail.store.projection import CurrentPlan
 from plantrail.store.wal import BACKSTOP_PAGES
 
@@ -352,6 +352,48 @@ def test_a_first_write_that_indexes_an_older_log_says_so_not_that_it_waits(tmp_p
     )
     later.close()
     assert said == ["indexing the log's older events by date (once)…"]
+
+
+def test_the_audit_trail_folds_without_keeping_any_progress_entry(service):
+    """Memory flat in history length: the audit's fold keeps the plan, not every narrative;
+    what a correction or withdrawal replaced is read back from the log when it comes."""
+    from plantrail.store.audit import audit_entries
+
+    make_plan(service)
+    first = service.record_progress(
+        c.validate(c.RecordProgress, ref="1.1", period="May", narrative="first words"), "Bea Lowe"
+    )
+    second = service.correct_progress(
+        c.validate(
+            c.CorrectProgress,
+            ref="1.1",
+            entry=first,
+            period="May",
+            narrative="better words",
+            reason="typo",
+        ),
+        "Bea Lowe",
+    )
+    service.withdraw_progress(
+        c.validate(c.WithdrawProgress, ref="1.1", entry=second, reason="wrong action"), "Bea Lowe"
+    )
+    recalled: list[str] = []
+
+    def recall(action_id: str, entry_id: str, before: int) -> str | None:
+        recalled.append(entry_id)
+        return service._recall(action_id, entry_id, before)
+
+    view = lean_view(recall)
+    for record in service.records():
+        apply(view, record)
+    assert all(action["progress"] == [] for action in view["actions"].values())
+    assert recalled == [first, second]
+    lean = [e.changes for e in audit_entries(service.records(), recall=recall)][-2:]
+    assert lean == [e.changes for e in audit_entries(service.records())][-2:]
+    assert [(c["before"], c["after"]) for [c] in lean] == [
+        ("May: first words", "May: better words"),
+        ("May: better words", None),
+    ]
 
 
 def test_effective_date_in_future_is_refused(service):
