@@ -323,6 +323,7 @@ def _find_entry(a: dict[str, Any], entry_id: str) -> dict[str, Any]:
 
 def _progress_corrected(view: View, a: dict[str, Any], r: EventRecord, changes: Trail) -> None:
     recall: Recall | None = view.get("recall")
+    before: str | None
     if recall is None:
         original = _find_entry(a, r.data["corrects"])
         original["state"] = "corrected"
@@ -344,6 +345,7 @@ def _progress_corrected(view: View, a: dict[str, Any], r: EventRecord, changes: 
 
 def _progress_withdrawn(view: View, a: dict[str, Any], r: EventRecord, changes: Trail) -> None:
     recall: Recall | None = view.get("recall")
+    before: str | None
     if recall is None:
         entry = _find_entry(a, r.data["entry_id"])
         entry["state"] = "withdrawn"
