@@ -304,14 +304,12 @@ def _summary(s: dict[str, Any], plan_date: date, viewed_on: date) -> dict[str, A
         key=lambda step: step["number"],
     )
     open_dues = [
-        due
-        for step in steps
-        if (due := step["due"]) and StepStatus(step["status"]) not in CLOSED_STATUSES
+        due for step in steps if (due := step["due"]) and step["status"] not in CLOSED_STATUSES
     ]
     fields = {k: s[k] for k in SUMMARY_FIELDS if k in s}
     fields.update(
         steps=steps,
-        steps_done=sum(StepStatus(step["status"]) in DONE_STATUSES for step in steps),
+        steps_done=sum(step["status"] in DONE_STATUSES for step in steps),
         steps_total=sum(step["status"] != StepStatus.WITHDRAWN for step in steps),
         overdue_steps=sum(step["overdue"] for step in steps),
         next_due=min(open_dues, default=None),
@@ -347,7 +345,7 @@ def _timescale(words: str, plan_date: date) -> tuple[Timescale, dict[str, object
 
 def _step(action_ref: str, s: dict[str, Any], plan_date: date, viewed_on: date) -> dict[str, Any]:
     timescale, shown = _timescale(s["timescale"], plan_date)
-    status = StepStatus(s["status"])
+    status = s["status"]  # stored text; StepStatus is a StrEnum, so the sets match it as is
     due = timescale.due
     return {
         "ref": f"{action_ref}.{s['number']}",
