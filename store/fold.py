@@ -321,17 +321,24 @@ def _find_entry(a: dict[str, Any], entry_id: str) -> dict[str, Any]:
     return next(e for e in a["progress"] if e["id"] == entry_id)
 
 
-def _progress_corrected(view: View, a: dict[str, Any], r: EventRecord, changes: Trail) -> None:
+def _replaced(
+    view: View, a: dict[str, Any], r: EventRecord, entry_id: str
+) -> tuple[dict[str, Any] | None, str | None]:
+    """The progress entry ``r`` replaces and its words; a lean view keeps no entries, so only
+    the words, recalled from the log."""
     recall: Recall | None = view.get("recall")
-    before: str | None
-    if recall is None:
-        original = _find_entry(a, r.data["corrects"])
+    if recall is not None:
+        return None, recall(r.originator_id, entry_id, r.seq)
+    entry = _find_entry(a, entry_id)
+    return entry, f"{entry['period']}: {entry['narrative']}"
+
+
+def _progress_corrected(view: View, a: dict[str, Any], r: EventRecord, changes: Trail) -> None:
+    original, before = _replaced(view, a, r, r.data["corrects"])
+    if original is not None:
         original["state"] = "corrected"
         original["corrected_by"] = r.data["entry_id"]
         a["progress"].append(_entry(r, original["id"]))
-        before = f"{original['period']}: {original['narrative']}"
-    else:
-        before = recall(r.originator_id, r.data["corrects"], r.seq)
     if changes is not None:
         changes.append(
             {
@@ -344,15 +351,10 @@ def _progress_corrected(view: View, a: dict[str, Any], r: EventRecord, changes: 
 
 
 def _progress_withdrawn(view: View, a: dict[str, Any], r: EventRecord, changes: Trail) -> None:
-    recall: Recall | None = view.get("recall")
-    before: str | None
-    if recall is None:
-        entry = _find_entry(a, r.data["entry_id"])
+    entry, before = _replaced(view, a, r, r.data["entry_id"])
+    if entry is not None:
         entry["state"] = "withdrawn"
         entry["reason"] = r.data["reason"]
-        before = f"{entry['period']}: {entry['narrative']}"
-    else:
-        before = recall(r.originator_id, r.data["entry_id"], r.seq)
     if changes is not None:
         changes.append({"ref": a["ref"], "field": "progress", "before": before, "after": None})
 
