@@ -317,8 +317,18 @@ def _progress_recorded(view: View, a: dict[str, Any], r: EventRecord, changes: T
         )
 
 
+class FoldedAway(LookupError):
+    """A correction or withdrawal of an entry that a prefix folded into its tally
+    (``prefixes.py``): that action must be folded from its first event instead."""
+
+
 def _find_entry(a: dict[str, Any], entry_id: str) -> dict[str, Any]:
-    return next(e for e in a["progress"] if e["id"] == entry_id)
+    entry = next((e for e in a["progress"] if e["id"] == entry_id), None)
+    if entry is None:
+        if "folded" in a:
+            raise FoldedAway(entry_id)
+        raise LookupError(f"no progress entry {entry_id} on action {a['ref']}")
+    return entry
 
 
 def _replaced(
@@ -374,27 +384,35 @@ def summarise_action(action: dict[str, Any]) -> dict[str, Any]:
     Keeps the newest current progress entry, the counts, and each author's latest effective
     date (the dashboard's "who has not updated").
     """
-    summary = {k: v for k, v in action.items() if k not in ("progress", "evidence")}
-    latest: dict[str, Any] | None = None
-    newest = ("", "")  # (effective_on, recorded_at) of ``latest``: the first of equals wins
-    authors: dict[str, str] = {}
-    count = 0
+    summary = {k: v for k, v in action.items() if k not in ("progress", "evidence", "folded")}
+    summary.update(tally(action))
+    return summary
+
+
+def tally(action: dict[str, Any]) -> dict[str, Any]:
+    """The summary of an action's progress and evidence: the newest current entry, how many
+    are current, each author's latest effective date, how much evidence. Entries a prefix
+    folded away (``action["folded"]``, ``prefixes.py``) count as if they came first."""
+    before = action.get("folded")
+    latest: dict[str, Any] | None = before["latest_progress"] if before else None
+    newest = (latest["effective_on"], latest["recorded_at"]) if latest else ("", "")
+    authors: dict[str, str] = dict(before["last_update_by"]) if before else {}
+    count = before["progress_count"] if before else 0
     for entry in action["progress"]:  # one pass: an as-at overview runs this 100,000 times
         if entry["state"] != "current":
             continue
         count += 1
         on, at, author = entry["effective_on"], entry["recorded_at"], entry["author"]
         if latest is None or on > newest[0] or (on == newest[0] and at > newest[1]):
-            latest, newest = entry, (on, at)
+            latest, newest = entry, (on, at)  # the first of equals wins
         if on > authors.get(author, ""):
             authors[author] = on
-    summary.update(
-        latest_progress=latest,
-        progress_count=count,
-        evidence_count=len(action["evidence"]),
-        last_update_by=authors,
-    )
-    return summary
+    return {
+        "latest_progress": latest,
+        "progress_count": count,
+        "evidence_count": len(action["evidence"]) + (before["evidence_count"] if before else 0),
+        "last_update_by": authors,
+    }
 
 
 Handler = Callable[[View, Any, EventRecord, Trail], None]

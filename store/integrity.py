@@ -26,6 +26,7 @@ from datetime import UTC
 from typing import Any
 
 from ..domain.clock import now
+from . import prefixes
 from .merkle import Frontier, leaf_hash
 from .records import effective_on_of
 from .rows import Rows, Tables
@@ -179,13 +180,15 @@ class Sealer:
             f"signature {blob} NOT NULL)",
             f"CREATE TABLE IF NOT EXISTS {t.effective} (position BIGINT PRIMARY KEY, "
             "effective_on TEXT NOT NULL)",
+            prefixes.create_sql(t, is_postgres=is_postgres),
         ]
         # The newest table: a log made before it existed gets it (and the others if missing).
         self.exists_sql = (
-            f"SELECT 1 WHERE to_regclass('{t.effective}') IS NOT NULL"
+            f"SELECT 1 WHERE to_regclass('{t.prefixes}') IS NOT NULL"
             if is_postgres
-            else f"SELECT 1 FROM sqlite_master WHERE name = '{t.effective.split('.')[-1]}'"
+            else f"SELECT 1 FROM sqlite_master WHERE name = '{t.prefixes.split('.')[-1]}'"
         )
+        self.prefixes = prefixes.PrefixWriter(t, is_postgres=is_postgres)
         self._indexed = False
         #: True while older events are being indexed (a slow first write says why it is slow).
         self.indexing = False
@@ -258,6 +261,7 @@ class Sealer:
             log_id = log_id or leaf.hex()
         many(self.leaf_sql, leaves)
         many(self.index_sql, dates)
+        self.prefixes.write(run, many, rows)
         run(self.tree_sql, (frontier.size, rows[-1][0], frontier.to_bytes(), log_id))
         checkpoint = Checkpoint(log_id, frontier.size, frontier.root(), _now())
         if self.signer is not None:

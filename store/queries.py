@@ -22,6 +22,7 @@ from .audit import AuditEntry, AuditFilter, audit_entries, audit_rows
 from .config import Database
 from .drafts import DraftStore
 from .fold import View, fold
+from .prefixes import PrefixReader
 from .projection import CurrentPlan
 from .records import EventRecord, LogReader, decode_row
 from .rows import Rows, Tables
@@ -71,6 +72,7 @@ class PlanReader:
         self.views = ViewStore(rows, tables)
         self.drafts = DraftStore(rows, tables)
         self.projection = CurrentPlan(self.reader, self.views)
+        self.prefixes = PrefixReader(rows, tables, self.reader)
         #: The stored log as plain records, in order (optionally only a date's worth).
         self.records = self.reader.read
 
@@ -108,7 +110,8 @@ class PlanReader:
     def overview_at(self, day: date | None = None, moment: datetime | None = None) -> PlanOverview:
         """The plan overview as at a date or as known at an instant (screens, tables)."""
         moment = _aware(moment) if moment else None
-        view = self._view_at(day, moment)
+        view = self._view_from_prefixes(day) if day and not moment else None
+        view = view if view is not None else self._view_at(day, moment)
         viewed_on = day or (moment.astimezone(LONDON).date() if moment else today_in_london())
         overview = CurrentPlan.from_full_view(view)
         built = build_overview(overview, viewed_on, as_at=day, as_known_at=moment)
@@ -149,6 +152,17 @@ class PlanReader:
             raise InvalidInput.one("as_at", "is in the future", day.isoformat())
         if moment and moment > now():
             raise InvalidInput.one("as_known_at", "is in the future", moment.isoformat())
+
+    def _view_from_prefixes(self, day: date) -> View | None:
+        """The fold of the events effective by ``day``, started from each action's latest
+        prefix that is all effective by then (``prefixes.py``); None where the log's
+        effective-date index is incomplete (the full fold copes)."""
+        self._check_view_dates(day, None)
+        current = self.projection.overview()
+        if current["plan"] is None or not self.reader.indexed():
+            return None
+        aggregates = [current["plan"]["id"], *current["summaries"]]
+        return self.prefixes.view_at(day.isoformat(), current["position"], aggregates)
 
     def _view_at(self, day: date | None, moment: datetime | None) -> View:
         """Fold the events effective by ``day`` or recorded by ``moment`` (or all of them)."""

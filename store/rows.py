@@ -93,6 +93,11 @@ class Tables:
         """Each event's effective date by log position: lets "as at" skip later events in SQL."""
         return self._own("effective")
 
+    @property
+    def prefixes(self) -> str:
+        """Each action's folded state after every 20th event (prefixes.py)."""
+        return self._own("prefixes")
+
 
 class LibraryRows:
     """Rows through an eventsourcing datastore (SQLite or PostgreSQL)."""

@@ -396,6 +396,65 @@ def test_the_audit_trail_folds_without_keeping_any_progress_entry(service):
     ]
 
 
+def test_as_at_from_folded_prefixes_equals_a_plain_fold_even_when_corrections_reach_back(
+    service, monkeypatch
+):
+    """Prefixes every 3rd version; the first entry is folded away, then corrected and another
+    withdrawn long after: the writer and the reader both fold that action from its start."""
+    from plantrail.store import prefixes
+    from plantrail.store.views import build_overview
+
+    monkeypatch.setattr(prefixes, "EVERY", 3)
+    make_plan(service)
+
+    def progress(day: int, words: str) -> str:
+        return service.record_progress(
+            c.validate(
+                c.RecordProgress,
+                ref="1.1",
+                period=f"Day {day}",
+                narrative=words,
+                effective_on=PLAN_START + timedelta(days=day),
+            ),
+            "Bea Lowe",
+        )
+
+    first = progress(1, "first")
+    middle = [progress(day, f"entry {day}") for day in range(2, 9)]
+    service.correct_progress(
+        c.validate(
+            c.CorrectProgress,
+            ref="1.1",
+            entry=first,
+            period="Day 1",
+            narrative="first, corrected",
+            reason="typo",
+            effective_on=PLAN_START + timedelta(days=10),
+        ),
+        "Bea Lowe",
+    )
+    service.withdraw_progress(
+        c.validate(
+            c.WithdrawProgress,
+            ref="1.1",
+            entry=middle[0],
+            reason="duplicate",
+            effective_on=PLAN_START + timedelta(days=11),
+        ),
+        "Bea Lowe",
+    )
+    for day in range(12, 16):
+        progress(day, f"entry {day}")
+    stored = service.rows.fetch(f"SELECT version FROM {service.tables.prefixes}")
+    assert len(stored) >= 5 and all(version % 3 == 0 for (version,) in stored)
+    records = list(service.records())
+    for day in sorted({date.fromisoformat(r.effective_on) for r in records}):
+        kept = [r for r in records if r.effective_on <= day.isoformat()]
+        replayed = build_overview(CurrentPlan.from_full_view(fold(kept)), day, as_at=day)
+        assert replayed is not None
+        assert service.overview_at(day).model_dump() == replayed.model_dump(), day
+
+
 def test_effective_date_in_future_is_refused(service):
     make_plan(service)
     with pytest.raises(InvalidInput, match="later than today"):

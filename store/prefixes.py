@@ -1,0 +1,205 @@
+"""Folded prefixes: each action's state after its first 20, 40, 60… events, so "as at" a date
+reads a few events per action instead of replaying the log.
+
+Why prefixes are enough: an action's state as at a date D is the fold of its events effective
+on or before D, in version order. If every one of its first V events is effective by D (the
+prefix's ``through`` date is the latest of their dates), that fold starts with exactly those V
+events, so it equals the prefix's state followed by the later events effective by D. A prefix
+never changes once written (events are never edited), so it never needs invalidating; an
+action without one is simply folded from its first event. They are derived data: deleting the
+table loses nothing but speed.
+
+What is stored is the action as the fold holds it, except that its progress entries and
+evidence are folded into their tally (the newest current entry, the counts, each author's latest
+date: what the overview shows), so a prefix is the size of an action's key actions, not of its
+history. A later correction or withdrawal of an entry folded away cannot be applied to a tally:
+that action alone is then folded from its first event (``fold.FoldedAway``).
+
+Written by the :class:`~.integrity.Sealer` in the transaction that stores the events; read by
+:meth:`~.queries.PlanReader.overview_at`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import orjson
+
+from .fold import FOLD_VERSION, FoldedAway, View, apply, empty_view, tally
+from .records import EventRecord, LogReader, _topic, decode_row
+from .rows import Rows, Tables
+
+#: A prefix every this many versions of an action (the same rhythm as aggregate snapshots).
+EVERY = 20
+Run = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
+Many = Callable[[str, list[Sequence[Any]]], None]
+
+
+def create_sql(tables: Tables, *, is_postgres: bool) -> str:
+    blob = "BYTEA" if is_postgres else "BLOB"
+    return (
+        f"CREATE TABLE IF NOT EXISTS {tables.prefixes} (originator_id TEXT NOT NULL, "
+        "version INTEGER NOT NULL, fold_version INTEGER NOT NULL, through TEXT NOT NULL, "
+        f"position BIGINT NOT NULL, state {blob} NOT NULL, "
+        "PRIMARY KEY (originator_id, version, fold_version))"
+    )
+
+
+def _folded(action: dict[str, Any]) -> dict[str, Any]:
+    """``action`` with its progress and evidence folded into their tally."""
+    return {**action, "progress": [], "evidence": [], "folded": tally(action)}
+
+
+def _hex(originator_id: Any) -> str:
+    return originator_id if isinstance(originator_id, str) else originator_id.hex
+
+
+class PrefixWriter:
+    """Writes the prefixes that newly stored events complete (for the Sealer)."""
+
+    def __init__(self, tables: Tables, *, is_postgres: bool) -> None:
+        t, m = tables, tables.mark
+        self.is_postgres = is_postgres
+        self.latest_sql = (
+            f"SELECT version, through, state FROM {t.prefixes} WHERE originator_id = {m} "
+            f"AND fold_version = {m} ORDER BY version DESC LIMIT 1"
+        )
+        self.events_sql = (
+            f"SELECT {t.position}, originator_id, originator_version, topic, state FROM {t.events} "
+            f"WHERE originator_id = {m} AND originator_version > {m} AND originator_version <= {m} "
+            "ORDER BY originator_version"
+        )
+        self.insert_sql = (
+            f"INSERT INTO {t.prefixes} (originator_id, version, fold_version, through, position, "
+            f"state) VALUES ({m}, {m}, {m}, {m}, {m}, {m})"
+        )
+
+    def write(self, run: Run, many: Many, rows: Iterable[Sequence[Any]]) -> None:
+        """Write every prefix that ``rows`` (position, aggregate id, version, topic, state:
+        the events just stored) complete."""
+        due: dict[str, tuple[Any, int]] = {}  # actions whose events just passed a 20th
+        for _, originator_id, version, topic, _ in rows:
+            if version % EVERY == 0 and _topic(topic).aggregate == "Action":
+                key = _hex(originator_id)
+                if version > due.get(key, (None, 0))[1]:
+                    due[key] = (originator_id, version)
+        made: list[Sequence[Any]] = []
+        for key, (originator_id, last) in due.items():
+            made += self._prefixes(run, key, originator_id, last)
+        if made:
+            many(self.insert_sql, made)
+
+    def _prefixes(self, run: Run, key: str, originator_id: Any, last: int) -> list[Sequence[Any]]:
+        found = run(self.latest_sql, (key, FOLD_VERSION))
+        start, through, state = found[0] if found else (0, "", None)
+        if last // EVERY <= start // EVERY:
+            return []
+        events = [decode_row(*row) for row in run(self.events_sql, (originator_id, start, last))]
+        try:
+            return _made(key, events, start, through, state)
+        except FoldedAway:  # a correction reaches behind the last prefix: fold from the start
+            events = [decode_row(*row) for row in run(self.events_sql, (originator_id, 0, last))]
+            return [p for p in _made(key, events, 0, "", None) if p[1] > start]
+
+
+def _made(
+    key: str, events: list[EventRecord], start: int, through: str, state: Any
+) -> list[Sequence[Any]]:
+    """The prefixes (rows to insert) at each 20th version among ``events``, which follow the
+    prefix ``state`` at version ``start`` (or the action's beginning)."""
+    view = empty_view()
+    if state is not None:
+        view["actions"][key] = orjson.loads(bytes(state))
+    made: list[Sequence[Any]] = []
+    for record in events:
+        apply(view, record, trail=False)
+        through = max(through, record.effective_on)
+        action = view["actions"].get(key)
+        if record.version % EVERY == 0 and action is not None:
+            body = orjson.dumps(_folded(action))
+            made.append((key, record.version, FOLD_VERSION, through, record.seq, body))
+    return made
+
+
+class PrefixReader:
+    """Finds the prefixes valid for a date and the events that follow them (for "as at")."""
+
+    def __init__(self, rows: Rows, tables: Tables, reader: LogReader) -> None:
+        t, m = tables, tables.mark
+        self.rows = rows
+        self.reader = reader
+        self.is_postgres = rows.is_postgres
+        self.choose_sql = (
+            f"SELECT p.originator_id, p.state FROM {t.prefixes} p JOIN (SELECT originator_id "
+            f"AS id, MAX(version) AS best FROM {t.prefixes} WHERE fold_version = {m} AND "
+            f"through <= {m} AND position <= {m} GROUP BY originator_id) b ON "
+            f"p.originator_id = b.id AND p.version = b.best AND p.fold_version = {m}"
+        )
+        if self.is_postgres:
+            marks = f"unnest({m}::uuid[], {m}::int[]) AS m(id, after)"
+        else:
+            marks = (
+                f"(SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS "
+                f"after FROM json_each({m})) m"
+            )
+        self.tail_sql = (
+            f"SELECT e.{t.position} AS seq, e.originator_id, e.originator_version, e.topic, "
+            f"e.state FROM {marks} JOIN {t.events} e ON e.originator_id = m.id AND "
+            f"e.originator_version > m.after JOIN {t.effective} x ON x.position = e.{t.position} "
+            f"WHERE x.effective_on <= {m} AND e.{t.position} <= {m} ORDER BY e.{t.position}"
+        )
+        self.span_sql = (
+            f"SELECT COUNT(*) AS n, MAX(position) AS last FROM {t.effective} "
+            f"WHERE effective_on <= {m} AND position <= {m}"
+        )
+        self.row_sql = (
+            f"SELECT {t.position} AS seq, originator_id, originator_version, topic, state FROM "
+            f"{t.events} WHERE {t.position} = {m}"
+        )
+
+    def view_at(self, day: str, upto: int, aggregates: Iterable[str]) -> View:
+        """The fold of every event of ``aggregates`` effective by ``day`` (ISO) and stored at or
+        before log position ``upto``: prefixes, then the events after them."""
+        view = empty_view()
+        try:
+            chosen = self.rows.fetch(self.choose_sql, (FOLD_VERSION, day, upto, FOLD_VERSION))
+        except Exception:  # a log no writer has sealed since prefixes came: fold from the start
+            chosen = []
+        for key, state in chosen:
+            view["actions"][key] = orjson.loads(bytes(state))
+        after = {key: 0 for key in aggregates}
+        for key, action in view["actions"].items():
+            after[key] = action["version"]
+        again: set[str] = set()  # actions whose tail corrects what a prefix folded away
+        for record in self._tail(after, day, upto):
+            if record.originator_id in again:
+                continue
+            try:
+                apply(view, record, trail=False)
+            except FoldedAway:
+                again.add(record.originator_id)
+        for key in again:
+            alone = empty_view()
+            for record in self.reader.read_one(key, upto):
+                if record.effective_on <= day:
+                    apply(alone, record, trail=False)
+            view["actions"][key] = alone["actions"][key]
+        count, last = self.rows.fetch(self.span_sql, (day, upto))[0]
+        view["events"] = int(count)
+        view["position"] = int(last or 0)
+        view["last_recorded_at"] = None
+        if last:
+            (row,) = self.rows.fetch(self.row_sql, (int(last),))
+            view["last_recorded_at"] = decode_row(*row).recorded_at
+        return view
+
+    def _tail(self, after: dict[str, int], day: str, upto: int) -> Iterable[EventRecord]:
+        params: tuple[Any, ...]
+        if self.is_postgres:
+            params = ([uuid.UUID(k) for k in after], list(after.values()), day, upto)
+        else:
+            params = (orjson.dumps(list(after.items())).decode(), day, upto)
+        for row in self.rows.fetch(self.tail_sql, params):
+            yield decode_row(*row)
