@@ -122,6 +122,43 @@ def test_show_as_at_a_past_date(db, capsys):
     assert "AS AT 01 March 2026" in capsys.readouterr().out
 
 
+def test_show_as_at_reads_a_log_made_before_prefixes_the_same(db, capsys, monkeypatch):
+    """An older plantrail's log has no prefixes table: the read-only `show --as-at` folds
+    each action from its start and says the same as with prefixes."""
+    import sqlite3
+
+    from plantrail.store import prefixes
+
+    monkeypatch.setattr(prefixes, "EVERY", 3)
+    for n in range(1, 8):
+        run(
+            db, "update", "1.1", "--period", f"Week {n}", "--narrative", f"step {n}",
+            "--effective", f"2026-02-{n:02d}", actor="Bea Lowe",
+        )  # fmt: skip
+    capsys.readouterr()
+    assert run(db, "show", "--as-at", "2026-02-04") == 0
+    with_prefixes = capsys.readouterr().out
+    assert "Week 4" in with_prefixes
+    connection = sqlite3.connect(db)
+    assert connection.execute("SELECT COUNT(*) FROM plantrail_prefixes").fetchone()[0] >= 2
+    connection.execute("DROP TABLE plantrail_prefixes")
+    connection.commit()
+    connection.close()
+    assert run(db, "show", "--as-at", "2026-02-04") == 0
+    assert capsys.readouterr().out == with_prefixes
+    for n in (8, 9, 10):  # the next writer makes the table again, and the prefixes it completes
+        run(
+            db, "update", "1.1", "--period", f"Week {n}", "--narrative", f"step {n}",
+            "--effective", f"2026-02-{n:02d}", actor="Bea Lowe",
+        )  # fmt: skip
+    connection = sqlite3.connect(db)
+    assert connection.execute("SELECT COUNT(*) FROM plantrail_prefixes").fetchone()[0] >= 2
+    connection.close()
+    capsys.readouterr()
+    assert run(db, "show", "--as-at", "2026-02-04") == 0
+    assert capsys.readouterr().out == with_prefixes
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
