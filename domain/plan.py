@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import event
 
 from .access import Need, Role, person_for_key, person_for_login
 from .base import PlanAggregate, with_provenance
 from .errors import AccessDenied, InvalidInput, NotAllowed, NotFound
+from .ids import PLAN_ID
 
-#: One plan per database: a fixed id means a second ``init`` is refused by the store itself.
-PLAN_ID = uuid5(NAMESPACE_URL, "https://plantrail.invalid/plan")
+__all__ = ["PLAN_ID", "Plan"]
 
 
 class Plan(PlanAggregate):

@@ -181,26 +181,41 @@ class Sealer:
             f"CREATE TABLE IF NOT EXISTS {t.effective} (position BIGINT PRIMARY KEY, "
             "effective_on TEXT NOT NULL)",
             prefixes.create_sql(t, is_postgres=is_postgres),
+            f"CREATE TABLE IF NOT EXISTS {t.marks} (name TEXT PRIMARY KEY, position BIGINT "
+            "NOT NULL)",
         ]
-        # The newest table: a log made before it existed gets it (and the others if missing).
+        # How many of these tables exist: a log made before one of them gets the missing ones.
+        names = [t.leaves, t.tree, t.checkpoints, t.effective, t.prefixes, t.marks]
+        self.expected = len(names)
         self.exists_sql = (
-            f"SELECT 1 WHERE to_regclass('{t.prefixes}') IS NOT NULL"
+            "SELECT COUNT(*) FROM (VALUES "
+            + ", ".join(f"(to_regclass('{name}'))" for name in names)
+            + ") AS found (name) WHERE name IS NOT NULL"
             if is_postgres
-            else f"SELECT 1 FROM sqlite_master WHERE name = '{t.prefixes.split('.')[-1]}'"
+            else "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ("
+            + ", ".join(f"'{name.split('.')[-1]}'" for name in names)
+            + ")"
         )
         self.prefixes = prefixes.PrefixWriter(t, is_postgres=is_postgres)
         self._indexed = False
         #: True while older events are being indexed (a slow first write says why it is slow).
         self.indexing = False
         self.index_sql = f"INSERT INTO {t.effective} (position, effective_on) VALUES ({m}, {m})"
+        # Counted over the stretch after the last check only (the "indexed" mark).
         self.counts_sql = (
-            f"SELECT (SELECT COUNT(*) FROM {t.effective}) AS indexed, "
-            f"(SELECT COUNT(*) FROM {t.events} WHERE {t.position} <= {m}) AS sealed"
+            f"SELECT (SELECT COUNT(*) FROM {t.effective} WHERE position > {m} AND position <= "
+            f"{m}) AS indexed, (SELECT COUNT(*) FROM {t.events} WHERE {t.position} > {m} AND "
+            f"{t.position} <= {m}) AS sealed"
         )
         self.unindexed_sql = (
             f"SELECT e.{t.position}, e.state FROM {t.events} e LEFT JOIN {t.effective} x "
-            f"ON x.position = e.{t.position} WHERE x.position IS NULL AND e.{t.position} <= {m} "
-            f"ORDER BY e.{t.position}"
+            f"ON x.position = e.{t.position} WHERE x.position IS NULL AND e.{t.position} > {m} "
+            f"AND e.{t.position} <= {m} ORDER BY e.{t.position}"
+        )
+        self.mark_sql = f"SELECT position FROM {t.marks} WHERE name = 'indexed'"
+        self.set_mark_sql = (
+            f"INSERT INTO {t.marks} (name, position) VALUES ('indexed', {m}) ON CONFLICT (name) "
+            "DO UPDATE SET position = excluded.position"
         )
         self.state_sql = f"SELECT size, last_position, frontier, log_id FROM {t.tree} WHERE id = 1"
         self.new_rows_sql = (
@@ -237,7 +252,7 @@ class Sealer:
         if not self._ready:
             # A log opened without creating tables may predate sealing: make the tables, but
             # only when they are missing (DDL in a write transaction is best avoided).
-            if not run(self.exists_sql, ()):
+            if run(self.exists_sql, ())[0][0] < self.expected:
                 for statement in self.create:
                     run(statement, ())
             self._ready = True
@@ -272,20 +287,29 @@ class Sealer:
     def _index_older_events(self, run: Run, many: Many, sealed_upto: int) -> None:
         """Once per process: give sealed events that have no row in the effective-date index
         theirs (a log sealed before the index existed, or written meanwhile by an older
-        plantrail); new events get theirs as they are sealed. Two counts decide whether any
-        is missing, so a complete index costs one cheap query."""
-        counts = run(self.counts_sql, (sealed_upto,))
-        if counts and counts[0][0] != counts[0][1]:
-            self.indexing = True
-            try:
-                older = run(self.unindexed_sql, (sealed_upto,))
-                if older:
-                    dates: list[Sequence[Any]] = [
-                        (p, effective_on_of(bytes(state))) for p, state in older
-                    ]
-                    many(self.index_sql, dates)
-            finally:
-                self.indexing = False
+        plantrail); new events get theirs as they are sealed.
+
+        The log is known indexed up to a mark kept beside it, so only the events after the
+        mark are counted (two counts over that stretch decide whether any is missing), and
+        the mark then moves to the last sealed event. Positions only grow, so nothing can
+        appear below the mark later.
+        """
+        found = run(self.mark_sql, ())
+        marked = int(found[0][0]) if found else 0
+        if marked < sealed_upto:
+            counts = run(self.counts_sql, (marked, sealed_upto, marked, sealed_upto))
+            if counts and counts[0][0] != counts[0][1]:
+                self.indexing = True
+                try:
+                    older = run(self.unindexed_sql, (marked, sealed_upto))
+                    if older:
+                        dates: list[Sequence[Any]] = [
+                            (p, effective_on_of(bytes(state))) for p, state in older
+                        ]
+                        many(self.index_sql, dates)
+                finally:
+                    self.indexing = False
+            run(self.set_mark_sql, (sealed_upto,))
         self._indexed = True
 
     def record_now(self, run: Run) -> Checkpoint | None:

@@ -186,14 +186,19 @@ class PrefixReader:
                 if record.effective_on <= day:
                     apply(alone, record, trail=False)
             view["actions"][key] = alone["actions"][key]
-        count, last = self.rows.fetch(self.span_sql, (day, upto))[0]
-        view["events"] = int(count)
-        view["position"] = int(last or 0)
+        view["events"], view["position"] = self.span(day, upto)
+        last = view["position"]
         view["last_recorded_at"] = None
         if last:
             (row,) = self.rows.fetch(self.row_sql, (int(last),))
             view["last_recorded_at"] = decode_row(*row).recorded_at
         return view
+
+    def span(self, day: str, upto: int) -> tuple[int, int]:
+        """How many events are effective by ``day`` (ISO) up to log position ``upto``, and the
+        last one's position (the effective-date index must be complete)."""
+        count, last = self.rows.fetch(self.span_sql, (day, upto))[0]
+        return int(count), int(last or 0)
 
     def _tail(self, after: dict[str, int], day: str, upto: int) -> Iterable[EventRecord]:
         params: tuple[Any, ...]

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import functools
 import gc
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any, ParamSpec, TypeVar
 
 from ..domain.clock import LONDON, now, today_in_london
 from ..domain.errors import InvalidInput, NotFound
+from ..domain.ids import PLAN_ID
 from . import integrity
 from .audit import AuditEntry, AuditFilter, audit_entries, audit_rows
 from .config import Database
@@ -29,15 +31,17 @@ from .rows import Rows, Tables
 from .views import (
     ActionOut,
     AuditRow,
+    PlanHeader,
     PlanOut,
     PlanOverview,
     build_action,
+    build_header,
     build_overview,
     build_plan,
 )
 from .viewstore import ViewStore
 
-TPlan = TypeVar("TPlan", PlanOut, PlanOverview)
+TPlan = TypeVar("TPlan", PlanOut, PlanOverview, PlanHeader)
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -126,26 +130,51 @@ class PlanReader:
     ) -> ActionOut:
         """One action in full, now, as at a date or as known at an instant.
 
-        Reads only that action's events: references and ids never change, so the current
-        overview says which aggregate to read.
+        Reads only that action's events and the plan's own: references and ids never change,
+        so the plan's index of references says which aggregate to read.
         """
         moment = _aware(moment) if moment else None
         self._check_view_dates(day, moment)
-        overview = self.projection.overview()
-        if overview["plan"] is None:
+        plan_records = self._plan_records()
+        plan = fold(plan_records)["plan"]
+        if plan is None:
             raise NotFound("there is no plan in this database yet: run `plantrail init`")
-        key = next((k for k, s in overview["summaries"].items() if s["ref"] == ref), None)
+        key = _references(plan_records).get(ref)
         if key is None:
             raise NotFound(f"no action {ref!r} in this plan")
-        records = self.reader.read_one(key, overview["position"])
+        records = self.reader.read_one(key, self.reader.position())
         view = fold(filter(_keeps(day, moment), records))
         if key not in view["actions"]:
             when = day.isoformat() if day else f"{moment}"
             raise NotFound(f"action {ref} had not been raised as at {when}")
         viewed_on = day or (moment.astimezone(LONDON).date() if moment else None)
         viewed_on = viewed_on or today or today_in_london()
-        plan_date = date.fromisoformat(overview["plan"]["plan_date"])
+        plan_date = date.fromisoformat(plan["plan_date"])
         return build_action(view["actions"][key], plan_date, viewed_on)
+
+    def header(
+        self, day: date | None = None, moment: datetime | None = None, today: date | None = None
+    ) -> PlanHeader:
+        """The plan's header and directory alone (what one action's page is headed with), now,
+        as at a date or as known at an instant, without summarising a single action."""
+        if moment is not None:
+            return self.overview_at(moment=moment)  # rare: the whole fold says it exactly
+        self._check_view_dates(day, None)
+        upto = self.reader.position()
+        wanted = day.isoformat() if day else "9999-12-31"
+        view = fold(r for r in self._plan_records() if r.effective_on <= wanted)
+        if day is None:
+            view["events"], view["position"] = self.reader.count(), upto
+            return _require(build_header(view, today or today_in_london()))
+        if not self.reader.indexed():
+            return self.overview_at(day)
+        view["events"], view["position"] = self.prefixes.span(wanted, upto)
+        return _require_then(build_header(view, day, as_at=day), day, None)
+
+    def _plan_records(self) -> list[EventRecord]:
+        """The plan aggregate's own events (header, directory, access list, the index of
+        references): a few per action, never an action's own."""
+        return list(self.reader.read_one(PLAN_ID.hex, 2**62))
 
     def _check_view_dates(self, day: date | None, moment: datetime | None) -> None:
         if day and day > today_in_london():
@@ -176,7 +205,7 @@ class PlanReader:
     def grants(self) -> dict[str, Any]:
         """Who has access now, by person: role, logins and SSH keys (empty: no access list,
         anyone who can open the plan may change it)."""
-        plan = self.projection.overview()["plan"]
+        plan = fold(self._plan_records())["plan"]
         return dict(plan.get("access", {})) if plan else {}
 
     def history(self, keep: AuditFilter | None = None) -> Iterator[AuditRow]:
@@ -266,6 +295,15 @@ def _keeps(day: date | None, moment: datetime | None) -> Callable[[EventRecord],
     return lambda record: (
         record.effective_on <= wanted and datetime.fromisoformat(record.recorded_at) <= moment
     )
+
+
+def _references(plan_records: list[EventRecord]) -> dict[str, str]:
+    """Each action reference's aggregate id, as the log stores ids, from the plan's index."""
+    return {
+        r.data["ref"]: uuid.UUID(r.data["action_id"]).hex
+        for r in plan_records
+        if r.name == "ActionRegistered"
+    }
 
 
 def _require_then(plan: TPlan | None, day: date | None, moment: datetime | None) -> TPlan:

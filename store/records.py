@@ -139,6 +139,7 @@ class LogReader:
             f"ORDER BY originator_version"
         )
         self.max_sql = f"SELECT MAX({seq}) AS id FROM {table}"
+        self.count_sql = f"SELECT COUNT(*) AS n FROM {table}"
         # "As at": the effective-date index (written as events are sealed) lets SQL skip
         # every event effective after the date instead of handing each one to Python.
         index = tables.effective
@@ -159,9 +160,15 @@ class LogReader:
         )
         #: The log is known to be indexed up to this position (see :meth:`indexed`).
         self._indexed_through = 0
+        self.mark_sql = f"SELECT position AS position FROM {tables.marks} WHERE name = 'indexed'"
 
     def position(self) -> int:
         rows = self.rows.fetch(self.max_sql)
+        return int(rows[0][0] or 0) if rows else 0
+
+    def count(self) -> int:
+        """How many events the log holds."""
+        rows = self.rows.fetch(self.count_sql)
         return int(rows[0][0] or 0) if rows else 0
 
     def indexed(self) -> bool:
@@ -169,12 +176,13 @@ class LogReader:
         a log written by an older plantrail and opened read only). Index rows are only ever
         made for stored events, so the same count, first and last position mean the same set.
 
-        Once a stretch of the log is found indexed, only the events after it are counted
-        again: stored events never change, and both libraries' recorders make positions
-        visible in order (SQLite has one writer; PostgreSQL inserts under a table lock), so no
-        event can appear later inside a stretch already counted.
+        Once a stretch of the log is found indexed (here, or by a writer, which keeps a mark),
+        only the events after it are counted again: stored events never change, and both
+        libraries' recorders make positions visible in order (SQLite has one writer;
+        PostgreSQL inserts under a table lock), so no event can appear later inside a stretch
+        already counted.
         """
-        through = self._indexed_through
+        through = self._indexed_through or self._marked()
         try:
             index = self.rows.fetch(self.index_span_sql, (through,))
         except Exception:  # no such table: a log no writer has sealed since the index came
@@ -236,6 +244,14 @@ class LogReader:
                     continue
                 yield decode_row(seq, originator_id, version, topic, bytes(state))
             position = end
+
+    def _marked(self) -> int:
+        """How far a writer has checked the index (``integrity.Sealer``), 0 if none has."""
+        try:
+            rows = self.rows.fetch(self.mark_sql)
+        except Exception:  # a log from before the mark: count it all
+            return 0
+        return int(rows[0][0]) if rows else 0
 
     def raw(self) -> Iterator[tuple[int, str, int, str, bytes]]:
         """Every stored row as it is (position, aggregate id hex, version, topic, JSON bytes)."""

@@ -94,6 +94,11 @@ class Tables:
         return self._own("effective")
 
     @property
+    def marks(self) -> str:
+        """Named log positions plantrail keeps: how far the effective-date index is checked."""
+        return self._own("marks")
+
+    @property
     def prefixes(self) -> str:
         """Each action's folded state after every 20th event (prefixes.py)."""
         return self._own("prefixes")

@@ -131,10 +131,10 @@ def test_show_as_at_reads_a_log_made_before_prefixes_the_same(db, capsys, monkey
 
     monkeypatch.setattr(prefixes, "EVERY", 3)
     for n in range(1, 8):
-        run(
+        assert run(
             db, "update", "1.1", "--period", f"Week {n}", "--narrative", f"step {n}",
             "--effective", f"2026-02-{n:02d}", actor="Bea Lowe",
-        )  # fmt: skip
+        ) == 0  # fmt: skip
     capsys.readouterr()
     assert run(db, "show", "--as-at", "2026-02-04") == 0
     with_prefixes = capsys.readouterr().out
@@ -147,10 +147,10 @@ def test_show_as_at_reads_a_log_made_before_prefixes_the_same(db, capsys, monkey
     assert run(db, "show", "--as-at", "2026-02-04") == 0
     assert capsys.readouterr().out == with_prefixes
     for n in (8, 9, 10):  # the next writer makes the table again, and the prefixes it completes
-        run(
+        assert run(
             db, "update", "1.1", "--period", f"Week {n}", "--narrative", f"step {n}",
             "--effective", f"2026-02-{n:02d}", actor="Bea Lowe",
-        )  # fmt: skip
+        ) == 0  # fmt: skip
     connection = sqlite3.connect(db)
     assert connection.execute("SELECT COUNT(*) FROM plantrail_prefixes").fetchone()[0] >= 2
     connection.close()

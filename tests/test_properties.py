@@ -26,7 +26,7 @@ from plantrail.store.changes import Change
 from plantrail.store.fold import fold
 from plantrail.store.projection import CurrentPlan
 from plantrail.store.service import PlanService
-from plantrail.store.views import build_overview, build_plan
+from plantrail.store.views import PlanHeader, PlanOverview, build_overview, build_plan
 
 from .support import POSTGRES_URL, PostgresSchema, make_plan
 
@@ -188,9 +188,15 @@ def same_state(view: dict[str, Any], aggregates: dict[str, Any]) -> None:
         }
 
 
+def _header_of(plan: PlanOverview) -> dict[str, Any]:
+    return {k: v for k, v in plan.model_dump().items() if k in PlanHeader.model_fields}
+
+
 def check_laws(service: PlanService) -> None:
     records = list(service.records())
     whole = fold(records)
+    assert service.header().model_dump() == _header_of(service.overview())
+    assert service.grants() == (whole["plan"] or {}).get("access", {})
     # The audit trail's lean fold (no progress kept; replaced words recalled from the log)
     # says exactly what the full fold says.
     assert list(service.history_entries()) == list(audit_entries(records))
@@ -210,7 +216,10 @@ def check_laws(service: PlanService) -> None:
         # equals the overview of a plain fold of the events effective by then.
         kept = [r for r in records if r.effective_on <= record.effective_on]
         replayed = build_overview(CurrentPlan.from_full_view(fold(kept)), day, as_at=day)
-        assert service.overview_at(day).model_dump() == replayed.model_dump()  # type: ignore[union-attr]
+        at_day = service.overview_at(day)
+        assert at_day.model_dump() == replayed.model_dump()  # type: ignore[union-attr]
+        # The header alone (one action's page) is the overview's header, from the plan's events.
+        assert service.header(day).model_dump() == _header_of(at_day)
     last_day = max(date.fromisoformat(r.effective_on) for r in records)
     for day in {date.fromisoformat(r.effective_on) for r in records} | {last_day}:
         view = fold(r for r in records if r.effective_on <= day.isoformat())

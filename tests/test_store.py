@@ -203,7 +203,9 @@ def test_as_at_reads_through_the_effective_date_index_and_the_same_without_it(
     last = reader.position()  # as if an older plantrail wrote that event, with no index row:
     service.rows.write(f"DELETE FROM {service.tables.effective} WHERE position = {last}")
     assert not reader.indexed()  # the same reader, which had counted everything before it
-    service.rows.write(f"DELETE FROM {service.tables.effective}")  # as an older plantrail left it
+    # A log an older plantrail left: no index rows, and no mark saying how far they were checked.
+    service.rows.write(f"DELETE FROM {service.tables.effective}")
+    service.rows.write(f"DELETE FROM {service.tables.marks}")
     later = open_service()  # another process opens the log as it was left
     assert not later.reader.indexed()
     assert [later.as_at(d).model_dump() for d in dates[:2]] == through_index[:2]
@@ -216,6 +218,7 @@ def test_as_at_reads_through_the_effective_date_index_and_the_same_without_it(
     service.rows.write(
         f"DELETE FROM {service.tables.effective} WHERE position BETWEEN {middle} AND {middle + 2}"
     )
+    service.rows.write(f"DELETE FROM {service.tables.marks}")
     later = open_service()
     assert not later.reader.indexed()
     assert [later.as_at(d).model_dump() for d in dates[:2]] == through_index[:2]
@@ -224,6 +227,17 @@ def test_as_at_reads_through_the_effective_date_index_and_the_same_without_it(
     )
     assert later.reader.indexed()
     assert [later.as_at(d).model_dump() for d in dates[:2]] == through_index[:2]
+    # An older plantrail writes after the mark: the next process's first write indexes it.
+    later.record_progress(
+        c.validate(c.RecordProgress, ref="1.1", period="Older", narrative="no row"), "Bea Lowe"
+    )
+    unindexed = later.reader.position()
+    later.rows.write(f"DELETE FROM {later.tables.effective} WHERE position = {unindexed}")
+    assert not open_service().reader.indexed()
+    open_service().record_progress(
+        c.validate(c.RecordProgress, ref="1.1", period="Newer", narrative="first"), "Bea Lowe"
+    )
+    assert open_service().reader.indexed()
 
 
 def test_rescheduling_and_reassigning_keep_the_old_values(service):

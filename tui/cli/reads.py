@@ -22,7 +22,9 @@ def show(args: argparse.Namespace) -> int:
     with reading(args) as plan_store:
         action = plan_store.action_at(args.ref, **when) if args.ref else None
         plan: Any
-        if as_json and action is None:
+        if action is not None:  # one action's page is headed by the plan's header alone
+            plan = None if as_json else plan_store.header(**when)
+        elif as_json:
             if args.as_at:
                 plan = plan_store.as_at(args.as_at)
             elif args.as_known_at:
