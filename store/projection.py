@@ -48,6 +48,11 @@ class CurrentPlan:
         self._full: dict[str, dict[str, Any]] = {}
         self._persisted_at = 0
 
+    @property
+    def loaded(self) -> bool:
+        """This process holds the overview already (a catch-up is then the cheap way to it)."""
+        return self._overview is not None
+
     def overview(self) -> dict[str, Any]:
         """Plan header, directory and action summaries, caught up with the log."""
         with self._lock:

@@ -135,11 +135,10 @@ class PlanReader:
         """
         moment = _aware(moment) if moment else None
         self._check_view_dates(day, moment)
-        plan_records = self._plan_records()
-        plan = fold(plan_records)["plan"]
+        plan, refs = self._plan_part()
         if plan is None:
             raise NotFound("there is no plan in this database yet: run `plantrail init`")
-        key = _references(plan_records).get(ref)
+        key = refs(ref)
         if key is None:
             raise NotFound(f"no action {ref!r} in this plan")
         records = self.reader.read_one(key, self.reader.position())
@@ -160,6 +159,8 @@ class PlanReader:
         if moment is not None:
             return self.overview_at(moment=moment)  # rare: the whole fold says it exactly
         self._check_view_dates(day, None)
+        if day is None and self.projection.loaded:
+            return _require(build_header(self.projection.overview(), today or today_in_london()))
         upto = self.reader.position()
         wanted = day.isoformat() if day else "9999-12-31"
         view = fold(r for r in self._plan_records() if r.effective_on <= wanted)
@@ -170,6 +171,19 @@ class PlanReader:
             return self.overview_at(day)
         view["events"], view["position"] = self.prefixes.span(wanted, upto)
         return _require_then(build_header(view, day, as_at=day), day, None)
+
+    def _plan_part(self) -> tuple[dict[str, Any] | None, Callable[[str], str | None]]:
+        """The plan's own part of the view, and a lookup of each reference's aggregate id:
+        from the overview when this process holds it already (kept caught up, so cheap), else
+        from the plan's own events rather than loading every action's summary."""
+        if self.projection.loaded:
+            overview = self.projection.overview()
+            summaries = overview["summaries"]
+            return overview["plan"], lambda ref: next(
+                (key for key, s in summaries.items() if s["ref"] == ref), None
+            )
+        records = self._plan_records()
+        return fold(records)["plan"], _references(records).get
 
     def _plan_records(self) -> list[EventRecord]:
         """The plan aggregate's own events (header, directory, access list, the index of
@@ -205,7 +219,7 @@ class PlanReader:
     def grants(self) -> dict[str, Any]:
         """Who has access now, by person: role, logins and SSH keys (empty: no access list,
         anyone who can open the plan may change it)."""
-        plan = fold(self._plan_records())["plan"]
+        plan, _ = self._plan_part()
         return dict(plan.get("access", {})) if plan else {}
 
     def history(self, keep: AuditFilter | None = None) -> Iterator[AuditRow]:

@@ -16,6 +16,7 @@ from plantrail.store import changes
 from plantrail.store.audit import AuditFilter
 from plantrail.store.fold import apply, fold, lean_view
 from plantrail.store.projection import CurrentPlan
+from plantrail.store.views import PlanHeader
 from plantrail.store.wal import BACKSTOP_PAGES
 
 from .support import PLAN_START, make_plan
@@ -467,6 +468,30 @@ def test_as_at_from_folded_prefixes_equals_a_plain_fold_even_when_corrections_re
         replayed = build_overview(CurrentPlan.from_full_view(fold(kept)), day, as_at=day)
         assert replayed is not None
         assert service.overview_at(day).model_dump() == replayed.model_dump(), day
+
+
+def test_a_fresh_reader_answers_from_the_plans_own_events_as_a_loaded_one_does(open_service):
+    """A process that has not loaded the overview reads the header, one action and who has
+    access from the plan's own events; one that holds it answers the same from it."""
+    writer = open_service()
+    make_plan(writer)
+    writer.grant_access(c.validate(c.GrantAccess, person="Cal Dunn", role="owner"), "Ada Quill")
+    writer.grant_access(c.validate(c.GrantAccess, person="Bea Lowe", role="lead"), "Cal Dunn")
+    writer.record_progress(
+        c.validate(c.RecordProgress, ref="1.1", period="May", narrative="on track"), "Bea Lowe"
+    )
+    loaded = open_service()
+    loaded.overview()
+    fresh = [open_service() for _ in range(3)]
+    assert not fresh[0].projection.loaded and loaded.projection.loaded
+    whole = loaded.overview().model_dump()
+    assert fresh[0].header().model_dump() == {
+        k: v for k, v in whole.items() if k in PlanHeader.model_fields
+    }
+    assert fresh[1].action_at("1.1").model_dump() == loaded.action_at("1.1").model_dump()
+    assert fresh[2].grants() == loaded.grants() and set(loaded.grants()) == {"Cal Dunn", "Bea Lowe"}
+    with pytest.raises(NotFound, match=r"no action '9\.9'"):
+        open_service().action_at("9.9")
 
 
 def test_effective_date_in_future_is_refused(service):
