@@ -15,6 +15,7 @@ from plantrail.domain.errors import ChangedSinceRead, InvalidInput, NotFound, Pl
 from plantrail.store import changes
 from plantrail.store.audit import AuditFilter
 from plantrail.store.fold import apply, fold, lean_view
+from plantrail.store.opening import open_reader
 from plantrail.store.projection import CurrentPlan
 from plantrail.store.views import PlanHeader
 from plantrail.store.wal import BACKSTOP_PAGES
@@ -490,6 +491,14 @@ def test_a_fresh_reader_answers_from_the_plans_own_events_as_a_loaded_one_does(o
     }
     assert fresh[1].action_at("1.1").model_dump() == loaded.action_at("1.1").model_dump()
     assert fresh[2].grants() == loaded.grants() and set(loaded.grants()) == {"Cal Dunn", "Bea Lowe"}
+    # A read-only reader (show, history, ssh sessions) folds the plan's events; the service
+    # asks the Plan aggregate it loads for changes anyway: the same answer.
+    reader = open_reader(writer.database)
+    try:
+        assert reader.grants() == loaded.grants()
+        assert reader.header().model_dump() == fresh[0].header().model_dump()
+    finally:
+        reader.close()
     with pytest.raises(NotFound, match=r"no action '9\.9'"):
         open_service().action_at("9.9")
 
