@@ -13,7 +13,15 @@ from .render import action_detail, history, plan_table, say, say_json
 
 
 def show(args: argparse.Namespace) -> int:
-    """The plan (or one action) now, as at a date, or as known at an instant."""
+    """The plan (or one action) now, as at a date, or as known at an instant. A short-lived
+    command that builds one large result: the cyclic collector waits until it is printed."""
+    from ...store.queries import collector_paused
+
+    with collector_paused():
+        return _show(args)
+
+
+def _show(args: argparse.Namespace) -> int:
     if args.as_at and args.as_known_at:
         raise InvalidInput.one("as_at", "use either --as-at or --as-known-at, not both")
     as_json = args.format == "json"
