@@ -570,7 +570,7 @@ def test_a_reader_that_refolds_many_actions_saves_the_overview(open_service):
 def test_replaying_queries_pause_the_collector_only_while_they_run(service):
     import gc
 
-    from plantrail.store.queries import replaying
+    from plantrail.store.queries import collector_paused, replaying
 
     seen: list[bool] = []
     replaying(lambda: seen.append(gc.isenabled()))()
@@ -578,4 +578,8 @@ def test_replaying_queries_pause_the_collector_only_while_they_run(service):
     make_plan(service)
     with pytest.raises(NotFound):  # before the plan existed
         service.as_at(date(2025, 12, 31))
+    assert gc.isenabled()
+    with collector_paused():
+        service.overview()  # paused and resumed inside: the outer pause holds
+        assert not gc.isenabled()
     assert gc.isenabled()
