@@ -99,7 +99,8 @@ class PlanReader:
 
     @replaying
     def overview(self, today: date | None = None) -> PlanOverview:
-        """The plan now, every action summarised: opens in milliseconds at any length."""
+        """The plan now, every action summarised: the persisted overview and the events after
+        it, never a replay (milliseconds for a real plan's actions, at any history length)."""
         overview = self.projection.overview()
         return _require(build_overview(overview, today or today_in_london()))
 
