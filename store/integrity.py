@@ -196,7 +196,7 @@ class Sealer:
             + ", ".join(f"'{name.split('.')[-1]}'" for name in names)
             + ")"
         )
-        self.prefixes = prefixes.PrefixWriter(t, is_postgres=is_postgres)
+        self.prefixes = prefixes.PrefixWriter(t)
         self._indexed = False
         #: True while older events are being indexed (a slow first write says why it is slow).
         self.indexing = False

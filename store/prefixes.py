@@ -38,6 +38,8 @@ Many = Callable[[str, list[Sequence[Any]]], None]
 
 
 def create_sql(tables: Tables, *, is_postgres: bool) -> str:
+    """The prefixes table: one row per action and 20th version (and fold version, so a fold
+    that changes shape never reads an older one's prefixes)."""
     blob = "BYTEA" if is_postgres else "BLOB"
     return (
         f"CREATE TABLE IF NOT EXISTS {tables.prefixes} (originator_id TEXT NOT NULL, "
@@ -59,9 +61,8 @@ def _hex(originator_id: Any) -> str:
 class PrefixWriter:
     """Writes the prefixes that newly stored events complete (for the Sealer)."""
 
-    def __init__(self, tables: Tables, *, is_postgres: bool) -> None:
+    def __init__(self, tables: Tables) -> None:
         t, m = tables, tables.mark
-        self.is_postgres = is_postgres
         self.latest_sql = (
             f"SELECT version, through, state FROM {t.prefixes} WHERE originator_id = {m} "
             f"AND fold_version = {m} ORDER BY version DESC LIMIT 1"

@@ -102,7 +102,8 @@ class CurrentPlan:
 
     @staticmethod
     def from_full_view(view: View) -> dict[str, Any]:
-        """The overview a full view implies: what a fresh replay must equal (tests)."""
+        """The overview a full view implies: an as-at overview, and what a fresh replay must
+        equal (tests)."""
         overview = {k: v for k, v in view.items() if k != "actions"}
         overview["summaries"] = {k: summarise_action(a) for k, a in view["actions"].items()}
         overview["fold_version"] = FOLD_VERSION
