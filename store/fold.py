@@ -86,6 +86,13 @@ def _touch(action: dict[str, Any], record: EventRecord) -> None:
     action["version"] = record.version
     action["updated_at"] = record.recorded_at
     action["updated_by"] = record.actor
+    # The latest effective date among the action's events: on any date from then on, the
+    # action is as it is now (``queries.PlanReader.overview_at``). An action folded before
+    # this was kept (a persisted view or prefix from an older plantrail) has no such key and
+    # gains none until it is folded from its first event again: unknown, never wrong.
+    through = action.get("effective_through")
+    if through is not None and record.effective_on > through:
+        action["effective_through"] = record.effective_on
 
 
 def _set(
@@ -216,6 +223,7 @@ def _raised(view: View, _: Any, r: EventRecord, changes: Trail) -> None:
         "raised_on": r.effective_on,
         "raised_by": r.actor,
         "raised_at": r.recorded_at,
+        "effective_through": r.effective_on,
     }
     for key in ("text", "sources", "key_outcome", "expected_evidence"):
         _set(action, key, d[key], d["ref"], changes)

@@ -180,19 +180,25 @@ class Sealer:
             f"signature {blob} NOT NULL)",
             f"CREATE TABLE IF NOT EXISTS {t.effective} (position BIGINT PRIMARY KEY, "
             "effective_on TEXT NOT NULL)",
+            # By date: counting the events effective by a date reads only those entries.
+            f"CREATE INDEX IF NOT EXISTS {t.effective_by_date.split('.')[-1]} ON {t.effective} "
+            "(effective_on, position)",
             prefixes.create_sql(t, is_postgres=is_postgres),
             f"CREATE TABLE IF NOT EXISTS {t.marks} (name TEXT PRIMARY KEY, position BIGINT "
             "NOT NULL)",
         ]
-        # How many of these tables exist: a log made before one of them gets the missing ones.
-        names = [t.leaves, t.tree, t.checkpoints, t.effective, t.prefixes, t.marks]
+        # How many of these tables (and the index) exist: a log made before one of them gets
+        # the missing ones.
+        names = [
+            t.leaves, t.tree, t.checkpoints, t.effective, t.effective_by_date, t.prefixes, t.marks
+        ]  # fmt: skip
         self.expected = len(names)
         self.exists_sql = (
             "SELECT COUNT(*) FROM (VALUES "
             + ", ".join(f"(to_regclass('{name}'))" for name in names)
             + ") AS found (name) WHERE name IS NOT NULL"
             if is_postgres
-            else "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ("
+            else "SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', 'index') AND name IN ("
             + ", ".join(f"'{name.split('.')[-1]}'" for name in names)
             + ")"
         )

@@ -126,10 +126,10 @@ class PlanReader:
     def overview_at(self, day: date | None = None, moment: datetime | None = None) -> PlanOverview:
         """The plan overview as at a date or as known at an instant (screens, tables)."""
         moment = _aware(moment) if moment else None
-        view = self._view_from_prefixes(day) if day and not moment else None
-        view = view if view is not None else self._view_at(day, moment)
+        overview = self._overview_from_prefixes(day) if day and not moment else None
+        if overview is None:
+            overview = CurrentPlan.from_full_view(self._view_at(day, moment))
         viewed_on = day or (moment.astimezone(LONDON).date() if moment else today_in_london())
-        overview = CurrentPlan.from_full_view(view)
         built = build_overview(overview, viewed_on, as_at=day, as_known_at=moment)
         return _require_then(built, day, moment)
 
@@ -208,16 +208,30 @@ class PlanReader:
         if moment and moment > now():
             raise InvalidInput.one("as_known_at", "is in the future", moment.isoformat())
 
-    def _view_from_prefixes(self, day: date) -> View | None:
-        """The fold of the events effective by ``day``, started from each action's latest
-        prefix that is all effective by then (``prefixes.py``); None where the log's
-        effective-date index is incomplete (the full fold copes)."""
+    def _overview_from_prefixes(self, day: date) -> dict[str, Any] | None:
+        """The overview as at ``day`` without replaying the log; None where the log's
+        effective-date index is incomplete (the full fold copes).
+
+        An action whose every event is effective by ``day`` is as it is now, so its current
+        summary stands as it is: on a recent date that is most of the plan, and nothing of
+        theirs is read. Each other action is folded from its latest prefix that is all
+        effective by then (``prefixes.py``) and its later events effective by then.
+        """
         self._check_view_dates(day, None)
         current = self.projection.overview()
         if current["plan"] is None or not self.reader.indexed():
             return None
-        aggregates = [current["plan"]["id"], *current["summaries"]]
-        return self.prefixes.view_at(day.isoformat(), current["position"], aggregates)
+        iso = day.isoformat()
+        settled = {
+            key: summary
+            for key, summary in current["summaries"].items()
+            if (through := summary.get("effective_through")) is not None and through <= iso
+        }
+        others = [key for key in current["summaries"] if key not in settled]
+        view = self.prefixes.view_at(iso, current["position"], [current["plan"]["id"], *others])
+        overview = CurrentPlan.from_full_view(view)
+        overview["summaries"].update(settled)
+        return overview
 
     def _view_at(self, day: date | None, moment: datetime | None) -> View:
         """Fold the events effective by ``day`` or recorded by ``moment`` (or all of them)."""

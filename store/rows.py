@@ -94,13 +94,18 @@ class Tables:
         return self._own("effective")
 
     @property
+    def effective_by_date(self) -> str:
+        """The index of :attr:`effective` by date (named in the same schema)."""
+        return self._own("effective_on")
+
+    @property
     def marks(self) -> str:
         """Named log positions plantrail keeps: how far the effective-date index is checked."""
         return self._own("marks")
 
     @property
     def prefixes(self) -> str:
-        """Each action's folded state after every 20th event (prefixes.py)."""
+        """Each action's folded state after every 10th event (prefixes.py)."""
         return self._own("prefixes")
 
 

@@ -123,8 +123,9 @@ def test_show_as_at_a_past_date(db, capsys):
 
 
 def test_show_as_at_reads_a_log_made_before_prefixes_the_same(db, capsys, monkeypatch):
-    """An older plantrail's log has no prefixes table: the read-only `show --as-at` folds
-    each action from its start and says the same as with prefixes."""
+    """An older plantrail's log has no prefixes table and no index of effective dates: the
+    read-only `show --as-at` folds each action from its start and says the same as with
+    them; the next writer makes both again."""
     import sqlite3
 
     from plantrail.store import prefixes
@@ -142,6 +143,7 @@ def test_show_as_at_reads_a_log_made_before_prefixes_the_same(db, capsys, monkey
     connection = sqlite3.connect(db)
     assert connection.execute("SELECT COUNT(*) FROM plantrail_prefixes").fetchone()[0] >= 2
     connection.execute("DROP TABLE plantrail_prefixes")
+    connection.execute("DROP INDEX plantrail_effective_on")
     connection.commit()
     connection.close()
     assert run(db, "show", "--as-at", "2026-02-04") == 0
@@ -153,6 +155,8 @@ def test_show_as_at_reads_a_log_made_before_prefixes_the_same(db, capsys, monkey
         ) == 0  # fmt: skip
     connection = sqlite3.connect(db)
     assert connection.execute("SELECT COUNT(*) FROM plantrail_prefixes").fetchone()[0] >= 2
+    index = "SELECT name FROM sqlite_master WHERE name = 'plantrail_effective_on'"
+    assert connection.execute(index).fetchall() == [("plantrail_effective_on",)]
     connection.close()
     capsys.readouterr()
     assert run(db, "show", "--as-at", "2026-02-04") == 0

@@ -471,6 +471,66 @@ def test_as_at_from_folded_prefixes_equals_a_plain_fold_even_when_corrections_re
         assert service.overview_at(day).model_dump() == replayed.model_dump(), day
 
 
+def test_as_at_takes_an_action_settled_by_then_as_it_is_now_and_reads_none_of_its_events(
+    service, monkeypatch
+):
+    """An action whose every event is effective by the date (a backdated entry included) is
+    as it is now: the as-at overview takes its current summary and reads none of its events.
+    One with a later event is folded. A summary kept by an older plantrail says nothing of
+    its dates, so that action is folded too: slower, never wrong."""
+    from plantrail.store import prefixes
+    from plantrail.store.views import build_overview
+
+    make_plan(service)
+    service.raise_action(
+        c.validate(c.RaiseAction, standard=2, text="Audit case files", effective_on=PLAN_START),
+        "Ada Quill",
+    )
+
+    def progress(ref: str, day: int) -> None:
+        service.record_progress(
+            c.validate(
+                c.RecordProgress,
+                ref=ref,
+                period=f"Day {day}",
+                narrative=f"words of day {day}",
+                effective_on=PLAN_START + timedelta(days=day),
+            ),
+            "Bea Lowe",
+        )
+
+    progress("1.1", 5)
+    progress("2.1", 20)
+    progress("1.1", 3)  # recorded after the rest, effective before them
+    ids = {s.ref: s.id for s in service.overview().actions()}
+    folded: list[set[str]] = []
+    tail = prefixes.PrefixReader._tail
+
+    def watched(self, after, day, upto):  # type: ignore[no-untyped-def]
+        folded.append(set(after))
+        return tail(self, after, day, upto)
+
+    monkeypatch.setattr(prefixes.PrefixReader, "_tail", watched)
+    records = list(service.records())
+
+    def plain(day: date) -> dict[str, object]:
+        kept = [r for r in records if r.effective_on <= day.isoformat()]
+        replayed = build_overview(CurrentPlan.from_full_view(fold(kept)), day, as_at=day)
+        assert replayed is not None
+        return replayed.model_dump()
+
+    for day in (PLAN_START + timedelta(days=n) for n in (0, 4, 25, 10)):
+        assert service.overview_at(day).model_dump() == plain(day), day
+    assert ids["2.1"] in folded[-1] and ids["1.1"] not in folded[-1]
+    at = service.overview_at(PLAN_START + timedelta(days=10)).model_dump()
+    assert [s["progress_count"] for s in at["standards"][0]["actions"]] == [2]
+    for summary in service.projection.overview()["summaries"].values():
+        del summary["effective_through"]  # as an overview persisted by an older plantrail
+    for day in (PLAN_START + timedelta(days=n) for n in (0, 4, 10, 25)):
+        assert service.overview_at(day).model_dump() == plain(day), day
+        assert {ids["1.1"], ids["2.1"]} <= folded[-1]
+
+
 def test_a_fresh_reader_answers_from_the_plans_own_events_as_a_loaded_one_does(open_service):
     """A process that has not loaded the overview reads the header, one action and who has
     access from the plan's own events; one that holds it answers the same from it."""
