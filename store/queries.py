@@ -13,7 +13,7 @@ import contextlib
 import functools
 import gc
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any, ParamSpec, TypeVar
 
@@ -236,11 +236,13 @@ class PlanReader:
     def _view_at(self, day: date | None, moment: datetime | None) -> View:
         """Fold the events effective by ``day`` or recorded by ``moment`` (or all of them)."""
         self._check_view_dates(day, moment)
-        records = self.records(
+        records: Iterable[EventRecord] = self.records(
             effective_upto=day.isoformat() if day else None,
             recorded_upto=moment.astimezone(UTC).isoformat() if moment else None,
         )
-        return fold(filter(_keeps(day, moment), records))
+        if moment is not None:  # effective dates are filtered exactly; instants only roughly
+            records = filter(_keeps(day, moment), records)
+        return fold(records)
 
     def grants(self) -> dict[str, Any]:
         """Who has access now, by person: role, logins and SSH keys (empty: no access list,

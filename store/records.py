@@ -130,9 +130,8 @@ class LogReader:
         self.is_postgres = rows.is_postgres
         seq, mark, table = tables.position, tables.mark, tables.events
         columns = f"{seq} AS id, originator_id, originator_version, topic, state"
-        self.page_sql = (
-            f"SELECT {columns} FROM {table} WHERE {seq} > {mark} AND {seq} <= {mark} "
-            f"ORDER BY {seq} LIMIT {mark}"
+        self.window_sql = (
+            f"SELECT {columns} FROM {table} WHERE {seq} > {mark} AND {seq} <= {mark} ORDER BY {seq}"
         )
         self.one_sql = (
             f"SELECT {columns} FROM {table} WHERE originator_id = {mark} AND {seq} <= {mark} "
@@ -210,40 +209,44 @@ class LogReader:
         if effective_upto is not None and self.indexed():
             yield from self._read_dated(after, stop, effective_upto, rec)
             return
-        position = after
-        while True:
-            rows = self.rows.fetch(self.page_sql, (position, stop, PAGE))
-            for seq, originator_id, version, topic, state in rows:
-                if eff is not None and _effective_on(state) > eff:
-                    continue
-                if rec is not None and _recorded_at(state) > rec:
-                    continue
-                yield decode_row(seq, originator_id, version, topic, bytes(state))
-            if len(rows) < PAGE:
-                return
-            position = rows[-1][0]
+        for seq, originator_id, version, topic, state in self._windows(
+            self.window_sql, after, stop
+        ):
+            if eff is not None and _effective_on(state) > eff:
+                continue
+            if rec is not None and _recorded_at(state) > rec:
+                continue
+            yield decode_row(seq, originator_id, version, topic, bytes(state))
 
-    def _read_dated(
-        self, after: int, stop: int, effective_upto: str, rec: bytes | None
-    ) -> Iterator[EventRecord]:
-        """Events effective by ``effective_upto``, through the effective-date index, a window
-        of ``PAGE`` log positions at a time.
+    def _windows(self, sql: str, after: int, stop: int, *params: Any) -> Iterator[tuple[Any, ...]]:
+        """The rows ``sql`` selects with ``after < seq <= stop`` (and no later than the newest
+        position when the read starts), ``PAGE`` log positions per query.
 
-        Windows of positions, not pages of matches: each query reads at most ``PAGE`` index
-        entries, however few of them match, so no query plan can turn an early date into a
-        scan of the whole log per page (PostgreSQL did, at 1,000,000 events).
+        Windows of positions rather than ``LIMIT`` pages: each query's range is bounded at both
+        ends, so no query plan can sort the rest of the log for every page. PostgreSQL did, on
+        a table not yet analysed: a bitmap scan and a 23 MB sort on disk per page, 0.5 s of
+        the 1.5 s verify at 100,000 events.
         """
         last = min(stop, self.position())
         position = after
         while position < last:
             end = min(position + PAGE, last)
-            for seq, originator_id, version, topic, state in self.rows.fetch(
-                self.dated_window_sql, (position, end, effective_upto)
-            ):
-                if rec is not None and _recorded_at(state) > rec:
-                    continue
-                yield decode_row(seq, originator_id, version, topic, bytes(state))
+            yield from self.rows.fetch(sql, (position, end, *params))
             position = end
+
+    def _read_dated(
+        self, after: int, stop: int, effective_upto: str, rec: bytes | None
+    ) -> Iterator[EventRecord]:
+        """Events effective by ``effective_upto``, through the effective-date index, a window
+        of ``PAGE`` log positions at a time (:meth:`_windows`): each query reads at most
+        ``PAGE`` index entries however few of them match (with pages of matches, PostgreSQL
+        scanned the whole log per page for an early date at 1,000,000 events)."""
+        for seq, originator_id, version, topic, state in self._windows(
+            self.dated_window_sql, after, stop, effective_upto
+        ):
+            if rec is not None and _recorded_at(state) > rec:
+                continue
+            yield decode_row(seq, originator_id, version, topic, bytes(state))
 
     def _marked(self) -> int:
         """How far a writer has checked the index (``integrity.Sealer``), 0 if none has."""
@@ -255,15 +258,9 @@ class LogReader:
 
     def raw(self) -> Iterator[tuple[int, str, int, str, bytes]]:
         """Every stored row as it is (position, aggregate id hex, version, topic, JSON bytes)."""
-        position = 0
-        while True:
-            rows = self.rows.fetch(self.page_sql, (position, 2**62, PAGE))
-            for seq, originator_id, version, topic, state in rows:
-                key = originator_id if isinstance(originator_id, str) else originator_id.hex
-                yield seq, key, version, topic, bytes(state)
-            if len(rows) < PAGE:
-                return
-            position = rows[-1][0]
+        for seq, originator_id, version, topic, state in self._windows(self.window_sql, 0, 2**62):
+            key = originator_id if isinstance(originator_id, str) else originator_id.hex
+            yield seq, key, version, topic, bytes(state)
 
     def raw_one(self, originator_id: str) -> Iterator[tuple[int, str, int, str, bytes]]:
         """One aggregate's stored rows as they are, in version order (nothing decoded)."""

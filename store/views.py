@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -334,12 +335,14 @@ def build_summary(s: dict[str, Any], plan_date: date, viewed_on: date) -> Action
     return ActionSummary.model_validate(_summary(s, plan_date, viewed_on))
 
 
+#: Progress entries by when they were effective, then recorded (a C-level key).
+_NEWEST = itemgetter("effective_on", "recorded_at")
+
+
 def _action(a: dict[str, Any], plan_date: date, viewed_on: date) -> dict[str, Any]:
     """An action in full: its summary, progress newest first (corrections kept), evidence."""
     fields = _summary(summarise_action(a), plan_date, viewed_on)
-    fields["progress"] = sorted(
-        a["progress"], key=lambda p: (p["effective_on"], p["recorded_at"]), reverse=True
-    )
+    fields["progress"] = sorted(a["progress"], key=_NEWEST, reverse=True)
     fields["evidence"] = a["evidence"]
     return fields
 

@@ -643,3 +643,44 @@ def test_replaying_queries_pause_the_collector_only_while_they_run(service):
         service.overview()  # paused and resumed inside: the outer pause holds
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_reads_go_on_past_a_gap_in_log_positions_wider_than_a_window(monkeypatch):
+    """PostgreSQL numbers events from a sequence, and a rolled-back transaction leaves a gap.
+    The log is read in windows of positions: a gap wider than a window must not end a replay,
+    an as-at read or verification early."""
+    from plantrail.store import records
+    from plantrail.store.service import PlanService
+
+    from .support import POSTGRES_URL, PostgresSchema
+
+    monkeypatch.setattr(records, "PAGE", 3)
+    schema = PostgresSchema()
+    service = PlanService.open(POSTGRES_URL, schema=schema.name)
+    try:
+        make_plan(service)
+        before = service.last_position()
+        table = f'"{schema.name}".plantrail_events'
+        (sequence,) = schema.conn.execute(
+            "SELECT pg_get_serial_sequence(%s, 'notification_id')", (table,)
+        ).fetchone()
+        schema.conn.execute("SELECT setval(%s, %s)", (sequence, before + 10))
+        service.record_progress(
+            c.validate(c.RecordProgress, ref="1.1", period="June", narrative="after the gap"),
+            "Bea Lowe",
+        )
+        read = list(service.records())
+        assert [r.seq for r in read][-2:] == [before, before + 11]
+        dated = service.records(effective_upto="2099-01-01")
+        assert [r.seq for r in dated] == [r.seq for r in read]
+        fresh = PlanService.open(POSTGRES_URL, schema=schema.name)
+        try:
+            assert fresh.current().find("1.1").progress[0].narrative == "after the gap"
+        finally:
+            fresh.close()
+        trusted = {service.signer.key_id: service.signer.public.pem} if service.signer else {}
+        verified = service.verify_log(trusted)
+        assert verified.broken is None and verified.events == len(read)
+    finally:
+        service.close()
+        schema.drop()
