@@ -625,8 +625,15 @@ def _checkpoint_break(checkpoint: Checkpoint, verdict: str) -> Break:
         "rewritten",
         checkpoint.size,
         None,
-        f"the checkpoint of {when} at {checkpoint.size} events has a {verdict}",
+        f"the checkpoint of {when} at {checkpoint.size} events {_FAULTS[verdict]}",
     )
+
+
+#: What is wrong with a checkpoint whose root matches, in words.
+_FAULTS = {
+    "untrusted key": "is signed by a key that is not trusted",
+    "bad signature": "has a signature that does not match it",
+}
 
 
 def checkpoint_now(raw: Iterator[RawRow]) -> Checkpoint:

@@ -22,7 +22,7 @@ from plantrail.store import merkle
 from plantrail.store.integrity import event_leaf, stored_leaves
 from plantrail.store.merkle import Frontier
 from plantrail.store.service import PlanService
-from plantrail.store.signing import load_signer
+from plantrail.store.signing import PublicKey, create_key, load_signer, public_path
 from plantrail.tui.cli import main
 
 from .support import POSTGRES_URL, make_plan
@@ -477,3 +477,18 @@ def test_copying_the_database_does_not_copy_trust(demo, tmp_path):
     first, second = _run(["--db", demo, "verify"]), _run(["--db", str(copy), "verify"])
     assert first[0] == second[0] == 0
     assert first[1].splitlines()[1] == second[1].splitlines()[1]  # the same root
+
+
+def test_checkpoints_signed_by_a_key_that_is_not_trusted_are_named(store, tmp_path):
+    """Given only another key to trust, the log's own signed checkpoints are not accepted, and
+    the report says why in words."""
+    other = tmp_path / "other.pem"
+    create_key(other)
+    pem = public_path(other).read_text(encoding="utf-8")
+    service = store.open()
+    try:
+        result = service.verify_log({PublicKey(pem).key_id: pem})
+    finally:
+        service.close()
+    assert result.broken is not None
+    assert result.broken.detail.endswith("events is signed by a key that is not trusted")
