@@ -213,9 +213,9 @@ class PlanReader:
         effective-date index is incomplete (the full fold copes).
 
         An action whose every event is effective by ``day`` is as it is now, so its current
-        summary stands as it is: on a recent date that is most of the plan, and nothing of
-        theirs is read. Each other action is folded from its latest prefix that is all
-        effective by then (``prefixes.py``) and its later events effective by then.
+        summary stands and nothing of it is read: on a date after an action closed or was last
+        touched, it costs nothing. Each other action is folded from its latest prefix that is
+        all effective by then (``prefixes.py``) and its later events effective by then.
         """
         self._check_view_dates(day, None)
         current = self.projection.overview()
