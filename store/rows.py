@@ -121,8 +121,14 @@ class LibraryRows:
     def fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
         with self.datastore.transaction(commit=False) as cursor:
             if self.is_postgres:
+                from psycopg.rows import tuple_row
+
+                # Tuples straight from psycopg: the library's cursors make a dict per row, and
+                # turning each back into a tuple was a fifth of verify at 1,000,000 events.
+                cursor.row_factory = tuple_row
                 cursor.execute(sql, params)
-                return [tuple(row.values()) for row in cursor.fetchall()]
+                rows = cursor.fetchall()
+                return rows
             raw = cursor.sqlite_cursor  # plain tuples: sqlite3.Row costs more per row
             raw.row_factory = None
             raw.execute(sql, params)
