@@ -157,6 +157,11 @@ def runners(cursor: Any, *, is_postgres: bool) -> tuple[Run, Many]:
     return run, many
 
 
+#: A writer checks the effective-date index again and moves its mark on after this many
+#: positions (a count over that stretch: well under a millisecond).
+REMARK_EVERY = 1_000
+
+
 class Sealer:
     """Records each new event's leaf, the tree's frontier and a signed checkpoint, in the
     transaction that stores the events (``run`` executes SQL on that transaction)."""
@@ -204,6 +209,7 @@ class Sealer:
         )
         self.prefixes = prefixes.PrefixWriter(t)
         self._indexed = False
+        self._marked = 0  # the mark as this process last set or saw it
         #: True while older events are being indexed (a slow first write says why it is slow).
         self.indexing = False
         self.index_sql = f"INSERT INTO {t.effective} (position, effective_on) VALUES ({m}, {m})"
@@ -264,7 +270,7 @@ class Sealer:
             self._ready = True
         found = run(self.state_sql, ())
         size, last, frontier_bytes, log_id = found[0] if found else (0, 0, b"", "")
-        if not self._indexed:
+        if not self._indexed or last - self._marked >= REMARK_EVERY:
             self._index_older_events(run, many, last)
         frontier = Frontier.from_bytes(size, bytes(frontier_bytes))
         rows = run(self.new_rows_sql, (last,))
@@ -291,9 +297,11 @@ class Sealer:
         return checkpoint
 
     def _index_older_events(self, run: Run, many: Many, sealed_upto: int) -> None:
-        """Once per process: give sealed events that have no row in the effective-date index
-        theirs (a log sealed before the index existed, or written meanwhile by an older
-        plantrail); new events get theirs as they are sealed.
+        """On a process's first write, and again every ``REMARK_EVERY`` positions: give sealed
+        events that have no row in the effective-date index theirs (a log sealed before the
+        index existed, or written meanwhile by an older plantrail); new events get theirs as
+        they are sealed. Moving the mark on as the log grows keeps what every reader counts
+        short (``LogReader.indexed``): a long-running writer used to leave it where it began.
 
         The log is known indexed up to a mark kept beside it, so only the events after the
         mark are counted (two counts over that stretch decide whether any is missing), and
@@ -316,6 +324,7 @@ class Sealer:
                 finally:
                     self.indexing = False
             run(self.set_mark_sql, (sealed_upto,))
+        self._marked = max(marked, sealed_upto)
         self._indexed = True
 
     def record_now(self, run: Run) -> Checkpoint | None:

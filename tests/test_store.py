@@ -684,3 +684,43 @@ def test_reads_go_on_past_a_gap_in_log_positions_wider_than_a_window(monkeypatch
     finally:
         service.close()
         schema.drop()
+
+
+def test_a_long_running_writer_moves_the_index_mark_on_and_fills_holes_behind_it(
+    service, monkeypatch
+):
+    """One process writing for a long time checks the effective-date index again every
+    REMARK_EVERY positions: the mark follows the log (so readers count little past it), and an
+    event some older plantrail left without an index row in between is indexed then."""
+    from plantrail.store import integrity
+
+    monkeypatch.setattr(integrity, "REMARK_EVERY", 3)
+    make_plan(service)
+
+    def mark() -> int:
+        found = service.rows.fetch(
+            f"SELECT position FROM {service.tables.marks} WHERE name = 'indexed'"
+        )
+        return int(found[0][0]) if found else 0
+
+    def progress(n: int) -> None:
+        service.record_progress(
+            c.validate(c.RecordProgress, ref="1.1", period=f"Week {n}", narrative="on track"),
+            "Bea Lowe",
+        )
+
+    progress(0)
+    first = mark()
+    hole = service.reader.position()  # as if an older plantrail wrote it, with no index row
+    service.rows.write(f"DELETE FROM {service.tables.effective} WHERE position = {hole}")
+    for n in range(1, 6):
+        progress(n)
+    moved = mark()
+    assert first < hole <= moved and service.reader.position() - moved <= 3
+    indexed = f"SELECT COUNT(*) FROM {service.tables.effective} WHERE position = {hole}"
+    assert service.rows.fetch(indexed)[0][0] == 1
+    fresh = open_reader(service.database)
+    try:
+        assert fresh.reader.indexed()
+    finally:
+        fresh.close()
