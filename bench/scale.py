@@ -8,7 +8,8 @@ dropped afterwards.
     python bench/scale.py --keep                 # keep the schema (printed) to look at
 
 PostgreSQL: ``PLANTRAIL_BENCH_POSTGRES_URL`` (default the test server). Beside each size, the
-raw limit of the same run: SELECT of every stored row.
+raw limit of the same run: SELECT of every stored row. Statistics are refreshed after each
+growth (``analyse``), as autovacuum would before anyone reads a plan that size.
 """
 
 from __future__ import annotations
@@ -78,6 +79,18 @@ def measure(schema: str, rng: random.Random) -> list[str]:
     ]
 
 
+def analyse(schema: str) -> None:
+    """Refresh the planner's statistics, as autovacuum does within a minute or so of a bulk
+    load. Measured straight after generating 1,000,000 events, the stale statistics made
+    PostgreSQL plan the as-at tail as a hash join over the whole log: 0.45 s, not 0.07 s."""
+    import psycopg
+
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f"ANALYZE {schema}.plantrail_events")
+        for table in ("effective", "prefixes", "leaves"):
+            conn.execute(f"ANALYZE {schema}.plantrail_{table}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
@@ -102,6 +115,7 @@ def main() -> None:
             service.views.save("overview", service.projection.overview())  # as a reader would
             print(f"grew to {service.last_position():,} events in {grown:.0f} s", flush=True)
             service.close()
+            analyse(schema)
             rows.append(measure(schema, rng))
             print(rows[-1], flush=True)
             service = PlanService.open(POSTGRES_URL, schema=schema)

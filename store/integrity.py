@@ -384,19 +384,65 @@ class StoredLeaf:
     body: bytes
 
 
-def stored_leaves(rows: Rows, tables: Tables) -> list[StoredLeaf]:
-    """The leaves recorded as events were written, in log order (empty if never sealed)."""
-    try:
-        found = rows.fetch(
-            f"SELECT n, position, originator_id, version, leaf, body FROM {tables.leaves} "
-            "ORDER BY n"
+class StoredLeaves:
+    """The leaves recorded as events were written: counted together with the log's last
+    position in one statement (one snapshot on either database, so a write during a verify
+    cannot look like an inserted or a missing event), then read in order a window at a time,
+    so verifying holds one leaf at a time, not the whole log's (1,000,000 events held 0.8 GB).
+    The two lookups a break's diagnosis needs are queries, made at most once per verify."""
+
+    def __init__(self, rows: Rows, tables: Tables) -> None:
+        self.rows = rows
+        columns = "n, position, originator_id, version, leaf, body"
+        m, t = tables.mark, tables.leaves
+        self.window_sql = f"SELECT {columns} FROM {t} WHERE n > {m} AND n <= {m} ORDER BY n"
+        self.by_event_sql = (
+            f"SELECT {columns} FROM {t} WHERE originator_id = {m} AND version = {m} "
+            "ORDER BY n DESC LIMIT 1"
         )
-    except Exception:  # no such table: a log never sealed
-        return []
-    return [
-        StoredLeaf(int(n), int(p), str(o), int(v), bytes(lf), bytes(b))
-        for n, p, o, v, lf, b in found
-    ]
+        self.by_body_sql = f"SELECT {columns} FROM {t} WHERE body = {m} ORDER BY n DESC LIMIT 1"
+        log_upto = f"(SELECT MAX({tables.position}) FROM {tables.events})"
+        counts = f"(SELECT COUNT(*) FROM {t}) AS n, (SELECT MAX(n) FROM {t}) AS last_n"
+        try:
+            found = rows.fetch(f"SELECT {counts}, {log_upto} AS last")
+        except Exception:  # no such table: a log never sealed
+            found = rows.fetch(f"SELECT 0 AS n, 0 AS last_n, {log_upto} AS last")
+        #: How many leaves there are, and the log's last position at the same moment.
+        self.count = int(found[0][0] or 0)
+        self.last_n = int(found[0][1] or 0)
+        self.log_upto = int(found[0][2] or 0)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[StoredLeaf]:
+        for start in range(0, self.last_n, LEAF_WINDOW):
+            end = min(start + LEAF_WINDOW, self.last_n)
+            yield from map(_leaf, self.rows.fetch(self.window_sql, (start, end)))
+
+    def by_event(self, originator_id: str, version: int) -> StoredLeaf | None:
+        """The leaf recorded for an event, wherever it stands."""
+        found = self.rows.fetch(self.by_event_sql, (originator_id, version))
+        return _leaf(found[0]) if found else None
+
+    def by_body(self, body: bytes) -> StoredLeaf | None:
+        """The leaf recorded for an event whose bytes hash to ``body``."""
+        found = self.rows.fetch(self.by_body_sql, (body,))
+        return _leaf(found[0]) if found else None
+
+
+#: Leaves read per query while verifying.
+LEAF_WINDOW = 5_000
+
+
+def _leaf(row: Sequence[Any]) -> StoredLeaf:
+    n, p, o, v, lf, b = row
+    return StoredLeaf(int(n), int(p), str(o), int(v), bytes(lf), bytes(b))
+
+
+def stored_leaves(rows: Rows, tables: Tables) -> StoredLeaves:
+    """The leaves recorded as events were written, in log order (none if never sealed)."""
+    return StoredLeaves(rows, tables)
 
 
 def stored_checkpoints(rows: Rows, tables: Tables) -> list[Checkpoint]:
@@ -450,7 +496,7 @@ RawRow = tuple[int, str, int, str, bytes]
 
 def verify(
     raw_rows: Iterator[RawRow],
-    stored: list[StoredLeaf],
+    stored: StoredLeaves,
     checkpoints: list[Checkpoint],
     *,
     trusted: dict[str, str],
@@ -462,8 +508,7 @@ def verify(
     keys, by key id) and, if given, an outside checkpoint ``against`` (with its leaves, when it
     came from an evidence pack)."""
     result = Verification(sealed=len(stored))
-    by_event = {(s.originator_id, s.version): s for s in stored}
-    by_body = {s.body: s for s in stored}
+    recorded = iter(stored)
     frontier = Frontier()
     sizes = sorted({c.size for c in checkpoints} | ({against.size} if against else set()))
     roots: dict[int, bytes] = {}
@@ -475,10 +520,11 @@ def verify(
         frontier.append(leaf)
         if against_leaves is not None:
             leaves.append(leaf)
+        mine = next(recorded, None)  # the leaf recorded for the n-th event
         if result.broken is None:
             result.broken = _compare(
-                n, position, originator_id, version, leaf, stored, by_event
-            ) or _moved(n, position, state, leaf, stored, by_body)
+                n, position, originator_id, version, leaf, mine, stored
+            ) or _moved(n, position, state, leaf, mine, stored)
             if result.broken is not None:
                 result.broken.event.update(originator_id=originator_id, version=version)
         while next_size is not None and frontier.size == next_size:
@@ -486,8 +532,8 @@ def verify(
             next_size = next(wanted, None)
     result.events = frontier.size
     result.root = frontier.root()
-    if result.broken is None and len(stored) > result.events:
-        gone = stored[result.events]
+    gone = next(recorded, None) if len(stored) > result.events else None
+    if result.broken is None and gone is not None:
         result.broken = Break(
             "truncated",
             gone.n,
@@ -533,19 +579,18 @@ def _compare(
     originator_id: str,
     version: int,
     leaf: bytes,
-    stored: list[StoredLeaf],
-    by_event: dict[tuple[str, int], StoredLeaf],
+    recorded: StoredLeaf | None,
+    stored: StoredLeaves,
 ) -> Break | None:
     if not stored:
         return None  # reported once, as unsealed
-    if n > len(stored):
+    if recorded is None:
         return Break(
             "inserted",
             n,
             position,
             "this event has no hash recorded: it was added to the log outside plantrail",
         )
-    recorded = stored[n - 1]
     if recorded.position != position:
         if recorded.position < position:
             return Break(
@@ -563,7 +608,7 @@ def _compare(
             "it was added outside plantrail",
         )
     if (recorded.originator_id, recorded.version) != (originator_id, version):
-        moved = by_event.get((originator_id, version))
+        moved = stored.by_event(originator_id, version)
         where = f"it was recorded as event {moved.n}" if moved else "it was never recorded"
         return Break("reordered", n, position, f"event {n} holds a different event ({where})")
     return None
@@ -574,13 +619,13 @@ def _moved(
     position: int,
     state: bytes,
     leaf: bytes,
-    stored: list[StoredLeaf],
-    by_body: dict[bytes, StoredLeaf],
+    recorded: StoredLeaf | None,
+    stored: StoredLeaves,
 ) -> Break | None:
     """A leaf that no longer matches: its bytes moved here from another event, or edited."""
-    if not stored or n > len(stored) or stored[n - 1].leaf == leaf:
+    if recorded is None or recorded.leaf == leaf:
         return None
-    source = by_body.get(hashlib.sha256(state).digest())
+    source = stored.by_body(hashlib.sha256(state).digest())
     if source is not None and source.n != n:
         return Break(
             "reordered",

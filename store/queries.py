@@ -276,10 +276,14 @@ class PlanReader:
     ) -> integrity.Verification:
         """Recompute every hash and root of the log and compare them with what was recorded
         and signed (``trusted``: public keys by key id), and with an outside checkpoint."""
+        # Checkpoints first, then the leaves and the log's end together, then the log up to
+        # that end: a write meanwhile can only add what none of the earlier reads expects.
+        checkpoints = integrity.stored_checkpoints(self.rows, self.tables)
+        leaves = integrity.stored_leaves(self.rows, self.tables)
         return integrity.verify(
-            self.reader.raw(),
-            integrity.stored_leaves(self.rows, self.tables),
-            integrity.stored_checkpoints(self.rows, self.tables),
+            self.reader.raw(upto=leaves.log_upto),
+            leaves,
+            checkpoints,
             trusted=trusted,
             against=against,
             against_leaves=against_leaves,

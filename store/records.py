@@ -256,9 +256,10 @@ class LogReader:
             return 0
         return int(rows[0][0]) if rows else 0
 
-    def raw(self) -> Iterator[tuple[int, str, int, str, bytes]]:
-        """Every stored row as it is (position, aggregate id hex, version, topic, JSON bytes)."""
-        for seq, originator_id, version, topic, state in self._windows(self.window_sql, 0, 2**62):
+    def raw(self, upto: int = 2**62) -> Iterator[tuple[int, str, int, str, bytes]]:
+        """Every stored row up to position ``upto`` as it is (position, aggregate id hex,
+        version, topic, JSON bytes)."""
+        for seq, originator_id, version, topic, state in self._windows(self.window_sql, 0, upto):
             key = originator_id if isinstance(originator_id, str) else originator_id.hex
             yield seq, key, version, topic, bytes(state)
 

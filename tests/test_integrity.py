@@ -274,7 +274,7 @@ def test_a_log_rewritten_with_all_its_hashes_is_caught_only_by_the_signed_checkp
     _rewrite_with_hashes(store, b'"narrative":"n3"', b'"narrative":"n9"')
     service = store.open()
     try:
-        leaves = stored_leaves(service.rows, service.tables)
+        leaves = list(stored_leaves(service.rows, service.tables))
         recomputed = [
             event_leaf(n, o, v, t, s)
             for n, (_, o, v, t, s) in enumerate(service.reader.raw(), start=1)
@@ -492,3 +492,42 @@ def test_checkpoints_signed_by_a_key_that_is_not_trusted_are_named(store, tmp_pa
         service.close()
     assert result.broken is not None
     assert result.broken.detail.endswith("events is signed by a key that is not trusted")
+
+
+def test_verify_reads_leaves_a_window_at_a_time_and_a_write_meanwhile_is_no_break(
+    store, monkeypatch
+):
+    """Leaves are read in windows (two at a time here), beside the log read in its own; the
+    log is read only as far as it went when the leaves were counted, so someone writing during
+    a verify changes nothing, and a tampered event is still named at its place."""
+    from plantrail.store import integrity, records
+
+    monkeypatch.setattr(integrity, "LEAF_WINDOW", 2)
+    monkeypatch.setattr(records, "PAGE", 3)
+    writer = store.open()
+    service = store.open()
+    counted = len(store.positions())
+    raw = records.LogReader.raw
+
+    def write_first(self, upto=2**62):  # type: ignore[no-untyped-def]
+        writer.record_progress(
+            c.validate(c.RecordProgress, ref="1.1", period="During", narrative="meanwhile"), "ann"
+        )
+        return raw(self, upto)
+
+    monkeypatch.setattr(records.LogReader, "raw", write_first)
+    try:
+        result = service.verify_log({})
+        assert result.broken is None and result.events == result.sealed == counted
+        monkeypatch.setattr(records.LogReader, "raw", raw)
+        assert service.verify_log({}).events == counted + 1
+        n = 9
+        position = store.positions()[n - 1]
+        state = bytearray(store.state(position))
+        state[state.index(b'"actor":"') + 10] ^= 0x01
+        store.set_state(position, bytes(state))
+        broken = service.verify_log({}).broken
+        assert broken is not None and (broken.kind, broken.n) == ("edited", n)
+    finally:
+        writer.close()
+        service.close()
