@@ -40,7 +40,7 @@ def write_report(
     plan = plan_store.as_at(day)
     report = build_report(
         plan,
-        list(plan_store.records()),
+        plan_store.records(),
         checkpoint=plan_store.checkpoint_now(signer),
         produced_at=now().astimezone(LONDON),
         produced_by=actor,

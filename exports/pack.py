@@ -81,13 +81,12 @@ def build_pack(
     """The pack's bytes (a zip); raises if the plan did not exist at ``as_at``."""
     plan = plan_store.as_at(as_at)
     wanted = as_at.isoformat()
-    records = [r for r in plan_store.records(effective_upto=wanted) if r.effective_on <= wanted]
     leaves, events, checkpoint = _log(plan_store, wanted, produced_at)
     if signer is not None:
         checkpoint = sign(checkpoint, signer)
     report = build_report(
         plan,
-        list(plan_store.records()),
+        plan_store.records(),  # streamed: only the footnote's counts are kept
         produced_at=None,
         produced_by=produced_by,
         checkpoint=checkpoint,
@@ -98,7 +97,8 @@ def build_pack(
     }
     for fmt in ("csv", "jsonl"):
         stream = io.StringIO(newline="")
-        audit_export.write(audit_entries(records), fmt, stream)
+        # Read again for each format rather than held: the events effective by the date.
+        audit_export.write(audit_entries(plan_store.records(effective_upto=wanted)), fmt, stream)
         files[f"audit.{fmt}"] = stream.getvalue().encode()
     files["events.jsonl"] = events
     files["leaves.txt"] = "".join(

@@ -10,16 +10,18 @@ A footnote says how many later corrections exist, so a reader knows the record m
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..domain.clock import in_london
-from ..domain.text import visible, visible_everywhere
+from ..domain.text import all_visible, visible, visible_everywhere
 from ..store.integrity import Checkpoint
 from ..store.records import EventRecord
 from ..store.views import ActionOut, PlanOut, StepOut
 
 CORRECTIONS = {"ProgressCorrected", "ProgressWithdrawn"}
+ENTRIES = {"ProgressRecorded", "ProgressCorrected"}
 BRAG_NAMES = ["blue", "red", "amber", "green", "grey", None]
 
 
@@ -57,21 +59,23 @@ class ProgressReport:
 
 def build_report(
     plan: PlanOut,
-    records: list[EventRecord],
+    records: Iterable[EventRecord],
     *,
     produced_at: datetime | None,
     produced_by: str,
     since: date | None = None,
     checkpoint: Checkpoint | None = None,
 ) -> ProgressReport:
-    """Assemble the report from the plan as at its date and the whole log (for the footnote).
+    """Assemble the report from the plan as at its date and the whole log (for the footnote,
+    read once as it streams by).
 
     Every stored string is made visible first (``domain/text.py``): a report renders the same,
-    and never breaks, whatever an old log holds."""
-    plan = PlanOut.model_validate(visible_everywhere(plan.model_dump()))
+    and never breaks, whatever an old log holds. The plan is rebuilt only when something in it
+    would change (a check in C over its JSON): at 100,000 events the rebuild took a second."""
+    if not all_visible(plan.model_dump_json()):
+        plan = PlanOut.model_validate(visible_everywhere(plan.model_dump()))
     produced_by = visible(produced_by)
     as_at = plan.as_at or plan.viewed_on
-    day = as_at.isoformat()
     brag_counts, status_counts = {}, {}
     for standard in plan.standards:
         name = standard_name(standard.number, standard.title)
@@ -85,23 +89,7 @@ def build_report(
         for r in s.reschedules
         if since is not None and r.effective_on > since
     ]
-    entries_by_id = {
-        r.data.get("entry_id"): r.effective_on
-        for r in records
-        if r.name in ("ProgressRecorded", "ProgressCorrected")
-    }
-    later = sum(
-        1
-        for r in records
-        if r.name in CORRECTIONS
-        and r.effective_on > day
-        and entries_by_id.get(r.data.get("corrects") or r.data.get("entry_id"), "9999") <= day
-    )
-    backdated = sum(
-        1
-        for r in records
-        if r.effective_on <= day and in_london(datetime.fromisoformat(r.recorded_at)).date() > as_at
-    )
+    later, backdated = _footnote_counts(records, as_at)
     return ProgressReport(
         plan,
         as_at,
@@ -116,6 +104,24 @@ def build_report(
         backdated,
         checkpoint,
     )
+
+
+def _footnote_counts(records: Iterable[EventRecord], as_at: date) -> tuple[int, int]:
+    """How many corrections or withdrawals made effective after ``as_at`` touch an entry the
+    report shows (effective by then), and how many changes effective by then were recorded
+    after it (back-dated). One pass: an entry is always recorded before what corrects it."""
+    day = as_at.isoformat()
+    shown: set[str] = set()  # ids of entries effective by the day
+    later = backdated = 0
+    for r in records:
+        if r.effective_on <= day:
+            if r.name in ENTRIES:
+                shown.add(r.data.get("entry_id", ""))
+            if in_london(datetime.fromisoformat(r.recorded_at)).date() > as_at:
+                backdated += 1
+        elif r.name in CORRECTIONS and (r.data.get("corrects") or r.data.get("entry_id")) in shown:
+            later += 1
+    return later, backdated
 
 
 def standard_name(number: int | None, title: str) -> str:

@@ -391,3 +391,59 @@ def test_audit_london_times_match_the_zone_database_across_both_clock_changes():
         "2026-07-01T12:00:00+02:00",
         "2026-07-01T11:00:00+01:00",
     )
+
+
+def test_report_footnote_counts_back_dated_changes_and_later_corrections(sqlite_service, tmp_path):
+    """As at 31 March: one entry written in April and back-dated into March; one March entry
+    corrected in April (a later correction of something the report shows); an April entry
+    withdrawn in April (not shown, so not counted)."""
+    from datetime import UTC, datetime
+
+    from plantrail.domain.clock import clock_set_to
+    from plantrail.exports.jobs import write_report
+
+    from .support import make_plan
+
+    service = sqlite_service
+
+    def at(day: int, month: int) -> object:
+        return clock_set_to(lambda: datetime(2026, month, day, 9, tzinfo=UTC))
+
+    def progress(on: date, words: str) -> str:
+        cmd = c.validate(
+            c.RecordProgress, ref="1.1", period=words, narrative=words, effective_on=on
+        )
+        return service.record_progress(cmd, "Bea Lowe")
+
+    with at(5, 1):
+        make_plan(service)
+    with at(10, 3):
+        on_time = progress(date(2026, 3, 10), "March on time")
+    with at(2, 4):
+        april = progress(date(2026, 4, 2), "April")
+    with at(5, 4):
+        progress(date(2026, 3, 20), "March written late")
+    with at(10, 4):
+        service.correct_progress(
+            c.validate(
+                c.CorrectProgress, ref="1.1", entry=on_time, period="March on time",
+                narrative="March, corrected", reason="wrong figure",
+                effective_on=date(2026, 4, 10),
+            ),
+            "Bea Lowe",
+        )  # fmt: skip
+        service.withdraw_progress(
+            c.validate(
+                c.WithdrawProgress, ref="1.1", entry=april, reason="duplicate",
+                effective_on=date(2026, 4, 10),
+            ),
+            "Bea Lowe",
+        )  # fmt: skip
+    out = tmp_path / "report.md"
+    write_report(service, date(2026, 3, 31), "md", str(out), "Ada Quill")
+    text = " ".join(out.read_text(encoding="utf-8").split())
+    assert "1 of those changes were recorded after that date and back-dated to it" in text
+    assert "1 later correction(s) to progress shown here have been recorded since" in text
+    write_report(service, date(2026, 4, 30), "md", str(out), "Ada Quill")
+    text = " ".join(out.read_text(encoding="utf-8").split())
+    assert "back-dated" not in text and "No later corrections" in text

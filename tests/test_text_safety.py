@@ -326,3 +326,19 @@ def test_the_interface_shows_hostile_stored_text_safely(tmp_path):
     for screen in seen:
         assert not _unsafe_for_a_terminal(screen.replace("\n", ""))
     assert any("␛" in screen for screen in seen)  # shown, visibly
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(), max_size=4))
+def test_a_plan_said_all_visible_has_nothing_visible_would_change(texts):
+    """The report's one check over a whole plan's JSON: whenever it says nothing needs
+    changing, visible() indeed leaves every string as it is (a false alarm is allowed)."""
+    from pydantic import TypeAdapter
+
+    from plantrail.domain.text import all_visible, visible
+
+    document = TypeAdapter(dict[str, list[str]]).dump_json({"texts": texts})
+    if all_visible(document):
+        assert [visible(t) for t in texts] == texts
+    plain = [t for t in texts if t.isprintable() and "\\" not in t]
+    assert all_visible(TypeAdapter(list[str]).dump_json(plain))
