@@ -84,7 +84,9 @@ def write_tracker(
     """One row per key action, as at ``day`` (or now); returns the number of rows."""
     if fmt not in TRACKER_FORMATS:
         raise InvalidInput.one("format", f"must be one of {', '.join(TRACKER_FORMATS)}", fmt)
-    plan = plan_store.as_at(day) if day else plan_store.current()
+    # The overview holds all a tracker shows (key actions, BRAG, the latest progress): no
+    # progress history is read or built (1,000,000 events: 2.4 GB and 6.7 s before).
+    plan = plan_store.overview_at(day) if day else plan_store.overview()
     with output(path, binary=fmt == "xlsx", bom=bom, force=force) as stream:
         writer = tracker.write_xlsx if fmt == "xlsx" else tracker.write_csv
         return writer(plan, stream)

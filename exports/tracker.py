@@ -8,7 +8,7 @@ from typing import IO, Any
 
 from ..domain.text import visible
 from ..domain.vocabulary import BRAG_COLOURS
-from ..store.views import PlanOut
+from ..store.views import PlanOut, PlanOverview
 from .outputs import safe_cell
 
 COLUMNS = [
@@ -29,7 +29,7 @@ FILLS = {brag.value: colour for brag, colour in BRAG_COLOURS.items()}
 BRAG_COLUMN = COLUMNS.index("BRAG") + 1
 
 
-def rows(plan: PlanOut) -> Iterator[list[Any]]:
+def rows(plan: PlanOverview | PlanOut) -> Iterator[list[Any]]:
     """One row per key action; an action with none yet still has its row (blank key action
     columns), so the tracker holds every action and imports back as the same plan."""
     for standard in plan.standards:
@@ -56,7 +56,7 @@ def rows(plan: PlanOut) -> Iterator[list[Any]]:
                 ]
 
 
-def write_csv(plan: PlanOut, stream: IO[str]) -> int:
+def write_csv(plan: PlanOverview | PlanOut, stream: IO[str]) -> int:
     out = csv.writer(stream, lineterminator="\r\n")
     out.writerow(COLUMNS)
     count = 0
@@ -66,7 +66,7 @@ def write_csv(plan: PlanOut, stream: IO[str]) -> int:
     return count
 
 
-def write_xlsx(plan: PlanOut, stream: IO[bytes]) -> int:
+def write_xlsx(plan: PlanOverview | PlanOut, stream: IO[bytes]) -> int:
     """Header row, frozen panes, filters on every column, BRAG cells filled in their colour."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill

@@ -447,3 +447,20 @@ def test_report_footnote_counts_back_dated_changes_and_later_corrections(sqlite_
     write_report(service, date(2026, 4, 30), "md", str(out), "Ada Quill")
     text = " ".join(out.read_text(encoding="utf-8").split())
     assert "back-dated" not in text and "No later corrections" in text
+
+
+@pytest.mark.parametrize("day", [None, *DATES], ids=str)
+def test_the_tracker_from_the_overview_is_the_tracker_of_the_whole_plan(db, day):
+    """The tracker is written from the overview (no progress history read): row for row what
+    the whole plan in full gives, now and as at each date."""
+    from plantrail.exports import tracker
+
+    service = PlanService.open(db)
+    try:
+        with frozen_time():
+            light = service.overview_at(day) if day else service.overview()
+            full = service.as_at(day) if day else service.current()
+        assert list(tracker.rows(light)) == list(tracker.rows(full))
+        assert len(list(tracker.rows(full))) > 10
+    finally:
+        service.close()
