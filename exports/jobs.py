@@ -37,7 +37,7 @@ def write_report(
         raise InvalidInput.one("output", "a Word document needs a file")
     if path:
         check_target(path, force=force)
-    plan = plan_store.as_at(day)
+    plan = plan_store.as_at(day, history=False)  # a report shows the latest entry only
     report = build_report(
         plan,
         plan_store.records(),

@@ -79,7 +79,7 @@ def build_pack(
     signer: Any = None,
 ) -> bytes:
     """The pack's bytes (a zip); raises if the plan did not exist at ``as_at``."""
-    plan = plan_store.as_at(as_at)
+    plan = plan_store.as_at(as_at, history=False)  # its report shows the latest entry only
     wanted = as_at.isoformat()
     leaves, events, checkpoint = _log(plan_store, wanted, produced_at)
     if signer is not None:

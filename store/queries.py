@@ -110,9 +110,11 @@ class PlanReader:
         return _require(build_plan(fold(self.records()), today or today_in_london()))
 
     @replaying
-    def as_at(self, day: date) -> PlanOut:
-        """The whole plan as at ``day``: only what was effective on or before it."""
-        return _require_then(build_plan(self._view_at(day, None), day, as_at=day), day, None)
+    def as_at(self, day: date, *, history: bool = True) -> PlanOut:
+        """The whole plan as at ``day``: only what was effective on or before it. Without
+        ``history``, progress lists are left empty (latest entries and counts stay)."""
+        view = self._view_at(day, None)
+        return _require_then(build_plan(view, day, as_at=day, history=history), day, None)
 
     @replaying
     def as_known_at(self, moment: datetime) -> PlanOut:

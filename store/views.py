@@ -270,12 +270,15 @@ def build_plan(
     *,
     as_at: date | None = None,
     as_known_at: datetime | None = None,
+    history: bool = True,
 ) -> PlanOut | None:
-    """A full :class:`PlanOut` from a folded view (None before the plan existed)."""
+    """A full :class:`PlanOut` from a folded view (None before the plan existed); without
+    ``history``, each action's progress list is left empty (its latest entry and counts stay):
+    for a report, which shows only the latest, at a fraction of the memory."""
     if view["plan"] is None:
         return None
     plan_date = date.fromisoformat(view["plan"]["plan_date"])
-    actions = [_action(a, plan_date, viewed_on) for a in view["actions"].values()]
+    actions = [_action(a, plan_date, viewed_on, history) for a in view["actions"].values()]
     standards = _standards(view["plan"], actions)
     header = _header(view, viewed_on, as_at, as_known_at)
     return PlanOut.model_validate({**header, "standards": standards})
@@ -339,10 +342,13 @@ def build_summary(s: dict[str, Any], plan_date: date, viewed_on: date) -> Action
 _NEWEST = itemgetter("effective_on", "recorded_at")
 
 
-def _action(a: dict[str, Any], plan_date: date, viewed_on: date) -> dict[str, Any]:
-    """An action in full: its summary, progress newest first (corrections kept), evidence."""
+def _action(
+    a: dict[str, Any], plan_date: date, viewed_on: date, history: bool = True
+) -> dict[str, Any]:
+    """An action in full: its summary, progress newest first (corrections kept; none without
+    ``history``), evidence."""
     fields = _summary(summarise_action(a), plan_date, viewed_on)
-    fields["progress"] = sorted(a["progress"], key=_NEWEST, reverse=True)
+    fields["progress"] = sorted(a["progress"], key=_NEWEST, reverse=True) if history else []
     fields["evidence"] = a["evidence"]
     return fields
 

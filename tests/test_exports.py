@@ -464,3 +464,22 @@ def test_the_tracker_from_the_overview_is_the_tracker_of_the_whole_plan(db, day)
         assert len(list(tracker.rows(full))) > 10
     finally:
         service.close()
+
+
+@pytest.mark.parametrize("day", DATES, ids=str)
+def test_a_plan_without_progress_history_is_the_plan_less_its_progress_lists(db, day):
+    """What reports are built from: everything the whole plan says, latest entries and counts
+    included, but no list of every progress entry."""
+    service = PlanService.open(db)
+    try:
+        with frozen_time():
+            full = service.as_at(day).model_dump()
+            light = service.as_at(day, history=False).model_dump()
+    finally:
+        service.close()
+    emptied = 0
+    for standard in full["standards"]:
+        for action in standard["actions"]:
+            emptied += bool(action["progress"])
+            action["progress"] = []
+    assert light == full and emptied > 0
