@@ -127,8 +127,8 @@ class LibraryRows:
                 # turning each back into a tuple was a fifth of verify at 1,000,000 events.
                 cursor.row_factory = tuple_row
                 cursor.execute(sql, params)
-                rows = cursor.fetchall()
-                return rows
+                found: list[Row] = cursor.fetchall()
+                return found
             raw = cursor.sqlite_cursor  # plain tuples: sqlite3.Row costs more per row
             raw.row_factory = None
             raw.execute(sql, params)
