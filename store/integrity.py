@@ -212,7 +212,12 @@ class Sealer:
         self._marked = 0  # the mark as this process last set or saw it
         #: True while older events are being indexed (a slow first write says why it is slow).
         self.indexing = False
-        self.index_sql = f"INSERT INTO {t.effective} (position, effective_on) VALUES ({m}, {m})"
+        # An event's effective date never changes, so a row already there is the same row (a
+        # log whose hashes are made after its index, when its older events are sealed at last).
+        self.index_sql = (
+            f"INSERT INTO {t.effective} (position, effective_on) VALUES ({m}, {m}) "
+            "ON CONFLICT (position) DO NOTHING"
+        )
         # Counted over the stretch after the last check only (the "indexed" mark).
         self.counts_sql = (
             f"SELECT (SELECT COUNT(*) FROM {t.effective} WHERE position > {m} AND position <= "
@@ -263,11 +268,14 @@ class Sealer:
         and move the tree on; sign the new root when there is a key. Returns the checkpoint."""
         if not self._ready:
             # A log opened without creating tables may predate sealing: make the tables, but
-            # only when they are missing (DDL in a write transaction is best avoided).
+            # only when they are missing (DDL in a write transaction is best avoided). Ready
+            # only once they are found: tables made here vanish if this transaction rolls back,
+            # and the next write must make them again, not fail on "no such table".
             if run(self.exists_sql, ())[0][0] < self.expected:
                 for statement in self.create:
                     run(statement, ())
-            self._ready = True
+            else:
+                self._ready = True
         found = run(self.state_sql, ())
         size, last, frontier_bytes, log_id = found[0] if found else (0, 0, b"", "")
         if not self._indexed or last - self._marked >= REMARK_EVERY:

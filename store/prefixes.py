@@ -75,9 +75,11 @@ class PrefixWriter:
             f"WHERE originator_id = {m} AND originator_version > {m} AND originator_version <= {m} "
             "ORDER BY originator_version"
         )
+        # A prefix is a function of the events before it: one already there is the same.
         self.insert_sql = (
             f"INSERT INTO {t.prefixes} (originator_id, version, fold_version, through, position, "
-            f"state) VALUES ({m}, {m}, {m}, {m}, {m}, {m})"
+            f"state) VALUES ({m}, {m}, {m}, {m}, {m}, {m}) "
+            "ON CONFLICT (originator_id, version, fold_version) DO NOTHING"
         )
 
     def write(self, run: Run, many: Many, rows: Iterable[Sequence[Any]]) -> None:

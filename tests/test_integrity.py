@@ -531,3 +531,56 @@ def test_verify_reads_leaves_a_window_at_a_time_and_a_write_meanwhile_is_no_brea
     finally:
         writer.close()
         service.close()
+
+
+def test_a_log_written_before_sealing_is_named_unsealed_and_sealed_by_the_next_write(store):
+    """No leaves at all (a log from before plantrail sealed its log): verify says so, plainly,
+    and the next write seals every event so far."""
+    store.sql(f"DROP TABLE {store.table('leaves')}")
+    store.sql(f"DROP TABLE {store.table('tree')}")
+    store.sql(f"DROP TABLE {store.table('checkpoints')}")
+    code, out = store.verify()
+    assert code == 1 and "no hashes have been recorded for this log yet" in out, out
+    service = store.open()
+    try:
+        service.record_progress(
+            c.validate(c.RecordProgress, ref="1.1", period="Later", narrative="sealed"), "ann"
+        )
+    finally:
+        service.close()
+    code, out = store.verify()
+    assert code == 0 and f"Verified {len(store.positions())} events" in out, out
+
+
+def test_a_first_seal_that_fails_after_making_the_tables_does_not_break_later_writes(
+    store, monkeypatch
+):
+    """The first write of a process to a log without integrity tables makes them inside its
+    transaction; if that transaction fails and rolls back (here: once, on purpose), the retry
+    makes them again instead of failing on a table that is no longer there."""
+    from eventsourcing.persistence import IntegrityError
+
+    from plantrail.store import integrity
+
+    for name in ("leaves", "tree", "checkpoints"):
+        store.sql(f"DROP TABLE {store.table(name)}")
+    service = store.open()
+    failures = []
+    index_older = integrity.Sealer._index_older_events
+
+    def fail_once(self, run, many, sealed_upto):  # type: ignore[no-untyped-def]
+        if not failures:
+            failures.append(sealed_upto)
+            raise IntegrityError("a clash, as if another writer got there first")
+        return index_older(self, run, many, sealed_upto)
+
+    monkeypatch.setattr(integrity.Sealer, "_index_older_events", fail_once)
+    try:
+        service.record_progress(
+            c.validate(c.RecordProgress, ref="1.1", period="Retry", narrative="saved"), "ann"
+        )
+    finally:
+        service.close()
+    assert failures or store.postgres  # PostgreSQL makes the tables when it opens the log
+    code, out = store.verify()
+    assert code == 0 and f"Verified {len(store.positions())} events" in out, out
