@@ -259,4 +259,5 @@ def restore_log(service: PlanService, events: list[StoredEvent], actor: str) -> 
             "database (nothing was written)"
         )
     service.recorder.insert_events(events)
+    service.refresh_statistics()
     return len(events)

@@ -268,6 +268,17 @@ class PlanReader:
                 return f"{record.data['period']}: {record.data['narrative']}"
         return None
 
+    def refresh_statistics(self) -> None:
+        """After a bulk load on PostgreSQL, let the planner see the new rows now rather than
+        when autovacuum gets to them: with statistics from an empty table it planned the as-at
+        tail as a hash join over the whole log (0.45 s instead of 0.07 s at 1,000,000 events).
+        SQLite plans without statistics: nothing to do."""
+        if not self.rows.is_postgres:
+            return
+        t = self.tables
+        for table in (t.events, t.effective, t.prefixes, t.leaves):
+            self.rows.write(f"ANALYZE {table}")
+
     # -- integrity ------------------------------------------------------------------------------
 
     def verify_log(
