@@ -20,7 +20,7 @@ import json
 import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
@@ -70,87 +70,135 @@ Checking it (in the folder the pack was unzipped into)
 """
 
 
-def build_pack(
+def write_pack(
     plan_store: PlanReader,
     as_at: date,
+    stream: IO[bytes],
     *,
     produced_by: str,
     produced_at: datetime,
     signer: Any = None,
-) -> bytes:
-    """The pack's bytes (a zip); raises if the plan did not exist at ``as_at``."""
+) -> None:
+    """Write the pack (a zip) to ``stream``; raises if the plan did not exist at ``as_at``.
+
+    Each file goes into the zip as it is made, hashed on the way (SHA256SUMS and the manifest
+    come last), so memory holds one file at most, never the whole pack: the stored events and
+    the audit trail are streamed from the log.
+    """
     plan = plan_store.as_at(as_at, history=False)  # its report shows the latest entry only
     wanted = as_at.isoformat()
-    leaves, events, checkpoint = _log(plan_store, wanted, produced_at)
-    if signer is not None:
-        checkpoint = sign(checkpoint, signer)
-    report = build_report(
-        plan,
-        plan_store.records(),  # streamed: only the footnote's counts are kept
-        produced_at=None,
-        produced_by=produced_by,
-        checkpoint=checkpoint,
-    )
-    files: dict[str, bytes] = {
-        "report.html": report_render.to_html(report).encode(),
-        "report.docx": report_render.to_docx(report),
-    }
-    for fmt in ("csv", "jsonl"):
-        stream = io.StringIO(newline="")
-        # Read again for each format rather than held: the events effective by the date.
-        audit_export.write(audit_entries(plan_store.records(effective_upto=wanted)), fmt, stream)
-        files[f"audit.{fmt}"] = stream.getvalue().encode()
-    files["events.jsonl"] = events
-    files["leaves.txt"] = "".join(
-        f"{n} {leaf.hex()}\n" for n, leaf in enumerate(leaves, 1)
-    ).encode()
-    files["checkpoint.txt"] = checkpoint.statement()
-    files["checkpoint.json"] = (json.dumps(checkpoint.to_json(), indent=2) + "\n").encode()
-    if checkpoint.signed:
-        files["checkpoint.sig"] = checkpoint.signature
-        files["public-key.pem"] = checkpoint.public_key.encode()
-    files["verify.py"] = (Path(__file__).parent / "pack_verify.py").read_bytes()
-    count = events.count(b"\n")
-    sums = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
-    files["SHA256SUMS"] = "".join(f"{digest}  {name}\n" for name, digest in sums.items()).encode()
-    files["README.txt"] = README.format(
-        title=plan.title,
-        organisation=plan.organisation,
-        as_at=wanted,
-        size=checkpoint.size,
-        time=checkpoint.time,
-        key=checkpoint.key_id or "not signed: no signing key on the machine that made it",
-    ).encode()
-    manifest = {
-        "plan_id": plan.id,
-        "plan_title": plan.title,
-        "organisation": plan.organisation,
-        "as_at": wanted,
-        "events": count,
-        "produced_by": produced_by,
-        "produced_at": produced_at.isoformat(),
-        "files": [{"name": n, "sha256": sums[n], "bytes": len(files[n])} for n in sums],
-    }
-    files["MANIFEST.json"] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
-    out = io.BytesIO()
     stamp = (as_at.year, as_at.month, as_at.day, 0, 0, 0)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for name, data in files.items():
+    sums: dict[str, tuple[str, int]] = {}  # name -> (SHA-256, bytes)
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+
+        def member(name: str) -> _Member:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
-    return out.getvalue()
+            return _Member(archive.open(info, "w"), name, sums)
+
+        def put(name: str, data: bytes) -> None:
+            with member(name) as out:
+                out.write(data)
+
+        with member("events.jsonl") as out:
+            leaves, checkpoint, count = _log(plan_store, wanted, produced_at, out)
+        if signer is not None:
+            checkpoint = sign(checkpoint, signer)
+        report = build_report(
+            plan,
+            plan_store.records(),  # streamed: only the footnote's counts are kept
+            produced_at=None,
+            produced_by=produced_by,
+            checkpoint=checkpoint,
+        )
+        put("report.html", report_render.to_html(report).encode())
+        put("report.docx", report_render.to_docx(report))
+        del report
+        for fmt in ("csv", "jsonl"):
+            with member(f"audit.{fmt}") as out:
+                text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+                # The events effective by the date, read again for each format, not held.
+                audit_export.write(
+                    audit_entries(plan_store.records(effective_upto=wanted)), fmt, text
+                )
+                text.flush()
+                text.detach()
+        put(
+            "leaves.txt",
+            "".join(f"{n} {leaf.hex()}\n" for n, leaf in enumerate(leaves, 1)).encode(),
+        )
+        put("checkpoint.txt", checkpoint.statement())
+        put("checkpoint.json", (json.dumps(checkpoint.to_json(), indent=2) + "\n").encode())
+        if checkpoint.signed:
+            put("checkpoint.sig", checkpoint.signature)
+            put("public-key.pem", checkpoint.public_key.encode())
+        put("verify.py", (Path(__file__).parent / "pack_verify.py").read_bytes())
+        listed = dict(sums)
+        put(
+            "SHA256SUMS",
+            "".join(f"{digest}  {name}\n" for name, (digest, _) in listed.items()).encode(),
+        )
+        put(
+            "README.txt",
+            README.format(
+                title=plan.title,
+                organisation=plan.organisation,
+                as_at=wanted,
+                size=checkpoint.size,
+                time=checkpoint.time,
+                key=checkpoint.key_id or "not signed: no signing key on the machine that made it",
+            ).encode(),
+        )
+        manifest = {
+            "plan_id": plan.id,
+            "plan_title": plan.title,
+            "organisation": plan.organisation,
+            "as_at": wanted,
+            "events": count,
+            "produced_by": produced_by,
+            "produced_at": produced_at.isoformat(),
+            "files": [{"name": n, "sha256": d, "bytes": size} for n, (d, size) in sums.items()],
+        }
+        put("MANIFEST.json", (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+
+
+class _Member(io.RawIOBase):
+    """A file being written into the zip, hashed and counted as it goes (for SHA256SUMS and
+    the manifest)."""
+
+    def __init__(self, target: IO[bytes], name: str, sums: dict[str, tuple[str, int]]) -> None:
+        super().__init__()
+        self.target, self.name, self.sums = target, name, sums
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self.digest.update(chunk)
+        self.size += len(chunk)
+        self.target.write(chunk)
+        return len(chunk)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.target.close()
+            self.sums[self.name] = (self.digest.hexdigest(), self.size)
+        super().close()
 
 
 def _log(
-    plan_store: PlanReader, wanted: str, produced_at: datetime
-) -> tuple[list[bytes], bytes, Checkpoint]:
-    """Every event's leaf, the events effective by ``wanted`` (one JSON line each, with its
-    position), and the checkpoint of the whole log."""
+    plan_store: PlanReader, wanted: str, produced_at: datetime, out: io.RawIOBase
+) -> tuple[list[bytes], Checkpoint, int]:
+    """Write the events effective by ``wanted`` to ``out`` (one JSON line each, with its
+    position); return every event's leaf, the checkpoint of the whole log and how many lines
+    were written."""
     leaves: list[bytes] = []
-    lines: list[bytes] = []
     frontier = Frontier()
+    count = 0
     for n, (_, originator_id, version, topic, state) in enumerate(plan_store.reader.raw(), 1):
         leaf = event_leaf(n, originator_id, version, topic, state)
         leaves.append(leaf)
@@ -163,7 +211,8 @@ def _log(
                 "topic": topic,
                 "state": state.decode(),
             }
-            lines.append(orjson.dumps(line) + b"\n")
+            out.write(orjson.dumps(line) + b"\n")
+            count += 1
     moment = produced_at.astimezone(UTC).isoformat(timespec="seconds")
     log_id = leaves[0].hex() if leaves else ""
-    return leaves, b"".join(lines), Checkpoint(log_id, frontier.size, frontier.root(), moment)
+    return leaves, Checkpoint(log_id, frontier.size, frontier.root(), moment), count

@@ -79,19 +79,18 @@ def tracker(args: argparse.Namespace) -> int:
 
 def pack(args: argparse.Namespace) -> int:
     from ...exports.outputs import check_target, output
-    from ...exports.pack import build_pack
+    from ...exports.pack import write_pack
 
     check_target(args.output, force=args.force)  # before the work, not after it
-    with reading(args) as plan_store:
-        data = build_pack(
+    with reading(args) as plan_store, output(args.output, binary=True, force=args.force) as out:
+        write_pack(
             plan_store,
             args.as_at,
+            out,
             produced_by=producer(args, plan_store.grants()),
             produced_at=now(),
             signer=load_signer(),
         )
-    with output(args.output, binary=True, force=args.force) as stream:
-        stream.write(data)
     _done(args.output, f"Evidence pack as at {args.as_at:%-d %B %Y}")
     return 0
 
