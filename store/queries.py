@@ -135,12 +135,24 @@ class PlanReader:
         built = build_overview(overview, viewed_on, as_at=day, as_known_at=moment)
         return _require_then(built, day, moment)
 
+    def action_page(
+        self, ref: str, day: date | None = None, moment: datetime | None = None
+    ) -> tuple[PlanHeader, ActionOut]:
+        """One action's page (``show REF``): the plan's header and the action, now, as at a
+        date or as known at an instant, reading the plan's own events once for both (at
+        10,000 actions they are ~10,000 events: 40 ms a read)."""
+        records = None if self.projection.loaded or moment else self._plan_records()
+        action = self.action_at(ref, day, moment, plan_records=records)
+        return self.header(day, moment, plan_records=records), action
+
     def action_at(
         self,
         ref: str,
         day: date | None = None,
         moment: datetime | None = None,
         today: date | None = None,
+        *,
+        plan_records: list[EventRecord] | None = None,
     ) -> ActionOut:
         """One action in full, now, as at a date or as known at an instant.
 
@@ -149,7 +161,7 @@ class PlanReader:
         """
         moment = _aware(moment) if moment else None
         self._check_view_dates(day, moment)
-        plan, refs = self._plan_part()
+        plan, refs = self._plan_part(plan_records)
         if plan is None:
             raise NotFound("there is no plan in this database yet: run `plantrail init`")
         key = refs(ref)
@@ -166,7 +178,12 @@ class PlanReader:
         return build_action(view["actions"][key], plan_date, viewed_on)
 
     def header(
-        self, day: date | None = None, moment: datetime | None = None, today: date | None = None
+        self,
+        day: date | None = None,
+        moment: datetime | None = None,
+        today: date | None = None,
+        *,
+        plan_records: list[EventRecord] | None = None,
     ) -> PlanHeader:
         """The plan's header and directory alone (what one action's page is headed with), now,
         as at a date or as known at an instant, without summarising a single action."""
@@ -177,7 +194,8 @@ class PlanReader:
             return _require(build_header(self.projection.overview(), today or today_in_london()))
         upto = self.reader.position()
         wanted = day.isoformat() if day else "9999-12-31"
-        view = fold(r for r in self._plan_records() if r.effective_on <= wanted)
+        records = plan_records if plan_records is not None else self._plan_records()
+        view = fold(r for r in records if r.effective_on <= wanted)
         if day is None:
             view["events"], view["position"] = self.reader.count(), upto
             return _require(build_header(view, today or today_in_london()))
@@ -186,17 +204,20 @@ class PlanReader:
         view["events"], view["position"] = self.prefixes.span(wanted, upto)
         return _require_then(build_header(view, day, as_at=day), day, None)
 
-    def _plan_part(self) -> tuple[dict[str, Any] | None, Callable[[str], str | None]]:
+    def _plan_part(
+        self, records: list[EventRecord] | None = None
+    ) -> tuple[dict[str, Any] | None, Callable[[str], str | None]]:
         """The plan's own part of the view, and a lookup of each reference's aggregate id:
         from the overview when this process holds it already (kept caught up, so cheap), else
-        from the plan's own events rather than loading every action's summary."""
+        from the plan's own events (``records``, if read already) rather than loading every
+        action's summary."""
         if self.projection.loaded:
             overview = self.projection.overview()
             summaries = overview["summaries"]
             return overview["plan"], lambda ref: next(
                 (key for key, s in summaries.items() if s["ref"] == ref), None
             )
-        records = self._plan_records()
+        records = records if records is not None else self._plan_records()
         return fold(records)["plan"], _references(records).get
 
     def _plan_records(self) -> list[EventRecord]:

@@ -550,6 +550,11 @@ def test_a_fresh_reader_answers_from_the_plans_own_events_as_a_loaded_one_does(o
         k: v for k, v in whole.items() if k in PlanHeader.model_fields
     }
     assert fresh[1].action_at("1.1").model_dump() == loaded.action_at("1.1").model_dump()
+    # One action's page reads the plan's events once for its header and its action: the same.
+    for when in ({}, {"day": PLAN_START}):
+        header, action = open_service().action_page("1.1", **when)
+        assert header.model_dump() == loaded.header(**when).model_dump()
+        assert action.model_dump() == loaded.action_at("1.1", **when).model_dump()
     assert fresh[2].grants() == loaded.grants() and set(loaded.grants()) == {"Cal Dunn", "Bea Lowe"}
     # A read-only reader (show, history, ssh sessions) folds the plan's events; the service
     # asks the Plan aggregate it loads for changes anyway: the same answer.

@@ -28,10 +28,12 @@ def _show(args: argparse.Namespace) -> int:
     when = {"day": args.as_at, "moment": args.as_known_at}
     replaying = bool(args.as_at or args.as_known_at)
     with reading(args) as plan_store:
-        action = plan_store.action_at(args.ref, **when) if args.ref else None
+        action: Any = None
         plan: Any
-        if action is not None:  # one action's page is headed by the plan's header alone
-            plan = None if as_json else plan_store.header(**when)
+        if args.ref and as_json:
+            plan, action = None, plan_store.action_at(args.ref, **when)
+        elif args.ref:  # one action's page is headed by the plan's header alone
+            plan, action = plan_store.action_page(args.ref, **when)
         elif as_json:
             if args.as_at:
                 plan = plan_store.as_at(args.as_at)
