@@ -14,6 +14,7 @@ from operator import itemgetter
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+from pydantic.dataclasses import dataclass
 
 from ..domain.timescale import Timescale
 from ..domain.vocabulary import CLOSED_STATUSES, DONE_STATUSES, StepStatus
@@ -76,8 +77,12 @@ class EvidenceOut(View):
     added_by: str
 
 
-class ProgressOut(View):
-    """A progress entry; corrected and withdrawn entries stay, marked as such."""
+@dataclass(config=ConfigDict(defer_build=True))
+class ProgressOut:
+    """A progress entry; corrected and withdrawn entries stay, marked as such.
+
+    A pydantic dataclass rather than a model: the whole plan holds one per entry ever written
+    (86,000 at 100,000 events), and pydantic makes these a quarter faster (~40 ms there)."""
 
     id: str
     period: str
