@@ -28,7 +28,7 @@ from typing import Any
 import orjson
 
 from .fold import FOLD_VERSION, FoldedAway, View, apply, empty_view, tally
-from .records import EventRecord, LogReader, _topic, decode_row
+from .records import EventRecord, LogReader, _topic, decode_row, hex_id
 from .rows import Rows, Tables
 
 #: A prefix every this many versions of an action. Each costs a fold of the events since the
@@ -55,10 +55,6 @@ def create_sql(tables: Tables, *, is_postgres: bool) -> str:
 def _folded(action: dict[str, Any]) -> dict[str, Any]:
     """``action`` with its progress and evidence folded into their tally."""
     return {**action, "progress": [], "evidence": [], "folded": tally(action)}
-
-
-def _hex(originator_id: Any) -> str:
-    return originator_id if isinstance(originator_id, str) else originator_id.hex
 
 
 class PrefixWriter:
@@ -88,7 +84,7 @@ class PrefixWriter:
         due: dict[str, tuple[Any, int]] = {}  # actions just at a multiple of EVERY versions
         for _, originator_id, version, topic, _ in rows:
             if version % EVERY == 0 and _topic(topic).aggregate == "Action":
-                key = _hex(originator_id)
+                key = hex_id(originator_id)
                 if version > due.get(key, (None, 0))[1]:
                     due[key] = (originator_id, version)
         made: list[Sequence[Any]] = []

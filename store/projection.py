@@ -14,6 +14,7 @@ same fold, so the overview, a fresh replay and an as-at view can never disagree.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from .fold import FOLD_VERSION, View, apply, empty_view, fold, summarise_action
@@ -39,9 +40,18 @@ def empty_overview() -> dict[str, Any]:
 class CurrentPlan:
     """The live overview of the plan in one process, following the shared log."""
 
-    def __init__(self, reader: LogReader, views: ViewStore):
+    def __init__(
+        self,
+        reader: LogReader,
+        views: ViewStore,
+        seed: Callable[[], dict[str, Any] | None] | None = None,
+    ):
+        """``seed`` builds the current overview without a replay when none usable is stored
+        (a new or restored log, another fold version, a read-only copy): see
+        :meth:`~.queries.PlanReader.current_from_prefixes`. It may decline (None)."""
         self.reader = reader
         self.views = views
+        self.seed = seed
         self.persist_every = PERSIST_EVERY
         self._lock = threading.RLock()
         self._overview: dict[str, Any] | None = None
@@ -58,6 +68,10 @@ class CurrentPlan:
         with self._lock:
             if self._overview is None:
                 stored = self.views.load("overview")
+                if stored is None and self.seed is not None:
+                    stored = self.seed()
+                    if stored is not None:  # so the next process need not build it again
+                        self.views.save("overview", stored)
                 self._overview = stored or empty_overview()
                 self._persisted_at = self._overview["position"]
             self._catch_up(self._overview)

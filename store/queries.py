@@ -42,6 +42,8 @@ from .views import (
 )
 from .viewstore import ViewStore
 
+#: Later than any effective date: "as at" this day is the plan with every event.
+LAST_DAY = "9999-12-31"
 TPlan = TypeVar("TPlan", PlanOut, PlanOverview, PlanHeader)
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -85,8 +87,8 @@ class PlanReader:
         self.reader = LogReader(rows, tables)
         self.views = ViewStore(rows, tables)
         self.drafts = DraftStore(rows, tables)
-        self.projection = CurrentPlan(self.reader, self.views)
         self.prefixes = PrefixReader(rows, tables, self.reader)
+        self.projection = CurrentPlan(self.reader, self.views, self.current_from_prefixes)
         #: The stored log as plain records, in order (optionally only a date's worth).
         self.records = self.reader.read
 
@@ -255,6 +257,21 @@ class PlanReader:
         overview = CurrentPlan.from_full_view(view)
         overview["summaries"].update(settled)
         return overview
+
+    def current_from_prefixes(self) -> dict[str, Any] | None:
+        """The current overview built as "as at" builds one: each action from its latest
+        prefix and the events after it (``prefixes.py``); None on an empty log or one whose
+        effective-date index is incomplete (a replay copes).
+
+        For a process that finds no overview stored that it can use: without this, the first
+        reader of a restored 1,000,000-event log replayed all of it (9 s and 1.2 GB of full
+        actions held at once); a read-only reader did so on every command.
+        """
+        upto = self.reader.position()
+        if not upto or not self.reader.indexed():
+            return None
+        view = self.prefixes.view_at(LAST_DAY, upto, self.reader.aggregate_ids())
+        return CurrentPlan.from_full_view(view)
 
     def _view_at(self, day: date | None, moment: datetime | None) -> View:
         """Fold the events effective by ``day`` or recorded by ``moment`` (or all of them)."""

@@ -201,6 +201,8 @@ def check_laws(service: PlanService) -> None:
     # says exactly what the full fold says.
     assert list(service.history_entries()) == list(audit_entries(records))
     assert service.projection.overview() == CurrentPlan.from_full_view(whole)
+    # Built from prefixes (when no overview is stored) it is the same overview.
+    assert service.current_from_prefixes() == CurrentPlan.from_full_view(whole)
     for i, record in enumerate(records):
         moment = datetime.fromisoformat(record.recorded_at)
         known = service.as_known_at(moment)

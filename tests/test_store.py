@@ -471,6 +471,83 @@ def test_as_at_from_folded_prefixes_equals_a_plain_fold_even_when_corrections_re
         assert service.overview_at(day).model_dump() == replayed.model_dump(), day
 
 
+def test_with_no_usable_overview_stored_the_first_reader_builds_it_from_prefixes(
+    open_service, monkeypatch
+):
+    """No overview stored that this plantrail can use (a restored log, another fold version, a
+    read-only copy): a reader builds it from each action's latest prefix and the events after
+    it, reading no stretch of the log, and it equals the fold's overview, corrections reaching
+    behind a prefix and an action too short for one included. A writer stores what it built.
+    Where the effective-date index has a hole, the log is replayed instead: slower, the same."""
+    from plantrail.store import prefixes
+    from plantrail.store.records import LogReader
+
+    monkeypatch.setattr(prefixes, "EVERY", 3)
+    service = open_service()
+    make_plan(service)
+    entries = [
+        service.record_progress(
+            c.validate(c.RecordProgress, ref="1.1", period=f"Week {n}", narrative=f"words {n}"),
+            "Bea Lowe",
+        )
+        for n in range(7)
+    ]
+    service.correct_progress(
+        c.validate(
+            c.CorrectProgress,
+            ref="1.1",
+            entry=entries[0],
+            period="Week 0",
+            narrative="words 0, corrected",
+            reason="typo",
+        ),
+        "Bea Lowe",
+    )
+    service.withdraw_progress(
+        c.validate(c.WithdrawProgress, ref="1.1", entry=entries[1], reason="duplicate"),
+        "Bea Lowe",
+    )
+    service.raise_action(
+        c.validate(c.RaiseAction, standard=2, text="Audit case files", effective_on=PLAN_START),
+        "Ada Quill",
+    )
+    assert service.rows.fetch(f"SELECT COUNT(*) FROM {service.tables.prefixes}")[0][0] >= 2
+    whole = CurrentPlan.from_full_view(fold(service.records()))
+    end = service.reader.position()
+    starts: list[int] = []
+    read = LogReader.read
+
+    def watched(self, after=0, *args, **kwargs):  # type: ignore[no-untyped-def]
+        starts.append(after)
+        return read(self, after, *args, **kwargs)
+
+    service.views.save("overview", service.projection.overview())  # then discarded
+    service.rows.write(f"DELETE FROM {service.tables.views}")
+    monkeypatch.setattr(LogReader, "read", watched)
+    reader = open_reader(service.database)
+    try:
+        assert reader.projection.overview() == whole
+        assert starts == [end]  # only the catch-up after what it built: nothing replayed
+        saves = reader.rows.writable  # a PostgreSQL reader saves derived views; SQLite's cannot
+    finally:
+        reader.close()
+    assert service.views.load("overview") == (whole if saves else None)
+    service.rows.write(f"DELETE FROM {service.tables.views}")
+    writer = open_service()
+    assert writer.projection.overview() == whole
+    assert writer.views.load("overview") == whole
+    service.rows.write(f"DELETE FROM {service.tables.views}")
+    service.rows.write(f"DELETE FROM {service.tables.effective} WHERE position = 2")
+    starts.clear()
+    reader = open_reader(service.database)
+    try:
+        assert reader.current_from_prefixes() is None
+        assert reader.projection.overview() == whole
+        assert starts[0] == 0  # replayed from the start
+    finally:
+        reader.close()
+
+
 def test_as_at_takes_an_action_settled_by_then_as_it_is_now_and_reads_none_of_its_events(
     service, monkeypatch
 ):
