@@ -260,4 +260,7 @@ def restore_log(service: PlanService, events: list[StoredEvent], actor: str) -> 
         )
     service.recorder.insert_events(events)
     service.refresh_statistics()
+    built = service.current_from_prefixes()  # stored now, so no first reader must build it
+    if built is not None:
+        service.views.save("overview", built)
     return len(events)

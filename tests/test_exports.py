@@ -18,6 +18,8 @@ from openpyxl import load_workbook
 
 from plantrail.domain import commands as c
 from plantrail.store.bulk import restore_log
+from plantrail.store.fold import fold
+from plantrail.store.projection import CurrentPlan
 from plantrail.store.service import PlanService
 from plantrail.tui.cli import main
 
@@ -272,6 +274,10 @@ def test_backup_restores_identically_into_sqlite_and_postgres(db, tmp_path, back
             events = len(list(restored.reader.raw()))
             assert dict(counted)["plantrail_events"] == events and len(counted) == 4
             assert all(tuples >= 0 for _, tuples in counted)
+        # The overview is stored with the events: no first reader builds or replays it.
+        assert restored.views.load("overview") == CurrentPlan.from_full_view(
+            fold(original.records())
+        )
         today = date(2026, 11, 20)
         assert restored.current(today).model_dump() == original.current(today).model_dump()
         assert [r.model_dump() for r in restored.history()] == [
