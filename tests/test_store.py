@@ -478,8 +478,9 @@ def test_with_no_usable_overview_stored_the_first_reader_builds_it_from_prefixes
     read-only copy): a reader builds it from each action's latest prefix and the events after
     it, reading no stretch of the log, and it equals the fold's overview, corrections reaching
     behind a prefix and an action too short for one included. A writer stores what it built.
-    Where the effective-date index has a hole, the log is replayed instead: slower, the same."""
-    from plantrail.store import prefixes
+    One stored far behind the log is built the same way. Where the effective-date index has a
+    hole, the log is replayed instead: slower, the same."""
+    from plantrail.store import prefixes, projection
     from plantrail.store.records import LogReader
 
     monkeypatch.setattr(prefixes, "EVERY", 3)
@@ -536,6 +537,16 @@ def test_with_no_usable_overview_stored_the_first_reader_builds_it_from_prefixes
     writer = open_service()
     assert writer.projection.overview() == whole
     assert writer.views.load("overview") == whole
+    # One stored far behind the log is built afresh too; one nearly up to date is caught up.
+    behind = CurrentPlan.from_full_view(fold(service.reader.read(upto=5)))
+    assert behind["position"] == 5
+    for gap, start in ((10, end), (end, 5)):
+        monkeypatch.setattr(projection, "SEED_BEYOND", gap)
+        service.rows.write(f"DELETE FROM {service.tables.views}")
+        service.views.save("overview", behind)
+        starts.clear()
+        assert open_service().projection.overview() == whole
+        assert starts == [start]
     service.rows.write(f"DELETE FROM {service.tables.views}")
     service.rows.write(f"DELETE FROM {service.tables.effective} WHERE position = 2")
     starts.clear()
