@@ -12,9 +12,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import heapq
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
+from operator import attrgetter
 from typing import Any, ParamSpec, TypeVar
 
 from ..domain.clock import LONDON, now, today_in_london
@@ -292,11 +294,29 @@ class PlanReader:
 
     def history(self, keep: AuditFilter | None = None) -> Iterator[AuditRow]:
         """The audit trail, one row per event, filtered by ``keep``."""
-        return audit_rows(self.records(), keep, self._recall)
+        return audit_rows(self._audited(keep), keep, self._recall)
 
     def history_entries(self, keep: AuditFilter | None = None) -> Iterator[AuditEntry]:
         """The audit trail as plain tuples, streamed: what exports write, row by row."""
-        return audit_entries(self.records(), keep, self._recall)
+        return audit_entries(self._audited(keep), keep, self._recall)
+
+    def _audited(self, keep: AuditFilter | None) -> Iterable[EventRecord]:
+        """The events whose rows ``keep`` may keep, in log order. For one action or key action
+        that is the plan's own events and that action's: references and ids never change and
+        no action's fold reads another's, so the rows are the same as from the whole log
+        (~1 s at 100,000 events), read in milliseconds at any length of log."""
+        if keep is None or not keep.ref:
+            return self.records()
+        upto = self.reader.position()
+        plan_records = list(self.reader.read_one(PLAN_ID.hex, upto))
+        wanted = keep.ref
+        keys = [
+            key
+            for ref, key in _references(plan_records).items()
+            if wanted == ref or wanted.startswith(f"{ref}.")
+        ]
+        actions = (self.reader.read_one(key, upto) for key in keys)
+        return heapq.merge(plan_records, *actions, key=attrgetter("seq"))
 
     def _recall(self, action_id: str, entry_id: str, before: int) -> str | None:
         """The words of progress entry ``entry_id`` of an action, from the event that wrote

@@ -21,7 +21,7 @@ from plantrail.domain import commands as c
 from plantrail.domain.clock import clock_set_to
 from plantrail.domain.errors import PlanError
 from plantrail.store import changes, prefixes
-from plantrail.store.audit import audit_entries
+from plantrail.store.audit import AuditFilter, audit_entries
 from plantrail.store.changes import Change
 from plantrail.store.fold import fold
 from plantrail.store.projection import CurrentPlan
@@ -200,6 +200,12 @@ def check_laws(service: PlanService) -> None:
     # The audit trail's lean fold (no progress kept; replaced words recalled from the log)
     # says exactly what the full fold says.
     assert list(service.history_entries()) == list(audit_entries(records))
+    # One action's or key action's trail, read from the plan's events and that action's alone,
+    # is the whole log's trail filtered to it.
+    refs = {e.ref for e in audit_entries(records)} | {"9.9", "1.1.9"}
+    for ref in refs - {"plan"}:
+        keep = AuditFilter(ref=ref)
+        assert list(service.history_entries(keep)) == list(audit_entries(records, keep)), ref
     assert service.projection.overview() == CurrentPlan.from_full_view(whole)
     # Built from prefixes (when no overview is stored) it is the same overview.
     assert service.current_from_prefixes() == CurrentPlan.from_full_view(whole)

@@ -303,6 +303,34 @@ def test_history_filters_by_person_reference_and_date(service):
     assert list(service.history(AuditFilter(until=date(2020, 1, 1)))) == []
 
 
+def test_one_actions_history_reads_the_plans_events_and_its_own_not_the_log(service, monkeypatch):
+    """``history REF`` (and the history screen of an action) reads the plan's own events and
+    that action's: the same rows as the whole log filtered, in milliseconds at any length."""
+    make_plan(service)
+    service.raise_action(
+        c.validate(c.RaiseAction, standard=2, text="Audit case files", effective_on=PLAN_START),
+        "Ada Quill",
+    )
+    for ref in ("1.1", "2.1"):
+        service.record_progress(
+            c.validate(c.RecordProgress, ref=ref, period="May", narrative=f"{ref} words"),
+            "Bea Lowe",
+        )
+    everything = list(service.history())
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("read the log from its start")
+
+    monkeypatch.setattr(service, "records", refuse)
+    monkeypatch.setattr(service.reader, "read", refuse)
+    for ref in ("1.1", "1.1.2", "2.1", "3.1"):
+        wanted = [r for r in everything if r.ref == ref or r.ref.startswith(f"{ref}.")]
+        assert list(service.history(AuditFilter(ref=ref))) == wanted, ref
+    last = list(service.history(AuditFilter(ref="2.1")))[-1]
+    assert last.actor == "Bea Lowe" and "progress on 2.1" in last.summary
+    assert len(list(service.history(AuditFilter(ref="1.1")))) >= 4
+
+
 def test_sqlite_runs_in_wal_with_full_synchronous(sqlite_service):
     with sqlite_service.factory.datastore.transaction(commit=False) as cursor:
         cursor.execute("PRAGMA journal_mode")
