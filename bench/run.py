@@ -131,6 +131,7 @@ def bench_size(events: int, folder: Path) -> list[list[str]]:
     process(PLANTRAIL, "--db", db, "show")  # bytecode cached, file in the page cache
     show = timed(lambda: process(PLANTRAIL, "--db", db, "show"), 5)
     show_one = timed(lambda: process(PLANTRAIL, "--db", db, "show", refs[0]), 5)
+    history_one = timed(lambda: process(PLANTRAIL, "--db", db, "history", refs[0]), 5)
     update_process = timed(
         lambda: process(
             PLANTRAIL, "--db", db, "--as", "Lead 1", "update", refs[1], "--period", "Now",
@@ -162,6 +163,7 @@ def bench_size(events: int, folder: Path) -> list[list[str]]:
         ["", "overview with none stored (median of 3)", ms(seeded), f"replay {ms(replayed)}"],
         ["", "`plantrail show` process (median of 5)", ms(show), f"`python -c pass` {ms(python)}"],
         ["", "`plantrail show REF` process", ms(show_one), f"pydantic + one model {ms(one_model)}"],
+        ["", "`plantrail history REF` process", ms(history_one), ""],
         ["", "`plantrail update` process", ms(update_process), ""],
     ]
 
