@@ -112,6 +112,35 @@ def test_update_then_show_and_history(db, capsys):
     ]
 
 
+def test_a_long_history_is_printed_as_it_is_read_in_tables_of_a_block_each(db, capsys, monkeypatch):
+    """A trail longer than a block prints as several tables, each under its header, every row
+    once and in order; JSON is printed item by item, the same list as the rows."""
+    from plantrail.store.opening import open_reader
+    from plantrail.tui.cli import render
+
+    reader = open_reader(db)
+    try:
+        expected = [r.model_dump(mode="json") for r in reader.history()]
+    finally:
+        reader.close()
+    assert len(expected) == 7  # three tables: 3, 3 and 1 rows
+    monkeypatch.setattr(render, "HISTORY_BLOCK", 3)
+    capsys.readouterr()
+    assert run(db, "history") == 0
+    lines = capsys.readouterr().out.splitlines()
+    headers = [n for n, line in enumerate(lines) if line.lstrip().startswith("#  Recorded")]
+    assert len(headers) == -(-len(expected) // 3)
+    numbers = [int(line.split()[0]) for line in lines if line.split() and line.split()[0].isdigit()]
+    assert numbers == [row["seq"] for row in expected]
+    assert run(db, "history", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out) == expected
+    assert run(db, "history", "--by", "nobody", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert run(db, "history", "--by", "nobody") == 0  # the headers alone, as before
+    header, rule = capsys.readouterr().out.splitlines()
+    assert header.split()[:3] == ["#", "Recorded", "(London)"] and set(rule) == {"-", " "}
+
+
 def test_show_as_at_a_past_date(db, capsys):
     run(db, "status", "1.1.1", "completed", "--effective", "2026-03-10")
     capsys.readouterr()

@@ -67,7 +67,6 @@ def audit_trail(args: argparse.Namespace) -> int:
             from ...exports.audit_export import write
 
             write(plan_store.history_entries(keep), "csv", sys.stdout)
-            return 0
-        rows = list(plan_store.history(keep))
-    history(rows, args.format, sys.stdout)
+        else:  # printed as the log is folded
+            history(plan_store.history(keep), args.format, sys.stdout)
     return 0

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
+from collections.abc import Iterable
+from itertools import islice
 from typing import IO, TYPE_CHECKING, Any
 
 from ...domain.clock import in_london
@@ -32,6 +34,19 @@ def say_json(data: Any, out: IO[str] | None = None) -> None:
     stream = out or sys.stdout
     text = data if isinstance(data, str) else json.dumps(data, indent=2, ensure_ascii=False)
     stream.write(json_safe(text) + "\n")
+
+
+def say_json_list(items: Iterable[Any], out: IO[str] | None = None) -> None:
+    """Print ``items`` as one indented JSON list, item by item as they come: the same text as
+    :func:`say_json` of the whole list, without holding it."""
+    stream = out or sys.stdout
+    stream.write("[")
+    empty = True
+    for n, item in enumerate(items):
+        text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        stream.write(("\n  " if n == 0 else ",\n  ") + json_safe(text))
+        empty = False
+    stream.write("]\n" if empty else "\n]\n")
 
 
 WIDTH = 48
@@ -180,33 +195,39 @@ def action_detail(plan: PlanHeader, action: ActionOut) -> str:
     return "\n".join(parts)
 
 
-def history(rows: list[AuditRow], fmt: str, out: IO[str]) -> None:
-    """Print the audit trail as a table or JSON (a list of rows); ``reads.audit_trail``
-    streams CSV itself."""
+#: A long audit trail is printed as tables of this many rows, each under its own header, as
+#: the log is folded: a whole 100,000-event trail held as one table took 750 MB.
+HISTORY_BLOCK = 1000
+HISTORY_HEADERS = ["#", "Recorded (London)", "Effective", "Who", "Ref", "What", "Before → after"]
+
+
+def history(rows: Iterable[AuditRow], fmt: str, out: IO[str]) -> None:
+    """Print the audit trail as tables or JSON (a list of rows) as ``rows`` arrive; a trail of
+    up to :data:`HISTORY_BLOCK` rows is one table. ``reads.audit_trail`` streams CSV itself."""
     from tabulate import tabulate
 
     from ...store.audit import changes_text
 
     if fmt == "json":
-        say_json([r.model_dump(mode="json") for r in rows], out)
+        say_json_list((r.model_dump(mode="json") for r in rows), out)
         return
-    table = [
-        [
-            r.seq,
-            f"{in_london(r.recorded_at):%d %b %Y %H:%M}",
-            r.effective_on,
-            r.actor,
-            r.ref,
-            _wrap(r.summary, 50),
-            _wrap(changes_text(r), 40),
+    rows = iter(rows)
+    first = True
+    while block := list(islice(rows, HISTORY_BLOCK)):
+        table = [
+            [
+                r.seq,
+                f"{in_london(r.recorded_at):%d %b %Y %H:%M}",
+                r.effective_on,
+                r.actor,
+                r.ref,
+                _wrap(r.summary, 50),
+                _wrap(changes_text(r), 40),
+            ]
+            for r in block
         ]
-        for r in rows
-    ]
-    say(
-        tabulate(
-            table,
-            headers=["#", "Recorded (London)", "Effective", "Who", "Ref", "What", "Before → after"],
-            tablefmt="simple",
-        ),
-        out,
-    )
+        table_text = tabulate(table, headers=HISTORY_HEADERS, tablefmt="simple")
+        say(table_text if first else "\n" + table_text, out)
+        first = False
+    if first:  # nothing kept: the headers alone, as tabulate prints an empty table
+        say(tabulate([], headers=HISTORY_HEADERS, tablefmt="simple"), out)
