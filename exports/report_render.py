@@ -12,6 +12,7 @@ from typing import Any
 from tabulate import tabulate
 
 from ..domain.vocabulary import BRAG_COLOURS
+from .docx_tables import TableWriter
 from .report import (
     BRAG_NAMES,
     STEP_HEADERS,
@@ -260,20 +261,11 @@ def to_docx(report: ProgressReport) -> bytes:
         document.styles["Title" if level == 0 else f"Heading {level}"].style_id
         for level in range(4)
     ]
-    grid_id = document.styles["Table Grid"].style_id
 
     def add_heading(text: str, level: int) -> None:
         document.add_paragraph(text)._p.style = heading_ids[level]
 
-    def table(headers: list[str], rows: list[list[object]]) -> None:
-        grid = document.add_table(rows=1, cols=len(headers))
-        grid._tbl.tblStyle_val = grid_id
-        for cell, heading in zip(grid.rows[0].cells, headers, strict=True):
-            cell.text = str(heading)
-            cell.paragraphs[0].runs[0].bold = True
-        for row in rows:
-            for cell, value in zip(grid.add_row().cells, row, strict=True):
-                cell.text = str(value)
+    table = TableWriter(document, document.styles["Table Grid"].style_id).add
 
     def shade(paragraph, brag: str | None) -> None:  # type: ignore[no-untyped-def]
         fill = OxmlElement("w:shd")

@@ -500,3 +500,37 @@ def test_a_plan_without_progress_history_is_the_plan_less_its_progress_lists(db,
             emptied += bool(action["progress"])
             action["progress"] = []
     assert light == full and emptied > 0
+
+
+def test_word_tables_are_the_xml_python_docx_makes_row_by_row():
+    """The report's tables are copies of a template (``exports/docx_tables.py``): the same XML
+    as python-docx's add_table, add_row and cell.text, tabs, line breaks, spaces and empty
+    tables included, and Word's reader finds every value in its cell."""
+    from plantrail.exports.docx_tables import TableWriter
+
+    shapes: list[tuple[list[str], list[list[object]]]] = [
+        (["Ref", "Key action"], [["1.1", "Screen\tcontacts\nnext line"], ["1.2", " spaced "]]),
+        (["A", "B", "C"], []),
+        (["Ref", "Key action"], [["2.1", "x"], ["2.2", ""]]),
+        (["A", "B", "C"], [[1, None, "é"]]),
+    ]
+    fast, slow = Document(), Document()
+    writer = TableWriter(fast, fast.styles["Table Grid"].style_id)
+    for headers, rows in shapes:
+        writer.add(headers, rows)
+        fast.add_paragraph("between")
+        grid = slow.add_table(rows=1, cols=len(headers), style="Table Grid")
+        for cell, heading in zip(grid.rows[0].cells, headers, strict=True):
+            cell.text = heading
+            cell.paragraphs[0].runs[0].bold = True
+        for row in rows:
+            for cell, value in zip(grid.add_row().cells, row, strict=True):
+                cell.text = str(value)
+        slow.add_paragraph("between")
+    assert fast.element.body.xml == slow.element.body.xml
+    buffer = io.BytesIO()
+    fast.save(buffer)
+    tables = Document(io.BytesIO(buffer.getvalue())).tables
+    assert [[[c.text for c in r.cells] for r in t.rows] for t in tables] == [
+        [headers, *[[str(v) for v in row] for row in rows]] for headers, rows in shapes
+    ]
