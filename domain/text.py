@@ -16,6 +16,7 @@ shown is passed through :func:`visible` (terminal, Markdown, HTML, CSV) or :func
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -173,18 +174,23 @@ def xml_safe(text: str) -> str:
     return visible(text)
 
 
-def _raw_in_json(char: str) -> bool:
-    """Characters JSON may leave unescaped that a terminal would act on or reorder."""
-    return char in BIDI_CONTROLS or "\x7f" <= char <= "\x9f" or char in "\u2028\u2029"
+#: Characters JSON may leave unescaped that a terminal would act on or reorder: DEL, the C1
+#: controls, the line and paragraph separators and the bidi controls.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029" + "".join(sorted(BIDI_CONTROLS)) + "]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def json_safe(text: str) -> str:
     """JSON text safe to print to a terminal: DEL, C1 controls, line separators and bidi
     controls (which JSON may leave raw) written as ``\\uXXXX`` escapes. It decodes to the same
-    data."""
+    data. One regular expression over the text (a Python test per character was a fifth of
+    the evidence pack's audit trail in JSON Lines)."""
     if text.isascii() and "\x7f" not in text:
         return text
-    return "".join(f"\\u{ord(c):04x}" if _raw_in_json(c) else c for c in text)
+    return _RAW_IN_JSON.sub(_escaped, text)
 
 
 def shown(value: object, limit: int = 80) -> str:

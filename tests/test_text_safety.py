@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from plantrail.domain import commands as c
 from plantrail.domain.errors import InvalidInput
-from plantrail.domain.text import BIDI_CONTROLS, check_text, replace_unsafe, visible
+from plantrail.domain.text import BIDI_CONTROLS, check_text, json_safe, replace_unsafe, visible
 from plantrail.store.service import PlanService
 from plantrail.tui.cli import main
 
@@ -342,3 +342,19 @@ def test_a_plan_said_all_visible_has_nothing_visible_would_change(texts):
         assert [visible(t) for t in texts] == texts
     plain = [t for t in texts if t.isprintable() and "\\" not in t]
     assert all_visible(TypeAdapter(list[str]).dump_json(plain))
+
+
+EDGES = [*sorted(BIDI_CONTROLS), "\x7e", "\x7f", "\x85", "\x9f", "\xa0", "\u2028", "\u2029", "→"]
+
+
+@given(st.text(st.one_of(st.sampled_from(EDGES), st.characters())))
+def test_json_made_safe_for_a_terminal_decodes_to_the_same_text(text):
+    """json_safe escapes what JSON leaves raw and a terminal would act on, and only that."""
+
+    def unsafe(c: str) -> bool:
+        return c in BIDI_CONTROLS or "\x7f" <= c <= "\x9f" or c in "\u2028\u2029"
+
+    raw = json.dumps({"words": text}, ensure_ascii=False)
+    safe = json_safe(raw)
+    assert safe == "".join(f"\\u{ord(c):04x}" if unsafe(c) else c for c in raw)
+    assert json.loads(safe) == {"words": text}
