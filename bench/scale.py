@@ -55,6 +55,7 @@ def measure(schema: str, rng: random.Random) -> list[str]:
     span = (date.today() - START).days
     days = [START + timedelta(days=rng.randint(0, span)) for _ in range(3)]
     as_at = statistics.median(timed(lambda d=d: service.overview_at(d), 1)[0] for d in days)
+    built = timed(service.current_from_prefixes, 1)[0]  # the overview with none stored
 
     def update() -> None:
         service.record_progress(
@@ -73,6 +74,7 @@ def measure(schema: str, rng: random.Random) -> list[str]:
         f"{size:,}",
         f"{opened:.2f} s",
         f"{as_at:.2f} s",
+        f"{built:.2f} s",
         f"{updates[len(updates) // 2] * 1000:.1f} ms",
         f"{verify:.2f} s",
         f"{raw:.2f} s",
@@ -133,6 +135,7 @@ def main() -> None:
                 "events",
                 "open + overview",
                 "as at a date (overview)",
+                "overview with none stored",
                 "update p50 (30)",
                 "verify",
                 "raw: SELECT every row",
