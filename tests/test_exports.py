@@ -17,8 +17,11 @@ from docx import Document
 from openpyxl import load_workbook
 
 from plantrail.domain import commands as c
+from plantrail.exports.audit_export import write
+from plantrail.store.audit import audit_entries
 from plantrail.store.bulk import restore_log
 from plantrail.store.fold import fold
+from plantrail.store.opening import open_reader
 from plantrail.store.projection import CurrentPlan
 from plantrail.store.service import PlanService
 from plantrail.tui.cli import main
@@ -237,6 +240,17 @@ def test_evidence_pack_hashes_and_reproducibility(db, tmp_path):
         "README.txt",
         "MANIFEST.json",
     }
+    # The audit trail, folded once for both files, is what the audit export writes of the
+    # events effective by the date, in each format.
+    reader = open_reader(db)
+    try:
+        for fmt in ("csv", "jsonl"):
+            expected = io.StringIO(newline="")
+            entries = audit_entries(reader.records(effective_upto="2026-10-31"))
+            assert write(entries, fmt, expected) > 10
+            assert one.read(f"audit.{fmt}").decode() == expected.getvalue(), fmt
+    finally:
+        reader.close()
     manifest = json.loads(one.read("MANIFEST.json"))
     for item in manifest["files"]:
         assert hashlib.sha256(one.read(item["name"])).hexdigest() == item["sha256"]
