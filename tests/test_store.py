@@ -17,6 +17,7 @@ from plantrail.store.audit import AuditFilter
 from plantrail.store.fold import apply, fold, lean_view
 from plantrail.store.opening import open_reader
 from plantrail.store.projection import CurrentPlan
+from plantrail.store.service import PlanService
 from plantrail.store.views import PlanHeader
 from plantrail.store.wal import BACKSTOP_PAGES
 
@@ -374,7 +375,6 @@ def test_the_wal_is_copied_into_the_database_file_after_writes_not_inside_them(s
 
 def test_a_first_write_that_indexes_an_older_log_says_so_not_that_it_waits(tmp_path, monkeypatch):
     from plantrail.store import integrity
-    from plantrail.store.service import PlanService
     from plantrail.store.watchdog import Watchdog
 
     db = str(tmp_path / "plan.db")
@@ -440,15 +440,9 @@ def test_the_audit_trail_folds_without_keeping_any_progress_entry(service):
     ]
 
 
-def test_as_at_from_folded_prefixes_equals_a_plain_fold_even_when_corrections_reach_back(
-    service, monkeypatch
-):
-    """Prefixes every 3rd version; the first entry is folded away, then corrected and another
-    withdrawn long after: the writer and the reader both fold that action from its start."""
-    from plantrail.store import prefixes
-    from plantrail.store.views import build_overview
-
-    monkeypatch.setattr(prefixes, "EVERY", 3)
+def corrections_behind_prefixes(service: PlanService) -> None:
+    """The small plan and, on 1.1, a first entry a prefix every 3rd version folds away, then
+    corrected and another withdrawn long after, then more entries (the caller sets EVERY)."""
     make_plan(service)
 
     def progress(day: int, words: str) -> str:
@@ -489,6 +483,18 @@ def test_as_at_from_folded_prefixes_equals_a_plain_fold_even_when_corrections_re
     )
     for day in range(12, 16):
         progress(day, f"entry {day}")
+
+
+def test_as_at_from_folded_prefixes_equals_a_plain_fold_even_when_corrections_reach_back(
+    service, monkeypatch
+):
+    """Prefixes every 3rd version; the first entry is folded away, then corrected and another
+    withdrawn long after: the writer and the reader both fold that action from its start."""
+    from plantrail.store import prefixes
+    from plantrail.store.views import build_overview
+
+    monkeypatch.setattr(prefixes, "EVERY", 3)
+    corrections_behind_prefixes(service)
     stored = service.rows.fetch(f"SELECT version FROM {service.tables.prefixes}")
     assert len(stored) >= 5 and all(version % 3 == 0 for (version,) in stored)
     records = list(service.records())
@@ -513,29 +519,7 @@ def test_with_no_usable_overview_stored_the_first_reader_builds_it_from_prefixes
 
     monkeypatch.setattr(prefixes, "EVERY", 3)
     service = open_service()
-    make_plan(service)
-    entries = [
-        service.record_progress(
-            c.validate(c.RecordProgress, ref="1.1", period=f"Week {n}", narrative=f"words {n}"),
-            "Bea Lowe",
-        )
-        for n in range(7)
-    ]
-    service.correct_progress(
-        c.validate(
-            c.CorrectProgress,
-            ref="1.1",
-            entry=entries[0],
-            period="Week 0",
-            narrative="words 0, corrected",
-            reason="typo",
-        ),
-        "Bea Lowe",
-    )
-    service.withdraw_progress(
-        c.validate(c.WithdrawProgress, ref="1.1", entry=entries[1], reason="duplicate"),
-        "Bea Lowe",
-    )
+    corrections_behind_prefixes(service)
     service.raise_action(
         c.validate(c.RaiseAction, standard=2, text="Audit case files", effective_on=PLAN_START),
         "Ada Quill",
@@ -771,7 +755,6 @@ def test_reads_go_on_past_a_gap_in_log_positions_wider_than_a_window(monkeypatch
     The log is read in windows of positions: a gap wider than a window must not end a replay,
     an as-at read or verification early."""
     from plantrail.store import records
-    from plantrail.store.service import PlanService
 
     from .support import POSTGRES_URL, PostgresSchema
 
