@@ -277,9 +277,10 @@ def _rated(view: View, a: dict[str, Any], r: EventRecord, changes: Trail) -> Non
     a["brag_on"] = r.effective_on
 
 
-def _evidence_added(view: View, a: dict[str, Any], r: EventRecord, changes: Trail) -> None:
+def evidence_item(r: EventRecord) -> dict[str, Any]:
+    """The evidence item an EvidenceAdded event adds to its action."""
     d = r.data
-    item = {
+    return {
         "id": d["evidence_id"],
         "title": d["title"],
         "location": d["location"],
@@ -289,7 +290,11 @@ def _evidence_added(view: View, a: dict[str, Any], r: EventRecord, changes: Trai
         "added_on": r.effective_on,
         "added_by": r.actor,
     }
-    a["evidence"].append(item)
+
+
+def _evidence_added(view: View, a: dict[str, Any], r: EventRecord, changes: Trail) -> None:
+    d = r.data
+    a["evidence"].append(evidence_item(r))
     if changes is not None:
         changes.append({"ref": a["ref"], "field": "evidence", "before": None, "after": d["title"]})
 

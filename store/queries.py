@@ -26,7 +26,7 @@ from . import integrity
 from .audit import AuditEntry, AuditFilter, audit_entries, audit_rows
 from .config import Database
 from .drafts import DraftStore
-from .fold import View, fold
+from .fold import View, evidence_item, fold
 from .prefixes import PrefixReader
 from .projection import CurrentPlan
 from .records import EventRecord, LogReader, decode_row
@@ -41,6 +41,7 @@ from .views import (
     build_header,
     build_overview,
     build_plan,
+    build_plan_without_history,
 )
 from .viewstore import ViewStore
 
@@ -116,9 +117,30 @@ class PlanReader:
     @replaying
     def as_at(self, day: date, *, history: bool = True) -> PlanOut:
         """The whole plan as at ``day``: only what was effective on or before it. Without
-        ``history``, progress lists are left empty (latest entries and counts stay)."""
+        ``history``, progress lists are left empty (latest entries and counts stay), and the
+        plan is built from the as-at overview and each action's evidence, never a fold of
+        every progress entry: a report at 1,000,000 events held them all (1.3 GB)."""
+        if not history:
+            overview = self._overview_from_prefixes(day)
+            if overview is not None:
+                evidence = {
+                    key: self._evidence_at(key, day)
+                    for key, summary in overview["summaries"].items()
+                    if summary["evidence_count"]
+                }
+                plan = build_plan_without_history(overview, evidence, day, as_at=day)
+                return _require_then(plan, day, None)
         view = self._view_at(day, None)
         return _require_then(build_plan(view, day, as_at=day, history=history), day, None)
+
+    def _evidence_at(self, action_id: str, day: date) -> list[dict[str, Any]]:
+        """One action's evidence as at ``day``, in the order it was added."""
+        upto, wanted = self.projection.overview()["position"], day.isoformat()
+        return [
+            evidence_item(record)
+            for record in self.reader.read_named(action_id, "EvidenceAdded", upto)
+            if record.effective_on <= wanted
+        ]
 
     @replaying
     def as_known_at(self, moment: datetime) -> PlanOut:

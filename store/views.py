@@ -289,6 +289,28 @@ def build_plan(
     return PlanOut.model_validate({**header, "standards": standards})
 
 
+def build_plan_without_history(
+    overview: dict[str, Any],
+    evidence: dict[str, list[dict[str, Any]]],
+    viewed_on: date,
+    *,
+    as_at: date | None = None,
+) -> PlanOut | None:
+    """The :class:`PlanOut` that :func:`build_plan` makes without ``history``, from an overview
+    (every action summarised) and each action's evidence by id: what a report shows, with no
+    progress entry held but each action's latest."""
+    if overview["plan"] is None:
+        return None
+    plan_date = date.fromisoformat(overview["plan"]["plan_date"])
+    actions = [
+        {**_summary(s, plan_date, viewed_on), "progress": [], "evidence": evidence.get(key, [])}
+        for key, s in overview["summaries"].items()
+    ]
+    standards = _standards(overview["plan"], actions)
+    header = _header(overview, viewed_on, as_at, None)
+    return PlanOut.model_validate({**header, "standards": standards})
+
+
 def build_header(
     view: dict[str, Any],
     viewed_on: date,

@@ -45,6 +45,7 @@ op = st.tuples(
             "reopen",
             "assign",
             "retract",
+            "evidence",
         ]
     ),
     st.integers(0, 5),
@@ -154,6 +155,8 @@ def command_for(
             return change, {"ref": ref, "reason": kind}
         case "assign":
             return changes.ASSIGN_LEADS, {"step": step, "leads": ["Team Managers"]}
+        case "evidence":
+            return changes.ADD_EVIDENCE, {"ref": ref, "title": f"E{n}", "location": f"L{pick}"}
     return None
 
 
@@ -220,9 +223,14 @@ def check_laws(service: PlanService) -> None:
         day = date.fromisoformat(record.effective_on)
         at = service.as_at(day)
         assert at.events == sum(r.effective_on <= record.effective_on for r in records)
+        # Without progress lists (a report's), built from the as-at overview and each action's
+        # evidence, it is the fold's plan without them.
+        kept = [r for r in records if r.effective_on <= record.effective_on]
+        bare = build_plan(fold(kept), day, as_at=day, history=False)
+        assert bare is not None
+        assert service.as_at(day, history=False).model_dump() == bare.model_dump()
         # The overview as at the date, started from folded prefixes (every 3rd version here),
         # equals the overview of a plain fold of the events effective by then.
-        kept = [r for r in records if r.effective_on <= record.effective_on]
         replayed = build_overview(CurrentPlan.from_full_view(fold(kept)), day, as_at=day)
         at_day = service.overview_at(day)
         assert at_day.model_dump() == replayed.model_dump()  # type: ignore[union-attr]

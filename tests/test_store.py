@@ -571,6 +571,50 @@ def test_with_no_usable_overview_stored_the_first_reader_builds_it_from_prefixes
         reader.close()
 
 
+def test_the_plan_as_at_a_date_without_progress_lists_folds_no_progress_entries(
+    service, monkeypatch
+):
+    """``as_at(day, history=False)`` (reports, the evidence pack) is built from the as-at
+    overview and each action's evidence, read alone: the same plan as the fold's without
+    progress lists, evidence in the order added and only what was effective by then."""
+    from plantrail.store import prefixes
+    from plantrail.store.views import build_plan
+
+    monkeypatch.setattr(prefixes, "EVERY", 3)
+    corrections_behind_prefixes(service)
+    for day, title in ((3, "Audit"), (13, "Minutes"), (2, "Backdated log")):
+        service.add_evidence(
+            c.validate(
+                c.AddEvidence,
+                ref="1.1",
+                title=title,
+                location=f"share/{title}",
+                step=1,
+                effective_on=PLAN_START + timedelta(days=day),
+            ),
+            "Bea Lowe",
+        )
+    service.raise_action(
+        c.validate(c.RaiseAction, standard=2, text="Audit case files", effective_on=PLAN_START),
+        "Ada Quill",
+    )
+    records = list(service.records())
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("folded every event")
+
+    monkeypatch.setattr(service, "_view_at", refuse)
+    for day in sorted({date.fromisoformat(r.effective_on) for r in records}):
+        kept = [r for r in records if r.effective_on <= day.isoformat()]
+        expected = build_plan(fold(kept), day, as_at=day, history=False)
+        assert expected is not None
+        assert service.as_at(day, history=False).model_dump() == expected.model_dump(), day
+    later = service.as_at(PLAN_START + timedelta(days=20), history=False).find("1.1")
+    assert later is not None
+    titles = [e.title for e in later.evidence]
+    assert titles == ["Audit", "Minutes", "Backdated log"]
+
+
 def test_as_at_takes_an_action_settled_by_then_as_it_is_now_and_reads_none_of_its_events(
     service, monkeypatch
 ):
