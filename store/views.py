@@ -8,10 +8,11 @@ models' JSON, so scripts can rely on the shape (documented in the README).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.dataclasses import dataclass
@@ -280,13 +281,16 @@ def build_plan(
     """A full :class:`PlanOut` from a folded view (None before the plan existed); without
     ``history``, each action's progress list is left empty (its latest entry and counts stay):
     for a report, which shows only the latest, at a fraction of the memory."""
-    if view["plan"] is None:
-        return None
-    plan_date = date.fromisoformat(view["plan"]["plan_date"])
-    actions = [_action(a, plan_date, viewed_on, history) for a in view["actions"].values()]
-    standards = _standards(view["plan"], actions)
-    header = _header(view, viewed_on, as_at, as_known_at)
-    return PlanOut.model_validate({**header, "standards": standards})
+    return _assemble(
+        PlanOut,
+        view,
+        lambda plan_date: [
+            _action(a, plan_date, viewed_on, history) for a in view["actions"].values()
+        ],
+        viewed_on,
+        as_at,
+        as_known_at,
+    )
 
 
 def build_plan_without_history(
@@ -299,16 +303,14 @@ def build_plan_without_history(
     """The :class:`PlanOut` that :func:`build_plan` makes without ``history``, from an overview
     (every action summarised) and each action's evidence by id: what a report shows, with no
     progress entry held but each action's latest."""
-    if overview["plan"] is None:
-        return None
-    plan_date = date.fromisoformat(overview["plan"]["plan_date"])
-    actions = [
-        {**_summary(s, plan_date, viewed_on), "progress": [], "evidence": evidence.get(key, [])}
-        for key, s in overview["summaries"].items()
-    ]
-    standards = _standards(overview["plan"], actions)
-    header = _header(overview, viewed_on, as_at, None)
-    return PlanOut.model_validate({**header, "standards": standards})
+
+    def actions(plan_date: date) -> list[dict[str, Any]]:
+        return [
+            {**_summary(s, plan_date, viewed_on), "progress": [], "evidence": evidence.get(k, [])}
+            for k, s in overview["summaries"].items()
+        ]
+
+    return _assemble(PlanOut, overview, actions, viewed_on, as_at, None)
 
 
 def build_header(
@@ -332,13 +334,37 @@ def build_overview(
     as_known_at: datetime | None = None,
 ) -> PlanOverview | None:
     """A :class:`PlanOverview` from the persisted overview (plan + action summaries)."""
-    if overview["plan"] is None:
+    return _assemble(
+        PlanOverview,
+        overview,
+        lambda plan_date: [
+            _summary(s, plan_date, viewed_on) for s in overview["summaries"].values()
+        ],
+        viewed_on,
+        as_at,
+        as_known_at,
+    )
+
+
+Whole = TypeVar("Whole", PlanOut, PlanOverview)
+
+
+def _assemble(
+    model: type[Whole],
+    view: dict[str, Any],
+    actions: Callable[[date], list[dict[str, Any]]],
+    viewed_on: date,
+    as_at: date | None,
+    as_known_at: datetime | None,
+) -> Whole | None:
+    """``model`` from a view or overview (None before the plan existed): its header, and the
+    ``actions`` (made for the plan's date) grouped by standard; validated once, here."""
+    if view["plan"] is None:
         return None
-    plan_date = date.fromisoformat(overview["plan"]["plan_date"])
-    actions = [_summary(s, plan_date, viewed_on) for s in overview["summaries"].values()]
-    standards = _standards(overview["plan"], actions)
-    header = _header(overview, viewed_on, as_at, as_known_at)
-    return PlanOverview.model_validate({**header, "standards": standards})
+    plan_date = date.fromisoformat(view["plan"]["plan_date"])
+    standards = _standards(view["plan"], actions(plan_date))
+    header = _header(view, viewed_on, as_at, as_known_at)
+    return model.model_validate({**header, "standards": standards})
 
 
 def _summary(s: dict[str, Any], plan_date: date, viewed_on: date) -> dict[str, Any]:
