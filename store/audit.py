@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..domain.clock import in_london
 from .fold import Change, Recall, View, apply, empty_view, lean_view
 from .records import EventRecord
-from .views import AuditRow, FieldChange
+
+if TYPE_CHECKING:
+    from .views import AuditRow
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class AuditEntry(NamedTuple):
     provenance: str
 
     def row(self) -> AuditRow:
+        from .views import AuditRow, FieldChange  # pydantic: only where rows are wanted
+
         return AuditRow(
             seq=self.seq,
             recorded_at=datetime.fromisoformat(self.recorded_at),

@@ -5,6 +5,10 @@ the audit trail. Every one is the fold of ``fold.py`` over a selection of the lo
 read only, without the eventsourcing application, its pools or its table creation; the write
 path (:class:`~.service.PlanService`) is a :class:`PlanReader` too, reading through the
 library's own connections.
+
+The models of ``views.py`` (pydantic) are imported by the queries that build them, not with
+this module: ``plantrail show`` prints the plan's digest (``derive.py``) and never loads
+pydantic, half of its time at a real plan's size.
 """
 
 from __future__ import annotations
@@ -17,12 +21,12 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from operator import attrgetter
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from ..domain.clock import LONDON, now, today_in_london
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.ids import PLAN_ID
-from . import integrity
+from . import derive, integrity
 from .audit import AuditEntry, AuditFilter, audit_entries, audit_rows
 from .config import Database
 from .drafts import DraftStore
@@ -31,23 +35,14 @@ from .prefixes import PrefixReader
 from .projection import CurrentPlan
 from .records import EventRecord, LogReader, decode_row
 from .rows import Rows, Tables
-from .views import (
-    ActionOut,
-    AuditRow,
-    PlanHeader,
-    PlanOut,
-    PlanOverview,
-    build_action,
-    build_header,
-    build_overview,
-    build_plan,
-    build_plan_without_history,
-)
 from .viewstore import ViewStore
+
+if TYPE_CHECKING:
+    from .views import ActionOut, AuditRow, PlanHeader, PlanOut, PlanOverview
 
 #: Later than any effective date: "as at" this day is the plan with every event.
 LAST_DAY = "9999-12-31"
-TPlan = TypeVar("TPlan", PlanOut, PlanOverview, PlanHeader)
+TPlan = TypeVar("TPlan", "PlanOut", "PlanOverview", "PlanHeader", derive.Digest)
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -106,12 +101,16 @@ class PlanReader:
     def overview(self, today: date | None = None) -> PlanOverview:
         """The plan now, every action summarised: the persisted overview and the events after
         it, never a replay (milliseconds for a real plan's actions, at any history length)."""
+        from .views import build_overview
+
         overview = self.projection.overview()
         return _require(build_overview(overview, today or today_in_london()))
 
     @replaying
     def current(self, today: date | None = None) -> PlanOut:
         """The whole plan now, every action in full (a replay of the whole log)."""
+        from .views import build_plan
+
         return _require(build_plan(fold(self.records()), today or today_in_london()))
 
     @replaying
@@ -120,6 +119,8 @@ class PlanReader:
         ``history``, progress lists are left empty (latest entries and counts stay), and the
         plan is built from the as-at overview and each action's evidence, never a fold of
         every progress entry: a report at 1,000,000 events held them all (1.3 GB)."""
+        from .views import build_plan, build_plan_without_history
+
         if not history:
             overview = self._overview_from_prefixes(day)
             if overview is not None:
@@ -145,6 +146,8 @@ class PlanReader:
     @replaying
     def as_known_at(self, moment: datetime) -> PlanOut:
         """The plan as the system recorded it up to ``moment`` (whatever dates it claimed)."""
+        from .views import build_plan
+
         moment = _aware(moment)
         day = moment.astimezone(LONDON).date()
         view = self._view_at(None, moment)
@@ -152,14 +155,36 @@ class PlanReader:
 
     @replaying
     def overview_at(self, day: date | None = None, moment: datetime | None = None) -> PlanOverview:
-        """The plan overview as at a date or as known at an instant (screens, tables)."""
+        """The plan overview as at a date or as known at an instant (screens)."""
+        from .views import build_overview
+
         moment = _aware(moment) if moment else None
+        overview, viewed_on = self._overview_then(day, moment)
+        built = build_overview(overview, viewed_on, as_at=day, as_known_at=moment)
+        return _require_then(built, day, moment)
+
+    @replaying
+    def digest(self, day: date | None = None, moment: datetime | None = None) -> derive.Digest:
+        """What the plan table shows (``plantrail show``), now, as at a date or as known at an
+        instant: the overview's content as plain dicts, no model built (``derive.py``)."""
+        moment = _aware(moment) if moment else None
+        if day is None and moment is None:
+            overview, viewed_on = self.projection.overview(), today_in_london()
+        else:
+            overview, viewed_on = self._overview_then(day, moment)
+        built = derive.digest(overview, viewed_on, as_at=day, as_known_at=moment)
+        return _require_then(built, day, moment)
+
+    def _overview_then(
+        self, day: date | None, moment: datetime | None
+    ) -> tuple[dict[str, Any], date]:
+        """The overview as at ``day`` or as known at ``moment`` (aware), and the date it is
+        viewed on: from prefixes where it can be, else from a fold."""
         overview = self._overview_from_prefixes(day) if day and not moment else None
         if overview is None:
             overview = CurrentPlan.from_full_view(self._view_at(day, moment))
         viewed_on = day or (moment.astimezone(LONDON).date() if moment else today_in_london())
-        built = build_overview(overview, viewed_on, as_at=day, as_known_at=moment)
-        return _require_then(built, day, moment)
+        return overview, viewed_on
 
     def action_page(
         self, ref: str, day: date | None = None, moment: datetime | None = None
@@ -185,6 +210,8 @@ class PlanReader:
         Reads only that action's events and the plan's own: references and ids never change,
         so the plan's index of references says which aggregate to read.
         """
+        from .views import build_action
+
         moment = _aware(moment) if moment else None
         self._check_view_dates(day, moment)
         plan, refs = self._plan_part(plan_records)
@@ -213,6 +240,8 @@ class PlanReader:
     ) -> PlanHeader:
         """The plan's header and directory alone (what one action's page is headed with), now,
         as at a date or as known at an instant, without summarising a single action."""
+        from .views import build_header
+
         if moment is not None:
             return self.overview_at(moment=moment)  # rare: the whole fold says it exactly
         self._check_view_dates(day, None)

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from functools import lru_cache
 from operator import itemgetter
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.dataclasses import dataclass
 
-from ..domain.timescale import Timescale
-from ..domain.vocabulary import CLOSED_STATUSES, DONE_STATUSES, StepStatus
+from . import derive
 from .fold import summarise_action
 
 
@@ -129,10 +127,6 @@ class ActionSummary(View):
     last_update_by: dict[str, date]
 
 
-#: The fields an action summary carries (an overview keeps more in its summaries).
-SUMMARY_FIELDS = tuple(ActionSummary.model_fields)
-
-
 class ActionOut(ActionSummary):
     """An action in full: its progress entries (newest first, corrections kept) and evidence."""
 
@@ -225,45 +219,6 @@ class AuditRow(View):
     provenance: str = ""
 
 
-def _header(
-    view: dict[str, Any], viewed_on: date, as_at: date | None, as_known_at: datetime | None
-) -> dict[str, Any]:
-    plan = view["plan"]
-    return {
-        "id": plan["id"],
-        "title": plan["title"],
-        "organisation": plan["organisation"],
-        "owners": plan["owners"],
-        "plan_date": plan["plan_date"],
-        "cadence_days": plan["cadence_days"],
-        "viewed_on": viewed_on,
-        "as_at": as_at,
-        "as_known_at": as_known_at,
-        "events": view["events"],
-        "position": view["position"],
-        "sources": plan["sources"],
-        "groups": plan["groups"],
-        "notes": plan["notes"],
-        "people": [{"name": n, **p} for n, p in plan["people"].items()],
-    }
-
-
-def _standards(plan: dict[str, Any], actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    actions = sorted(actions, key=lambda a: (a["standard"] or 0, a["number"]))
-    groups = [
-        {
-            "number": int(n),
-            "title": t,
-            "actions": [a for a in actions if a["standard"] == int(n)],
-        }
-        for n, t in sorted(plan["standards"].items(), key=lambda kv: int(kv[0]))
-    ]
-    loose = [a for a in actions if a["standard"] is None]
-    if loose or not groups:
-        groups.insert(0, {"number": None, "title": "", "actions": loose})
-    return groups
-
-
 # The builders below assemble plain dicts and validate each result once, at the top: pydantic
 # validates a nested dict in one pass of its compiled core, several times faster than making
 # every step, stage and reschedule a model of its own (a 1,000-action plan opens in a third of
@@ -306,7 +261,11 @@ def build_plan_without_history(
 
     def actions(plan_date: date) -> list[dict[str, Any]]:
         return [
-            {**_summary(s, plan_date, viewed_on), "progress": [], "evidence": evidence.get(k, [])}
+            {
+                **derive.summary(s, plan_date, viewed_on),
+                "progress": [],
+                "evidence": evidence.get(k, []),
+            }
             for k, s in overview["summaries"].items()
         ]
 
@@ -323,7 +282,7 @@ def build_header(
     """The plan's header and directory alone, from a view whose ``plan`` is folded."""
     if view["plan"] is None:
         return None
-    return PlanHeader.model_validate(_header(view, viewed_on, as_at, as_known_at))
+    return PlanHeader.model_validate(derive.header(view, viewed_on, as_at, as_known_at))
 
 
 def build_overview(
@@ -338,7 +297,7 @@ def build_overview(
         PlanOverview,
         overview,
         lambda plan_date: [
-            _summary(s, plan_date, viewed_on) for s in overview["summaries"].values()
+            derive.summary(s, plan_date, viewed_on) for s in overview["summaries"].values()
         ],
         viewed_on,
         as_at,
@@ -362,33 +321,13 @@ def _assemble(
     if view["plan"] is None:
         return None
     plan_date = date.fromisoformat(view["plan"]["plan_date"])
-    standards = _standards(view["plan"], actions(plan_date))
-    header = _header(view, viewed_on, as_at, as_known_at)
+    standards = derive.standards(view["plan"], actions(plan_date))
+    header = derive.header(view, viewed_on, as_at, as_known_at)
     return model.model_validate({**header, "standards": standards})
 
 
-def _summary(s: dict[str, Any], plan_date: date, viewed_on: date) -> dict[str, Any]:
-    """An action summary's fields, derived for ``viewed_on``."""
-    steps = sorted(
-        (_step(s["ref"], step, plan_date, viewed_on) for step in s["steps"].values()),
-        key=lambda step: step["number"],
-    )
-    open_dues = [
-        due for step in steps if (due := step["due"]) and step["status"] not in CLOSED_STATUSES
-    ]
-    fields = {k: s[k] for k in SUMMARY_FIELDS if k in s}
-    fields.update(
-        steps=steps,
-        steps_done=sum(step["status"] in DONE_STATUSES for step in steps),
-        steps_total=sum(step["status"] != StepStatus.WITHDRAWN for step in steps),
-        overdue_steps=sum(step["overdue"] for step in steps),
-        next_due=min(open_dues, default=None),
-    )
-    return fields
-
-
 def build_summary(s: dict[str, Any], plan_date: date, viewed_on: date) -> ActionSummary:
-    return ActionSummary.model_validate(_summary(s, plan_date, viewed_on))
+    return ActionSummary.model_validate(derive.summary(s, plan_date, viewed_on))
 
 
 #: Progress entries by when they were effective, then recorded (a C-level key).
@@ -400,7 +339,7 @@ def _action(
 ) -> dict[str, Any]:
     """An action in full: its summary, progress newest first (corrections kept; none without
     ``history``), evidence."""
-    fields = _summary(summarise_action(a), plan_date, viewed_on)
+    fields = derive.summary(summarise_action(a), plan_date, viewed_on)
     fields["progress"] = sorted(a["progress"], key=_NEWEST, reverse=True) if history else []
     fields["evidence"] = a["evidence"]
     return fields
@@ -411,39 +350,5 @@ def build_action(a: dict[str, Any], plan_date: date, viewed_on: date) -> ActionO
     return ActionOut.model_validate(_action(a, plan_date, viewed_on))
 
 
-@lru_cache(maxsize=4096)
-def _timescale(words: str, plan_date: date) -> tuple[Timescale, dict[str, object]]:
-    """A timescale read once per wording: a plan repeats "End Mar 27" on many key actions."""
-    timescale = Timescale.read(words, plan_date)
-    return timescale, timescale.as_dict()
-
-
-def _step(action_ref: str, s: dict[str, Any], plan_date: date, viewed_on: date) -> dict[str, Any]:
-    timescale, shown = _timescale(s["timescale"], plan_date)
-    status = s["status"]  # stored text; StepStatus is a StrEnum, so the sets match it as is
-    due = timescale.due
-    return {
-        "ref": f"{action_ref}.{s['number']}",
-        "number": s["number"],
-        "text": s["text"],
-        "timescale": shown,
-        "due": due,
-        "leads": s["leads"],
-        "status": s["status"],
-        "status_on": s["status_on"],
-        "overdue": bool(due and due < viewed_on and status not in CLOSED_STATUSES),
-        "reschedules": [
-            {
-                "from_words": r["from"],
-                "to_words": r["to"],
-                "reason": r["reason"],
-                "effective_on": r["on"],
-                "by": r["by"],
-            }
-            for r in s["reschedules"]
-        ],
-    }
-
-
 def build_step(action_ref: str, s: dict[str, Any], plan_date: date, viewed_on: date) -> StepOut:
-    return StepOut.model_validate(_step(action_ref, s, plan_date, viewed_on))
+    return StepOut.model_validate(derive.step(action_ref, s, plan_date, viewed_on))

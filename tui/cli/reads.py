@@ -26,7 +26,6 @@ def _show(args: argparse.Namespace) -> int:
         raise InvalidInput.one("as_at", "use either --as-at or --as-known-at, not both")
     as_json = args.format == "json"
     when = {"day": args.as_at, "moment": args.as_known_at}
-    replaying = bool(args.as_at or args.as_known_at)
     with reading(args) as plan_store:
         action: Any = None
         plan: Any
@@ -42,7 +41,7 @@ def _show(args: argparse.Namespace) -> int:
             else:
                 plan = plan_store.current()
         else:
-            plan = plan_store.overview_at(**when) if replaying else plan_store.overview()
+            plan = plan_store.digest(**when)
     if action is not None:
         if as_json:
             say_json(action.model_dump_json(indent=2))

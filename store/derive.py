@@ -1,0 +1,192 @@
+"""What is derived for the date a plan is viewed on, as plain dicts: the header, the standards'
+grouping, each action's summary (done and overdue key actions, next due date) and each key
+action's interpreted timescale.
+
+``views.py`` validates these into its pydantic models; ``plantrail show`` prints them as they
+are (:func:`digest`), so the plan table never imports pydantic or builds a model: at 1,010
+actions that was half of the command (pydantic's import and schemas ~150 ms, validation), at
+10,000 actions most of it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from ..domain.timescale import Timescale
+from ..domain.vocabulary import CLOSED_STATUSES, DONE_STATUSES, StepStatus
+
+#: The fields an action summary carries (an overview keeps more in its summaries); the same
+#: as ``views.ActionSummary``'s fields, which tests/test_views.py checks.
+SUMMARY_FIELDS = (
+    "id",
+    "ref",
+    "standard",
+    "number",
+    "text",
+    "sources",
+    "key_outcome",
+    "expected_evidence",
+    "state",
+    "state_reason",
+    "brag",
+    "brag_reason",
+    "brag_on",
+    "version",
+    "raised_on",
+    "updated_at",
+    "updated_by",
+    "steps",
+    "steps_done",
+    "steps_total",
+    "overdue_steps",
+    "next_due",
+    "latest_progress",
+    "progress_count",
+    "evidence_count",
+    "last_update_by",
+)
+
+
+class Heading(NamedTuple):
+    """What heads the plan table: the plan's words and the date it is viewed as at."""
+
+    title: str
+    organisation: str
+    owners: list[str]
+    plan_date: date
+    cadence_days: int
+    as_at: date | None
+    as_known_at: datetime | None
+    sources: dict[str, str]
+
+
+class Digest(NamedTuple):
+    """The plan as its table shows it: the heading, and the standards (``number``, ``title``,
+    ``actions``: each action's :func:`summary`), in plan order."""
+
+    heading: Heading
+    standards: list[dict[str, Any]]
+
+
+def digest(
+    overview: dict[str, Any],
+    viewed_on: date,
+    *,
+    as_at: date | None = None,
+    as_known_at: datetime | None = None,
+) -> Digest | None:
+    """The plan table's content from an overview (None before the plan existed)."""
+    plan = overview["plan"]
+    if plan is None:
+        return None
+    plan_date = date.fromisoformat(plan["plan_date"])
+    actions = [summary(s, plan_date, viewed_on) for s in overview["summaries"].values()]
+    heading = Heading(
+        title=plan["title"],
+        organisation=plan["organisation"],
+        owners=plan["owners"],
+        plan_date=plan_date,
+        cadence_days=plan["cadence_days"],
+        as_at=as_at,
+        as_known_at=as_known_at,
+        sources=plan["sources"],
+    )
+    return Digest(heading, standards(plan, actions))
+
+
+def header(
+    view: dict[str, Any], viewed_on: date, as_at: date | None, as_known_at: datetime | None
+) -> dict[str, Any]:
+    """The plan's header and directory from a view or overview whose ``plan`` is folded."""
+    plan = view["plan"]
+    return {
+        "id": plan["id"],
+        "title": plan["title"],
+        "organisation": plan["organisation"],
+        "owners": plan["owners"],
+        "plan_date": plan["plan_date"],
+        "cadence_days": plan["cadence_days"],
+        "viewed_on": viewed_on,
+        "as_at": as_at,
+        "as_known_at": as_known_at,
+        "events": view["events"],
+        "position": view["position"],
+        "sources": plan["sources"],
+        "groups": plan["groups"],
+        "notes": plan["notes"],
+        "people": [{"name": n, **p} for n, p in plan["people"].items()],
+    }
+
+
+def standards(plan: dict[str, Any], actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``actions`` grouped by standard in plan order; actions under no standard come first."""
+    actions = sorted(actions, key=lambda a: (a["standard"] or 0, a["number"]))
+    groups = [
+        {
+            "number": int(n),
+            "title": t,
+            "actions": [a for a in actions if a["standard"] == int(n)],
+        }
+        for n, t in sorted(plan["standards"].items(), key=lambda kv: int(kv[0]))
+    ]
+    loose = [a for a in actions if a["standard"] is None]
+    if loose or not groups:
+        groups.insert(0, {"number": None, "title": "", "actions": loose})
+    return groups
+
+
+def summary(s: dict[str, Any], plan_date: date, viewed_on: date) -> dict[str, Any]:
+    """An action summary's fields, derived for ``viewed_on``."""
+    steps = sorted(
+        (step(s["ref"], one, plan_date, viewed_on) for one in s["steps"].values()),
+        key=lambda one: one["number"],
+    )
+    open_dues = [
+        due for one in steps if (due := one["due"]) and one["status"] not in CLOSED_STATUSES
+    ]
+    fields = {k: s[k] for k in SUMMARY_FIELDS if k in s}
+    fields.update(
+        steps=steps,
+        steps_done=sum(one["status"] in DONE_STATUSES for one in steps),
+        steps_total=sum(one["status"] != StepStatus.WITHDRAWN for one in steps),
+        overdue_steps=sum(one["overdue"] for one in steps),
+        next_due=min(open_dues, default=None),
+    )
+    return fields
+
+
+@lru_cache(maxsize=4096)
+def timescale(words: str, plan_date: date) -> tuple[Timescale, dict[str, object]]:
+    """A timescale read once per wording: a plan repeats "End Mar 27" on many key actions."""
+    read = Timescale.read(words, plan_date)
+    return read, read.as_dict()
+
+
+def step(action_ref: str, s: dict[str, Any], plan_date: date, viewed_on: date) -> dict[str, Any]:
+    """A key action's fields, its timescale read and whether it is overdue on ``viewed_on``."""
+    read, shown = timescale(s["timescale"], plan_date)
+    status = s["status"]  # stored text; StepStatus is a StrEnum, so the sets match it as is
+    due = read.due
+    return {
+        "ref": f"{action_ref}.{s['number']}",
+        "number": s["number"],
+        "text": s["text"],
+        "timescale": shown,
+        "due": due,
+        "leads": s["leads"],
+        "status": s["status"],
+        "status_on": s["status_on"],
+        "overdue": bool(due and due < viewed_on and status not in CLOSED_STATUSES),
+        "reschedules": [
+            {
+                "from_words": r["from"],
+                "to_words": r["to"],
+                "reason": r["reason"],
+                "effective_on": r["on"],
+                "by": r["by"],
+            }
+            for r in s["reschedules"]
+        ],
+    }

@@ -1,0 +1,80 @@
+"""The plan table's digest (``store/derive.py``) holds exactly what the overview's models hold,
+now, as at a date and as known at an instant, on both backends; and ``plantrail show`` prints
+it without importing pydantic (the point of it)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from plantrail.domain import commands as c
+from plantrail.domain.clock import now
+from plantrail.store.derive import SUMMARY_FIELDS, Digest
+from plantrail.store.service import PlanService
+from plantrail.store.views import ActionSummary, PlanOverview
+
+from .support import make_edge_plan, make_plan
+
+
+def test_summary_fields_are_the_models() -> None:
+    assert tuple(ActionSummary.model_fields) == SUMMARY_FIELDS
+
+
+def same_as_model(digest: Digest, model: PlanOverview) -> None:
+    heading = digest.heading
+    for name in heading._fields:
+        assert getattr(heading, name) == getattr(model, name), name
+    assert [(s["number"], s["title"]) for s in digest.standards] == [
+        (s.number, s.title) for s in model.standards
+    ]
+    made = [ActionSummary.model_validate(a) for s in digest.standards for a in s["actions"]]
+    assert made == model.actions()
+    assert made, "the plan has actions to compare"
+
+
+@pytest.mark.parametrize("make", [make_plan, make_edge_plan], ids=["plan", "edge plan"])
+def test_the_digest_holds_what_the_overview_holds(service: PlanService, make: Any) -> None:
+    make(service)
+    recorded = now()
+    service.record_progress(
+        c.validate(
+            c.RecordProgress,
+            ref="1" if make is make_edge_plan else "1.1",
+            period="Later",
+            narrative="A later entry",
+            brag="amber",
+            brag_reason="Slipping",
+            effective_on=date.today(),
+        ),
+        "Ada Quill",
+    )
+    same_as_model(service.digest(), service.overview())
+    for day in (date(2026, 3, 1), date.today() - timedelta(days=1), date.today()):
+        same_as_model(service.digest(day), service.overview_at(day))
+    same_as_model(service.digest(moment=recorded), service.overview_at(moment=recorded))
+
+
+SHOW_WITHOUT_PYDANTIC = """
+import sys
+from plantrail.tui.cli import main
+code = main(sys.argv[1:])
+loaded = sorted(m for m in sys.modules if m.split(".")[0] == "pydantic" or m.endswith(".views"))
+print("LOADED", loaded, file=sys.stderr)
+sys.exit(code or (1 if loaded else 0))
+"""
+
+
+@pytest.mark.parametrize("when", [[], ["--as-at", "2026-07-01"]], ids=["now", "as at"])
+def test_show_prints_the_plan_without_importing_pydantic(db: str, when: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", SHOW_WITHOUT_PYDANTIC, "--db", db, "show", *when],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "LOADED []" in done.stderr
+    assert "Standard 1" in done.stdout
