@@ -83,6 +83,15 @@ class CurrentPlan:
             self._catch_up(self._overview)
             return self._overview
 
+    def forget(self) -> None:
+        """Let go of the overview and full forms held (the reader is closing). The reader and
+        this projection refer to each other (``seed`` is the reader's method), so without this
+        they wait for the cyclic collector: at 10,000 actions a 0.1 s pass over the overview's
+        200,000 objects as ``plantrail show`` ends."""
+        with self._lock:
+            self._overview = None
+            self._full = {}
+
     def _far_behind(self, stored: dict[str, Any]) -> bool:
         return bool(self.reader.position() - stored["position"] > SEED_BEYOND)
 

@@ -92,6 +92,7 @@ class PlanReader:
 
     def close(self) -> None:
         self.rows.close()
+        self.projection.forget()
 
     def last_position(self) -> int:
         """The newest log position: one tiny query, for change polling."""

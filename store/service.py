@@ -129,6 +129,7 @@ class PlanService(PlanReader, Application[uuid.UUID]):
         if release is not None:
             release()
         Application.close(self)
+        self.projection.forget()
 
     def seal(self) -> integrity.Checkpoint | None:
         """Seal any events not yet sealed (a log written before sealing existed) and record

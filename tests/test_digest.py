@@ -78,3 +78,18 @@ def test_show_prints_the_plan_without_importing_pydantic(db: str, when: list[str
     assert done.returncode == 0, done.stderr
     assert "LOADED []" in done.stderr
     assert "Standard 1" in done.stdout
+
+
+def test_a_closed_reader_lets_go_of_the_overview_at_once(db: str) -> None:
+    """The reader and its projection refer to each other; closing the reader must drop the
+    overview it held, not leave it to the cyclic collector (a 0.1 s pass at the end of `show`
+    of a 10,000-action plan)."""
+    from plantrail.store.opening import open_reader
+
+    reader = open_reader(db)
+    reader.digest()
+    overview = reader.projection.overview()
+    held = sys.getrefcount(overview)
+    reader.close()
+    assert not reader.projection.loaded
+    assert sys.getrefcount(overview) == held - 1  # only this test's own reference is left
