@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 
+from ..domain.errors import NotFound
 from ..domain.timescale import Timescale
 from ..domain.vocabulary import CLOSED_STATUSES, DONE_STATUSES, StepStatus
+from .fold import summarise_action
 
 #: The fields an action summary carries (an overview keeps more in its summaries); the same
 #: as ``views.ActionSummary``'s fields, which tests/test_views.py checks.
@@ -83,17 +86,29 @@ def digest(
         return None
     plan_date = date.fromisoformat(plan["plan_date"])
     actions = [summary(s, plan_date, viewed_on) for s in overview["summaries"].values()]
-    heading = Heading(
+    return Digest(heading(plan, as_at=as_at, as_known_at=as_known_at), standards(plan, actions))
+
+
+def heading(
+    plan: dict[str, Any] | None, *, as_at: date | None = None, as_known_at: datetime | None = None
+) -> Heading:
+    """The heading of a folded ``plan`` (which must exist by then: else NotFound)."""
+    if plan is None:
+        if as_at:
+            raise NotFound(f"the plan did not exist as at {as_at.isoformat()}")
+        if as_known_at:
+            raise NotFound(f"no plan had been recorded by {as_known_at.isoformat()}")
+        raise NotFound("there is no plan in this database yet: run `plantrail init`")
+    return Heading(
         title=plan["title"],
         organisation=plan["organisation"],
         owners=plan["owners"],
-        plan_date=plan_date,
+        plan_date=date.fromisoformat(plan["plan_date"]),
         cadence_days=plan["cadence_days"],
         as_at=as_at,
         as_known_at=as_known_at,
         sources=plan["sources"],
     )
-    return Digest(heading, standards(plan, actions))
 
 
 def header(
@@ -154,6 +169,21 @@ def summary(s: dict[str, Any], plan_date: date, viewed_on: date) -> dict[str, An
         overdue_steps=sum(one["overdue"] for one in steps),
         next_due=min(open_dues, default=None),
     )
+    return fields
+
+
+#: Progress entries by when they were effective, then recorded (a C-level key).
+_NEWEST = itemgetter("effective_on", "recorded_at")
+
+
+def action(
+    a: dict[str, Any], plan_date: date, viewed_on: date, history: bool = True
+) -> dict[str, Any]:
+    """A folded action in full: its summary, progress newest first (corrections kept; none
+    without ``history``), evidence."""
+    fields = summary(summarise_action(a), plan_date, viewed_on)
+    fields["progress"] = sorted(a["progress"], key=_NEWEST, reverse=True) if history else []
+    fields["evidence"] = a["evidence"]
     return fields
 
 

@@ -187,15 +187,26 @@ class PlanReader:
         viewed_on = day or (moment.astimezone(LONDON).date() if moment else today_in_london())
         return overview, viewed_on
 
-    def action_page(
+    def action_digest(
         self, ref: str, day: date | None = None, moment: datetime | None = None
-    ) -> tuple[PlanHeader, ActionOut]:
-        """One action's page (``show REF``): the plan's header and the action, now, as at a
-        date or as known at an instant, reading the plan's own events once for both (at
-        10,000 actions they are ~10,000 events: 40 ms a read)."""
+    ) -> tuple[derive.Heading, dict[str, Any]]:
+        """What one action's page shows (``show REF``): the plan's heading and the action in
+        full, now, as at a date or as known at an instant, as plain dicts (``derive.py``): no
+        model built, pydantic never imported. The plan's own events are read once for both
+        (at 10,000 actions they are ~10,000 events: 40 ms a read)."""
+        moment = _aware(moment) if moment else None
         records = None if self.projection.loaded or moment else self._plan_records()
-        action = self.action_at(ref, day, moment, plan_records=records)
-        return self.header(day, moment, plan_records=records), action
+        action = self._action_fields(ref, day, moment, None, records)
+        if moment is not None:
+            overview, _ = self._overview_then(None, moment)
+            plan = overview["plan"]
+        elif day is None and self.projection.loaded:
+            plan = self.projection.overview()["plan"]
+        else:
+            wanted = day.isoformat() if day else LAST_DAY
+            records = records if records is not None else self._plan_records()
+            plan = fold(r for r in records if r.effective_on <= wanted)["plan"]
+        return derive.heading(plan, as_at=day, as_known_at=moment), action
 
     def action_at(
         self,
@@ -211,9 +222,21 @@ class PlanReader:
         Reads only that action's events and the plan's own: references and ids never change,
         so the plan's index of references says which aggregate to read.
         """
-        from .views import build_action
+        from .views import ActionOut
 
         moment = _aware(moment) if moment else None
+        fields = self._action_fields(ref, day, moment, today, plan_records)
+        return ActionOut.model_validate(fields)
+
+    def _action_fields(
+        self,
+        ref: str,
+        day: date | None,
+        moment: datetime | None,
+        today: date | None,
+        plan_records: list[EventRecord] | None,
+    ) -> dict[str, Any]:
+        """One action's fields in full (``derive.action``) as :meth:`action_at` reads it."""
         self._check_view_dates(day, moment)
         plan, refs = self._plan_part(plan_records)
         if plan is None:
@@ -229,7 +252,7 @@ class PlanReader:
         viewed_on = day or (moment.astimezone(LONDON).date() if moment else None)
         viewed_on = viewed_on or today or today_in_london()
         plan_date = date.fromisoformat(plan["plan_date"])
-        return build_action(view["actions"][key], plan_date, viewed_on)
+        return derive.action(view["actions"][key], plan_date, viewed_on)
 
     def header(
         self,

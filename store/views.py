@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from operator import itemgetter
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.dataclasses import dataclass
 
 from . import derive
-from .fold import summarise_action
 
 
 class View(BaseModel):
@@ -240,7 +238,7 @@ def build_plan(
         PlanOut,
         view,
         lambda plan_date: [
-            _action(a, plan_date, viewed_on, history) for a in view["actions"].values()
+            derive.action(a, plan_date, viewed_on, history) for a in view["actions"].values()
         ],
         viewed_on,
         as_at,
@@ -324,31 +322,3 @@ def _assemble(
     standards = derive.standards(view["plan"], actions(plan_date))
     header = derive.header(view, viewed_on, as_at, as_known_at)
     return model.model_validate({**header, "standards": standards})
-
-
-def build_summary(s: dict[str, Any], plan_date: date, viewed_on: date) -> ActionSummary:
-    return ActionSummary.model_validate(derive.summary(s, plan_date, viewed_on))
-
-
-#: Progress entries by when they were effective, then recorded (a C-level key).
-_NEWEST = itemgetter("effective_on", "recorded_at")
-
-
-def _action(
-    a: dict[str, Any], plan_date: date, viewed_on: date, history: bool = True
-) -> dict[str, Any]:
-    """An action in full: its summary, progress newest first (corrections kept; none without
-    ``history``), evidence."""
-    fields = derive.summary(summarise_action(a), plan_date, viewed_on)
-    fields["progress"] = sorted(a["progress"], key=_NEWEST, reverse=True) if history else []
-    fields["evidence"] = a["evidence"]
-    return fields
-
-
-def build_action(a: dict[str, Any], plan_date: date, viewed_on: date) -> ActionOut:
-    """A full :class:`ActionOut` from a folded action."""
-    return ActionOut.model_validate(_action(a, plan_date, viewed_on))
-
-
-def build_step(action_ref: str, s: dict[str, Any], plan_date: date, viewed_on: date) -> StepOut:
-    return StepOut.model_validate(derive.step(action_ref, s, plan_date, viewed_on))

@@ -1,6 +1,6 @@
-"""The plan table's digest (``store/derive.py``) holds exactly what the overview's models hold,
-now, as at a date and as known at an instant, on both backends; and ``plantrail show`` prints
-it without importing pydantic (the point of it)."""
+"""The plan table's digest and one action's (``store/derive.py``) hold exactly what the models
+hold, now, as at a date and as known at an instant, on both backends; and ``plantrail show``
+and ``show REF`` print them without importing pydantic (the point of it)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from plantrail.domain import commands as c
 from plantrail.domain.clock import now
 from plantrail.store.derive import SUMMARY_FIELDS, Digest
 from plantrail.store.service import PlanService
-from plantrail.store.views import ActionSummary, PlanOverview
+from plantrail.store.views import ActionOut, ActionSummary, PlanOverview
 
 from .support import make_edge_plan, make_plan
 
@@ -56,6 +56,13 @@ def test_the_digest_holds_what_the_overview_holds(service: PlanService, make: An
     for day in (date(2026, 3, 1), date.today() - timedelta(days=1), date.today()):
         same_as_model(service.digest(day), service.overview_at(day))
     same_as_model(service.digest(moment=recorded), service.overview_at(moment=recorded))
+    refs = [a.ref for a in service.overview().actions()]
+    for when in ({}, {"day": date.today() - timedelta(days=1)}, {"moment": recorded}):
+        header = service.header(**when)
+        for ref in refs:  # every kind of action: rated, unrated, closed, withdrawn, bare
+            heading, action = service.action_digest(ref, **when)
+            assert heading._asdict() == {name: getattr(header, name) for name in heading._fields}
+            assert ActionOut.model_validate(action) == service.action_at(ref, **when)
 
 
 SHOW_WITHOUT_PYDANTIC = """
@@ -68,7 +75,11 @@ sys.exit(code or (1 if loaded else 0))
 """
 
 
-@pytest.mark.parametrize("when", [[], ["--as-at", "2026-07-01"]], ids=["now", "as at"])
+@pytest.mark.parametrize(
+    "when",
+    [[], ["--as-at", "2026-07-01"], ["1.1"], ["1.1", "--as-at", "2026-07-01"]],
+    ids=["now", "as at", "one action", "one action as at"],
+)
 def test_show_prints_the_plan_without_importing_pydantic(db: str, when: list[str]) -> None:
     done = subprocess.run(
         [sys.executable, "-c", SHOW_WITHOUT_PYDANTIC, "--db", db, "show", *when],
@@ -77,7 +88,7 @@ def test_show_prints_the_plan_without_importing_pydantic(db: str, when: list[str
     )
     assert done.returncode == 0, done.stderr
     assert "LOADED []" in done.stderr
-    assert "Standard 1" in done.stdout
+    assert ("Key actions" if "1.1" in when else "Standard 1") in done.stdout
 
 
 def test_a_closed_reader_lets_go_of_the_overview_at_once(db: str) -> None:

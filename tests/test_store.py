@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from plantrail.domain import commands as c
-from plantrail.domain.clock import clock_set_to
+from plantrail.domain.clock import clock_set_to, now
 from plantrail.domain.errors import ChangedSinceRead, InvalidInput, NotFound, PlanError
 from plantrail.store import changes
 from plantrail.store.audit import AuditFilter
@@ -18,7 +18,7 @@ from plantrail.store.fold import apply, fold, lean_view
 from plantrail.store.opening import open_reader
 from plantrail.store.projection import CurrentPlan
 from plantrail.store.service import PlanService
-from plantrail.store.views import PlanHeader
+from plantrail.store.views import ActionOut, PlanHeader
 from plantrail.store.wal import BACKSTOP_PAGES
 
 from .support import PLAN_START, make_plan
@@ -694,11 +694,15 @@ def test_a_fresh_reader_answers_from_the_plans_own_events_as_a_loaded_one_does(o
         k: v for k, v in whole.items() if k in PlanHeader.model_fields
     }
     assert fresh[1].action_at("1.1").model_dump() == loaded.action_at("1.1").model_dump()
-    # One action's page reads the plan's events once for its header and its action: the same.
-    for when in ({}, {"day": PLAN_START}):
-        header, action = open_service().action_page("1.1", **when)
-        assert header.model_dump() == loaded.header(**when).model_dump()
-        assert action.model_dump() == loaded.action_at("1.1", **when).model_dump()
+    # One action's page reads the plan's events once for its heading and its action, as plain
+    # data: what the models say, now, as at a date and as known at an instant.
+    for when in ({}, {"day": PLAN_START}, {"moment": now()}):
+        heading, action = open_service().action_digest("1.1", **when)
+        header = loaded.header(**when)
+        assert heading._asdict() == {name: getattr(header, name) for name in heading._fields}
+        action_model = loaded.action_at("1.1", **when)
+        assert ActionOut.model_validate(action).model_dump() == action_model.model_dump()
+        assert action["progress"] or when.get("day")  # the entry recorded above, now
     assert fresh[2].grants() == loaded.grants() and set(loaded.grants()) == {"Cal Dunn", "Bea Lowe"}
     # A read-only reader (show, history, ssh sessions) folds the plan's events; the service
     # asks the Plan aggregate it loads for changes anyway: the same answer.

@@ -31,8 +31,8 @@ def _show(args: argparse.Namespace) -> int:
         plan: Any
         if args.ref and as_json:
             plan, action = None, plan_store.action_at(args.ref, **when)
-        elif args.ref:  # one action's page is headed by the plan's header alone
-            plan, action = plan_store.action_page(args.ref, **when)
+        elif args.ref:  # one action's page is headed by the plan's heading alone
+            plan, action = plan_store.action_digest(args.ref, **when)
         elif as_json:
             if args.as_at:
                 plan = plan_store.as_at(args.as_at)

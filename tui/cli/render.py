@@ -22,8 +22,8 @@ from ..format import brag_label
 from .tables import simple_table
 
 if TYPE_CHECKING:
-    from ...store.derive import Digest
-    from ...store.views import ActionOut, AuditRow, PlanHeader
+    from ...store.derive import Digest, Heading
+    from ...store.views import AuditRow
 
 
 def say(text: str, out: IO[str] | None = None) -> None:
@@ -136,38 +136,40 @@ PLAN_HEADERS = ["Ref", "BRAG", "Action", "Done", "Overdue", "Next due", "State",
 PLAN_ALIGN = ["right", "left", "left", "left", "right", "left", "left", "left"]
 
 
-def action_detail(plan: PlanHeader, action: ActionOut) -> str:
-    """One action with its key actions, progress (newest first) and evidence."""
+def action_detail(plan: Heading, action: dict[str, Any]) -> str:
+    """One action (``derive.action``'s fields) with its key actions, progress (newest first)
+    and evidence."""
     from tabulate import tabulate
 
+    a = action
     parts = [
         heading(plan),
         "",
-        f"Action {action.ref} [{brag_label(action.brag)}] ({action.state}"
-        f"{': ' + action.state_reason if action.state_reason else ''})",
-        _wrap(action.text, 90),
+        f"Action {a['ref']} [{brag_label(a['brag'])}] ({a['state']}"
+        f"{': ' + a['state_reason'] if a['state_reason'] else ''})",
+        _wrap(a["text"], 90),
     ]
-    if action.brag_reason:
-        parts.append(f"BRAG reason: {action.brag_reason}")
-    if action.sources:
+    if a["brag_reason"]:
+        parts.append(f"BRAG reason: {a['brag_reason']}")
+    if a["sources"]:
         parts.append(
-            "Sources: " + ", ".join(f"{s} {plan.sources.get(s, '')}" for s in action.sources)
+            "Sources: " + ", ".join(f"{s} {plan.sources.get(s, '')}" for s in a["sources"])
         )
-    if action.key_outcome:
-        parts.append(f"Key outcome: {action.key_outcome}")
-    if action.expected_evidence:
-        parts.append(f"Expected evidence: {action.expected_evidence}")
+    if a["key_outcome"]:
+        parts.append(f"Key outcome: {a['key_outcome']}")
+    if a["expected_evidence"]:
+        parts.append(f"Expected evidence: {a['expected_evidence']}")
     rows = [
         [
-            s.ref,
-            _wrap(s.text, 36),
-            s.timescale.words
-            + (f"\n(due {s.timescale.due})" if s.timescale.due else f"\n({s.timescale.kind})"),
-            _wrap(", ".join(s.leads), 20),
-            s.status,
-            "OVERDUE" if s.overdue else "",
+            s["ref"],
+            _wrap(s["text"], 36),
+            (when := s["timescale"])["words"]
+            + (f"\n(due {when['due']})" if when["due"] else f"\n({when['kind']})"),
+            _wrap(", ".join(s["leads"]), 20),
+            s["status"],
+            "OVERDUE" if s["overdue"] else "",
         ]
-        for s in action.steps
+        for s in a["steps"]
     ]
     parts.append(
         "\nKey actions\n"
@@ -177,33 +179,46 @@ def action_detail(plan: PlanHeader, action: ActionOut) -> str:
             tablefmt="grid",
         )
     )
-    if action.progress:
+    if a["progress"]:
         parts.append("\nProgress (newest first)")
-        for p in action.progress:
-            mark = {
-                "corrected": f" [CORRECTED by {p.corrected_by and p.corrected_by[:8]}]",
-                "withdrawn": f" [WITHDRAWN: {p.reason}]",
-            }.get(p.state, "")
-            fix = f" (corrects {p.corrects[:8]}: {p.reason})" if p.corrects else ""
-            parts.append(
-                f"- {p.period} — entry {p.id[:8]}{mark}{fix}\n"
-                f"  by {p.author}, effective {p.effective_on}, recorded "
-                f"{in_london(p.recorded_at):%d %b %Y %H:%M}\n"
-                + textwrap.indent(_wrap(p.narrative, 86), "  ")
-                + (f"\n  Next: {p.next_actions}" if p.next_actions else "")
-            )
-    if action.evidence:
+        parts += [_entry(p) for p in a["progress"]]
+    if a["evidence"]:
         parts.append(
             "\nEvidence\n"
             + tabulate(
-                [
-                    [e.title, e.location, e.sha256[:12], e.size or "", e.added_on, e.added_by]
-                    for e in action.evidence
-                ],
+                [_evidence_row(e) for e in a["evidence"]],
                 headers=["Title", "Location", "SHA-256", "Bytes", "Added", "By"],
             )
         )
     return "\n".join(parts)
+
+
+def _evidence_row(e: dict[str, Any]) -> list[Any]:
+    return [
+        e["title"],
+        e["location"],
+        e["sha256"][:12],
+        e["size"] or "",
+        e["added_on"],
+        e["added_by"],
+    ]
+
+
+def _entry(p: dict[str, Any]) -> str:
+    """One progress entry as the action's page lists it (recorded time in London)."""
+    mark = {
+        "corrected": f" [CORRECTED by {p['corrected_by'] and p['corrected_by'][:8]}]",
+        "withdrawn": f" [WITHDRAWN: {p['reason']}]",
+    }.get(p["state"], "")
+    fix = f" (corrects {p['corrects'][:8]}: {p['reason']})" if p["corrects"] else ""
+    recorded = in_london(datetime.fromisoformat(p["recorded_at"]))
+    return (
+        f"- {p['period']} — entry {p['id'][:8]}{mark}{fix}\n"
+        f"  by {p['author']}, effective {p['effective_on']}, recorded "
+        f"{recorded:%d %b %Y %H:%M}\n"
+        + textwrap.indent(_wrap(p["narrative"], 86), "  ")
+        + (f"\n  Next: {p['next_actions']}" if p["next_actions"] else "")
+    )
 
 
 #: A long audit trail is printed as tables of this many rows, each under its own header, as
