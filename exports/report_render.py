@@ -9,8 +9,6 @@ from collections.abc import Iterable
 from datetime import datetime, time
 from typing import Any
 
-from tabulate import tabulate
-
 from ..domain.vocabulary import BRAG_COLOURS
 from .docx_tables import TableWriter
 from .report import (
@@ -23,6 +21,7 @@ from .report import (
     standard_name,
     step_rows,
 )
+from .text_tables import text_table
 
 BRAG_COLOUR: dict[str | None, str] = {
     **{brag.value: f"#{colour.fill}" for brag, colour in BRAG_COLOURS.items()},
@@ -74,7 +73,8 @@ def to_markdown(report: ProgressReport) -> str:
         "",
     ]
     headers, rows = _summary_rows(report)
-    out += [tabulate(rows, headers=headers, tablefmt="github"), ""]
+    counts = range(1, len(headers))  # the standard's name, then numbers
+    out += [text_table(rows, headers, numbers=counts, tablefmt="github"), ""]
     out += [f"### Overdue key actions ({len(report.overdue)})", ""]
     out += [
         f"- {s.ref} {s.text} (due {s.timescale.due:%-d %b %Y}; {', '.join(s.leads)})"
@@ -106,7 +106,7 @@ def to_markdown(report: ProgressReport) -> str:
             if action.key_outcome:
                 out += ["", f"Key outcome: {action.key_outcome}"]
             if action.steps:
-                out += ["", tabulate(step_rows(action), headers=STEP_HEADERS, tablefmt="github")]
+                out += ["", text_table(step_rows(action), STEP_HEADERS, tablefmt="github")]
             progress = latest_progress(action)
             if progress:
                 period, narrative, next_actions = progress

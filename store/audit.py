@@ -148,12 +148,14 @@ def value_text(value: Any, empty: str = "") -> str:
     return str(value)
 
 
-def changes_text(row: AuditRow, with_ref: bool = True) -> str:
-    """'2.7.1 status: not started → completed; …' for tables and CSV."""
+def changes_text(row: AuditRow | AuditEntry, with_ref: bool = True) -> str:
+    """'2.7.1 status: not started → completed; …' for tables and CSV, from a row (its changes
+    are models) or an entry (plain dicts: the command line's table builds no model)."""
+    changes = [c if isinstance(c, dict) else c.model_dump() for c in row.changes]
     return "; ".join(
-        f"{c.ref + ' ' if with_ref else ''}{c.field}: {value_text(c.before, '∅')} → "
-        f"{value_text(c.after, '∅')}"
-        for c in row.changes
+        f"{c['ref'] + ' ' if with_ref else ''}{c['field']}: {value_text(c['before'], '∅')} → "
+        f"{value_text(c['after'], '∅')}"
+        for c in changes
     )
 
 

@@ -1,6 +1,6 @@
 """The plan table's digest and one action's (``store/derive.py``) hold exactly what the models
-hold, now, as at a date and as known at an instant, on both backends; and ``plantrail show``
-and ``show REF`` print them without importing pydantic (the point of it)."""
+hold, now, as at a date and as known at an instant, on both backends; and ``plantrail show``,
+``show REF`` and the ``history`` table print without importing pydantic (the point of it)."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def test_the_digest_holds_what_the_overview_holds(service: PlanService, make: An
             assert ActionOut.model_validate(action) == service.action_at(ref, **when)
 
 
-SHOW_WITHOUT_PYDANTIC = """
+WITHOUT_PYDANTIC = """
 import sys
 from plantrail.tui.cli import main
 code = main(sys.argv[1:])
@@ -76,19 +76,28 @@ sys.exit(code or (1 if loaded else 0))
 
 
 @pytest.mark.parametrize(
-    "when",
-    [[], ["--as-at", "2026-07-01"], ["1.1"], ["1.1", "--as-at", "2026-07-01"]],
-    ids=["now", "as at", "one action", "one action as at"],
+    ("command", "shows"),
+    [
+        (["show"], "Standard 1"),
+        (["show", "--as-at", "2026-07-01"], "AS AT 01 July 2026"),
+        (["show", "1.1"], "Key actions"),
+        (["show", "1.1", "--as-at", "2026-07-01"], "Key actions"),
+        (["history", "1.1"], "Recorded (London)"),
+        (["history", "--by", "Ada Quill"], "Recorded (London)"),
+    ],
+    ids=["plan", "plan as at", "action", "action as at", "action history", "history by"],
 )
-def test_show_prints_the_plan_without_importing_pydantic(db: str, when: list[str]) -> None:
+def test_read_commands_print_without_importing_pydantic(
+    db: str, command: list[str], shows: str
+) -> None:
     done = subprocess.run(
-        [sys.executable, "-c", SHOW_WITHOUT_PYDANTIC, "--db", db, "show", *when],
+        [sys.executable, "-c", WITHOUT_PYDANTIC, "--db", db, *command],
         capture_output=True,
         text=True,
     )
     assert done.returncode == 0, done.stderr
     assert "LOADED []" in done.stderr
-    assert ("Key actions" if "1.1" in when else "Standard 1") in done.stdout
+    assert shows in done.stdout
 
 
 def test_a_closed_reader_lets_go_of_the_overview_at_once(db: str) -> None:

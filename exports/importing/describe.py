@@ -4,9 +4,8 @@ shows exactly what a real import writes."""
 
 from __future__ import annotations
 
-from tabulate import tabulate
-
 from ...store.views import PlanOut
+from ..text_tables import text_table
 from .columns import ROLE_HELP
 from .reading import Reading
 
@@ -53,7 +52,7 @@ def columns_table(reading: Reading) -> str:
             )
     roles = ", ".join(ROLE_HELP)
     return (
-        tabulate(rows, headers=["Table", "Col", "Header", "Read as", "Sample"])
+        text_table(rows, ["Table", "Col", "Header", "Read as", "Sample"])
         + f'\n(--map "HEADER=ROLE" changes one; roles: {roles})'
     )
 
@@ -68,20 +67,22 @@ def describe_plan(plan: PlanOut) -> str:
     if any(s.number for s in plan.standards):
         parts.append(
             "\nStandards\n"
-            + tabulate(
+            + text_table(
                 [[s.number, s.title, len(s.actions)] for s in plan.standards if s.number],
-                headers=["Standard", "Title", "Actions"],
+                ["Standard", "Title", "Actions"],
+                numbers=[0, 2],
             )
         )
     actions = plan.actions()
     parts.append(
         "\nActions\n"
-        + tabulate(
+        + text_table(
             [
                 [a.ref, " ".join(a.sources), _short(a.text, 56), len(a.steps), a.brag or ""]
                 for a in actions
             ],
-            headers=["Ref", "Sources", "Action", "Key actions", "BRAG"],
+            ["Ref", "Sources", "Action", "Key actions", "BRAG"],
+            numbers=[3],
         )
     )
     steps = [
@@ -99,8 +100,8 @@ def describe_plan(plan: PlanOut) -> str:
     ]
     parts.append(
         "\nKey actions\n"
-        + tabulate(
-            steps, headers=["Ref", "Key action", "Timescale", "Read as", "Due", "Lead(s)", "Status"]
+        + text_table(
+            steps, ["Ref", "Key action", "Timescale", "Read as", "Due", "Lead(s)", "Status"]
         )
     )
     progress = [
@@ -111,27 +112,23 @@ def describe_plan(plan: PlanOut) -> str:
     if progress:
         parts.append(
             "\nProgress entries\n"
-            + tabulate(progress, headers=["Ref", "Period", "Effective", "Narrative"])
+            + text_table(progress, ["Ref", "Period", "Effective", "Narrative"])
         )
     if plan.people:
         parts.append(
             "\nPeople and roles created\n"
-            + tabulate(
-                [[p.name, p.kind, p.role] for p in plan.people],
-                headers=["Name", "Kind", "Job title"],
+            + text_table(
+                [[p.name, p.kind, p.role] for p in plan.people], ["Name", "Kind", "Job title"]
             )
         )
     if plan.groups:
         parts.append(
             "\nGroups\n"
-            + tabulate(
-                [[g, "; ".join(m)] for g, m in plan.groups.items()], headers=["Group", "Members"]
-            )
+            + text_table([[g, "; ".join(m)] for g, m in plan.groups.items()], ["Group", "Members"])
         )
     if plan.sources:
         parts.append(
-            "\nSources\n"
-            + tabulate([[k, v] for k, v in plan.sources.items()], headers=["Code", "Text"])
+            "\nSources\n" + text_table([[k, v] for k, v in plan.sources.items()], ["Code", "Text"])
         )
     return "\n".join(parts)
 

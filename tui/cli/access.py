@@ -16,9 +16,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from tabulate import tabulate
-
 from ...domain.access import person_for_key
+from ...exports.text_tables import text_table
 from ...store.config import Database
 from .context import reading, warn
 from .render import say
@@ -47,7 +46,7 @@ def access_list(args: argparse.Namespace) -> int:
         ]
         for person, grant in sorted(grants.items(), key=lambda item: item[0].casefold())
     ]
-    say(tabulate(rows, headers=["Person", "Role", "Logins", "SSH keys"], tablefmt="simple"))
+    say(text_table(rows, ["Person", "Role", "Logins", "SSH keys"], tablefmt="simple"))
     return 0
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from ...domain.errors import InvalidInput
 from .context import reading
-from .render import action_detail, history, plan_table, say, say_json
+from .render import action_detail, history, history_table, plan_table, say, say_json
 
 
 def show(args: argparse.Namespace) -> int:
@@ -66,6 +66,8 @@ def audit_trail(args: argparse.Namespace) -> int:
             from ...exports.audit_export import write
 
             write(plan_store.history_entries(keep), "csv", sys.stdout)
-        else:  # printed as the log is folded
-            history(plan_store.history(keep), args.format, sys.stdout)
+        elif args.format == "json":  # printed as the log is folded
+            history(plan_store.history(keep), sys.stdout)
+        else:
+            history_table(plan_store.history_entries(keep), sys.stdout)
     return 0

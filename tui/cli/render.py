@@ -22,6 +22,7 @@ from ..format import brag_label
 from .tables import simple_table
 
 if TYPE_CHECKING:
+    from ...store.audit import AuditEntry
     from ...store.derive import Digest, Heading
     from ...store.views import AuditRow
 
@@ -139,7 +140,7 @@ PLAN_ALIGN = ["right", "left", "left", "left", "right", "left", "left", "left"]
 def action_detail(plan: Heading, action: dict[str, Any]) -> str:
     """One action (``derive.action``'s fields) with its key actions, progress (newest first)
     and evidence."""
-    from tabulate import tabulate
+    from ...exports.text_tables import text_table
 
     a = action
     parts = [
@@ -173,7 +174,7 @@ def action_detail(plan: Heading, action: dict[str, Any]) -> str:
     ]
     parts.append(
         "\nKey actions\n"
-        + tabulate(
+        + text_table(
             rows,
             headers=["Ref", "Key action", "Timescale", "Lead(s)", "Status", ""],
             tablefmt="grid",
@@ -185,9 +186,10 @@ def action_detail(plan: Heading, action: dict[str, Any]) -> str:
     if a["evidence"]:
         parts.append(
             "\nEvidence\n"
-            + tabulate(
+            + text_table(
                 [_evidence_row(e) for e in a["evidence"]],
                 headers=["Title", "Location", "SHA-256", "Bytes", "Added", "By"],
+                numbers=[3],
             )
         )
     return "\n".join(parts)
@@ -227,33 +229,35 @@ HISTORY_BLOCK = 1000
 HISTORY_HEADERS = ["#", "Recorded (London)", "Effective", "Who", "Ref", "What", "Before → after"]
 
 
-def history(rows: Iterable[AuditRow], fmt: str, out: IO[str]) -> None:
-    """Print the audit trail as tables or JSON (a list of rows) as ``rows`` arrive; a trail of
-    up to :data:`HISTORY_BLOCK` rows is one table. ``reads.audit_trail`` streams CSV itself."""
-    from tabulate import tabulate
+def history(rows: Iterable[AuditRow], out: IO[str]) -> None:
+    """Print the audit trail as one JSON list, row by row as ``rows`` arrive."""
+    say_json_list((r.model_dump(mode="json") for r in rows), out)
 
+
+def history_table(entries: Iterable[AuditEntry], out: IO[str]) -> None:
+    """Print the audit trail as tables as ``entries`` arrive (plain tuples: no model is built
+    and pydantic never imported); a trail of up to :data:`HISTORY_BLOCK` rows is one table.
+    ``reads.audit_trail`` streams CSV itself."""
+    from ...exports.text_tables import text_table
     from ...store.audit import changes_text
 
-    if fmt == "json":
-        say_json_list((r.model_dump(mode="json") for r in rows), out)
-        return
-    rows = iter(rows)
+    entries = iter(entries)
     first = True
-    while block := list(islice(rows, HISTORY_BLOCK)):
+    while block := list(islice(entries, HISTORY_BLOCK)):
         table = [
             [
-                r.seq,
-                f"{in_london(r.recorded_at):%d %b %Y %H:%M}",
-                r.effective_on,
-                r.actor,
-                r.ref,
-                _wrap(r.summary, 50),
-                _wrap(changes_text(r), 40),
+                e.seq,
+                f"{in_london(datetime.fromisoformat(e.recorded_at)):%d %b %Y %H:%M}",
+                e.effective_on,
+                e.actor,
+                e.ref,
+                _wrap(e.summary, 50),
+                _wrap(changes_text(e), 40),
             ]
-            for r in block
+            for e in block
         ]
-        table_text = tabulate(table, headers=HISTORY_HEADERS, tablefmt="simple")
+        table_text = text_table(table, HISTORY_HEADERS, numbers=[0], tablefmt="simple")
         say(table_text if first else "\n" + table_text, out)
         first = False
     if first:  # nothing kept: the headers alone, as tabulate prints an empty table
-        say(tabulate([], headers=HISTORY_HEADERS, tablefmt="simple"), out)
+        say(text_table([], HISTORY_HEADERS, tablefmt="simple"), out)
