@@ -38,11 +38,11 @@ from .rows import Rows, Tables
 from .viewstore import ViewStore
 
 if TYPE_CHECKING:
-    from .views import ActionOut, AuditRow, PlanHeader, PlanOut, PlanOverview
+    from .views import ActionOut, AuditRow, PlanOut, PlanOverview
 
 #: Later than any effective date: "as at" this day is the plan with every event.
 LAST_DAY = "9999-12-31"
-TPlan = TypeVar("TPlan", "PlanOut", "PlanOverview", "PlanHeader", derive.Digest)
+TPlan = TypeVar("TPlan", "PlanOut", "PlanOverview", derive.Digest)
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -195,18 +195,9 @@ class PlanReader:
         model built, pydantic never imported. The plan's own events are read once for both
         (at 10,000 actions they are ~10,000 events: 40 ms a read)."""
         moment = _aware(moment) if moment else None
-        records = None if self.projection.loaded or moment else self._plan_records()
+        records = None if self.projection.loaded else self._plan_records()
         action = self._action_fields(ref, day, moment, None, records)
-        if moment is not None:
-            overview, _ = self._overview_then(None, moment)
-            plan = overview["plan"]
-        elif day is None and self.projection.loaded:
-            plan = self.projection.overview()["plan"]
-        else:
-            wanted = day.isoformat() if day else LAST_DAY
-            records = records if records is not None else self._plan_records()
-            plan = fold(r for r in records if r.effective_on <= wanted)["plan"]
-        return derive.heading(plan, as_at=day, as_known_at=moment), action
+        return self.heading(day, moment, plan_records=records), action
 
     def action_at(
         self,
@@ -254,34 +245,24 @@ class PlanReader:
         plan_date = date.fromisoformat(plan["plan_date"])
         return derive.action(view["actions"][key], plan_date, viewed_on)
 
-    def header(
+    def heading(
         self,
         day: date | None = None,
         moment: datetime | None = None,
-        today: date | None = None,
         *,
         plan_records: list[EventRecord] | None = None,
-    ) -> PlanHeader:
-        """The plan's header and directory alone (what one action's page is headed with), now,
-        as at a date or as known at an instant, without summarising a single action."""
-        from .views import build_header
-
-        if moment is not None:
-            return self.overview_at(moment=moment)  # rare: the whole fold says it exactly
-        self._check_view_dates(day, None)
-        if day is None and self.projection.loaded:
-            return _require(build_header(self.projection.overview(), today or today_in_london()))
-        upto = self.reader.position()
-        wanted = day.isoformat() if day else "9999-12-31"
-        records = plan_records if plan_records is not None else self._plan_records()
-        view = fold(r for r in records if r.effective_on <= wanted)
-        if day is None:
-            view["events"], view["position"] = self.reader.count(), upto
-            return _require(build_header(view, today or today_in_london()))
-        if not self.reader.indexed():
-            return self.overview_at(day)
-        view["events"], view["position"] = self.prefixes.span(wanted, upto)
-        return _require_then(build_header(view, day, as_at=day), day, None)
+    ) -> derive.Heading:
+        """The plan's heading (what one action's page is headed with), now, as at a date or as
+        known at an instant: from the overview this process holds, else from the plan's own
+        events (``plan_records``, if read already), without summarising a single action."""
+        moment = _aware(moment) if moment else None
+        self._check_view_dates(day, moment)
+        if day is None and moment is None and self.projection.loaded:
+            plan = self.projection.overview()["plan"]
+        else:
+            records = plan_records if plan_records is not None else self._plan_records()
+            plan = fold(filter(_keeps(day, moment), records))["plan"]
+        return derive.heading(plan, as_at=day, as_known_at=moment)
 
     def _plan_part(
         self, records: list[EventRecord] | None = None

@@ -270,19 +270,6 @@ def build_plan_without_history(
     return _assemble(PlanOut, overview, actions, viewed_on, as_at, None)
 
 
-def build_header(
-    view: dict[str, Any],
-    viewed_on: date,
-    *,
-    as_at: date | None = None,
-    as_known_at: datetime | None = None,
-) -> PlanHeader | None:
-    """The plan's header and directory alone, from a view whose ``plan`` is folded."""
-    if view["plan"] is None:
-        return None
-    return PlanHeader.model_validate(derive.header(view, viewed_on, as_at, as_known_at))
-
-
 def build_overview(
     overview: dict[str, Any],
     viewed_on: date,

@@ -23,10 +23,11 @@ from plantrail.domain.errors import PlanError
 from plantrail.store import changes, prefixes
 from plantrail.store.audit import AuditFilter, audit_entries
 from plantrail.store.changes import Change
+from plantrail.store.derive import Heading
 from plantrail.store.fold import fold
 from plantrail.store.projection import CurrentPlan
 from plantrail.store.service import PlanService
-from plantrail.store.views import PlanHeader, PlanOverview, build_overview, build_plan
+from plantrail.store.views import PlanOverview, build_overview, build_plan
 
 from .support import POSTGRES_URL, PostgresSchema, make_plan
 
@@ -191,14 +192,15 @@ def same_state(view: dict[str, Any], aggregates: dict[str, Any]) -> None:
         }
 
 
-def _header_of(plan: PlanOverview) -> dict[str, Any]:
-    return {k: v for k, v in plan.model_dump().items() if k in PlanHeader.model_fields}
+def _heading_of(plan: PlanOverview) -> Heading:
+    """What the overview model says of the plan's heading."""
+    return Heading(**{name: getattr(plan, name) for name in Heading._fields})
 
 
 def check_laws(service: PlanService) -> None:
     records = list(service.records())
     whole = fold(records)
-    assert service.header().model_dump() == _header_of(service.overview())
+    assert service.heading() == _heading_of(service.overview())
     assert service.grants() == (whole["plan"] or {}).get("access", {})
     # The audit trail's lean fold (no progress kept; replaced words recalled from the log)
     # says exactly what the full fold says.
@@ -234,8 +236,8 @@ def check_laws(service: PlanService) -> None:
         replayed = build_overview(CurrentPlan.from_full_view(fold(kept)), day, as_at=day)
         at_day = service.overview_at(day)
         assert at_day.model_dump() == replayed.model_dump()  # type: ignore[union-attr]
-        # The header alone (one action's page) is the overview's header, from the plan's events.
-        assert service.header(day).model_dump() == _header_of(at_day)
+        # The heading alone (one action's page) is the overview's, from the plan's events.
+        assert service.heading(day) == _heading_of(at_day)
     last_day = max(date.fromisoformat(r.effective_on) for r in records)
     for day in {date.fromisoformat(r.effective_on) for r in records} | {last_day}:
         view = fold(r for r in records if r.effective_on <= day.isoformat())
