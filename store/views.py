@@ -1,8 +1,10 @@
 """What queries return: pydantic models built from the folded view, with derived fields.
 
 Derived values (a key action's interpreted due date, whether it is overdue, an action's next
-due date and latest progress) are computed here for the date being viewed, never stored: an
-overdue flag is a fact about a date, not about the plan. ``--format json`` output is these
+due date and latest progress) are computed for the date being viewed by ``derive.py``, never
+stored: an overdue flag is a fact about a date, not about the plan. Those plain dicts are
+validated into these models here (the interface, exports, ``--format json``); ``plantrail
+show`` prints them unvalidated, without loading pydantic. ``--format json`` output is these
 models' JSON, so scripts can rely on the shape (documented in the README).
 """
 
@@ -20,7 +22,7 @@ from . import derive
 
 class View(BaseModel):
     """A query result. Schemas are built when a model is first used, not when this module is
-    imported: ``show`` builds the overview's models only, never the audit trail's."""
+    imported: the interface builds the overview's models only, never the audit trail's."""
 
     model_config = ConfigDict(defer_build=True)
 
