@@ -3,53 +3,66 @@ checked against tabulate itself on generated tables, with and without wide chara
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import tabulate as tabulate_module
 import wcwidth
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tabulate import tabulate
 
+from plantrail.exports.text_tables import text_table
 from plantrail.tui.cli.tables import _MAYBE_NOT_ONE_CELL, _plain, simple_table
 
-# Cells as the plan table holds them: words, refs, dates, "" and clipped text with an
-# ellipsis, dashes and quotes, plus accents, wide characters, emoji, combining marks and
-# padding spaces; and, in one table in five, what must go to tabulate itself (newlines, tabs,
-# escapes, control characters).
-PLAIN = [*"ab Z1.…/é–’“•ÿ\u02ff\u2027\u2030漢字ｶ", "\u0301", "  ", "\U0001f600"]
-CONTROL = ["\n", "\t", "\x1b[31m", "\x07"]
+# Cells as the plan table and the audit trail's table hold them: words, refs, dates, "" and
+# clipped text with an ellipsis, dashes and quotes, plus accents, wide characters, emoji,
+# combining marks and padding spaces, on one line or several (wrapped), and whole numbers in
+# the columns named as numbers; and, in one table in five, what must go to tabulate itself
+# (tabs, escapes, control characters, text in a number column).
+PLAIN = [*"ab Z1.…/é–’“•ÿ\u02ff\u2027\u2030→∅\u22ff\u2300漢字ｶ", "\u0301", "  ", "\U0001f600"]
+CONTROL = ["\t", "\x1b[31m", "\x07", "\r"]
+Table = tuple[list[list[Any]], list[str], list[str], list[int]]
 
 
 @st.composite
-def tables(draw: st.DrawFn) -> tuple[list[list[str]], list[str], list[str]]:
-    letters = PLAIN + CONTROL if draw(st.integers(0, 4)) == 0 else PLAIN
-    cell = st.lists(st.sampled_from(letters), max_size=6).map("".join)
+def tables(draw: st.DrawFn) -> Table:
+    nasty = draw(st.integers(0, 4)) == 0
+    letters = PLAIN + CONTROL if nasty else PLAIN
+    lines = [*letters, "\n"] if draw(st.booleans()) else letters
+    text = st.lists(st.sampled_from(lines), max_size=6).map("".join)
     columns = draw(st.integers(1, 5))
-    headers = draw(st.lists(cell, min_size=columns, max_size=columns))
-    rows = draw(st.lists(st.lists(cell, min_size=columns, max_size=columns), max_size=8))
+    numbers = sorted(draw(st.sets(st.integers(0, columns - 1), max_size=2)))
+    number = st.one_of(st.integers(-(10**6), 10**6), text) if nasty else st.integers(-99, 10**6)
+    headers = draw(
+        st.lists(st.lists(st.sampled_from(letters), max_size=6).map("".join), min_size=columns)
+    )[:columns]
+    cells = [number if n in numbers else text for n in range(columns)]
+    rows = draw(st.lists(st.tuples(*cells).map(list), max_size=8))
     colalign = draw(
         st.lists(st.sampled_from(["left", "right"]), min_size=columns, max_size=columns)
     )
-    return rows, headers, colalign
+    return rows, headers, colalign, numbers
 
 
-def tabulated(rows: list[list[str]], headers: list[str], colalign: list[str]) -> str:
-    return tabulate(
-        rows, headers=headers, tablefmt="simple", disable_numparse=True, colalign=colalign
-    )
+def tabulated(
+    rows: list[list[Any]],
+    headers: list[str],
+    colalign: list[str],
+    numbers: list[int] = (),  # type: ignore[assignment]
+) -> str:
+    return text_table(rows, headers, numbers=numbers, tablefmt="simple", colalign=colalign)
 
 
 @pytest.mark.parametrize("wide_chars", [True, False], ids=["wcwidth", "len"])
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(table=tables())
-def test_simple_table_is_tabulates_text(
-    table: tuple[list[list[str]], list[str], list[str]], wide_chars: bool
-) -> None:
-    rows, headers, colalign = table
+def test_simple_table_is_tabulates_text(table: Table, wide_chars: bool) -> None:
+    rows, headers, colalign, numbers = table
     mode = tabulate_module.WIDE_CHARS_MODE
     tabulate_module.WIDE_CHARS_MODE = wide_chars
     try:
-        assert simple_table(rows, headers, colalign) == tabulated(rows, headers, colalign)
+        made = simple_table(rows, headers, colalign, numbers=numbers)
+        assert made == tabulated(rows, headers, colalign, numbers)
     finally:
         tabulate_module.WIDE_CHARS_MODE = mode
 
@@ -63,14 +76,40 @@ def test_a_plan_sized_table_is_laid_out_without_tabulate(monkeypatch: pytest.Mon
     ]
     headers, colalign = ["Ref", "BRAG", "Action", "Done"], ["right", "left", "left", "left"]
     expected = tabulated(rows, headers, colalign)
-    monkeypatch.setattr("tabulate.tabulate", _refuse)
+    monkeypatch.setattr("plantrail.exports.text_tables.tabulate", _refuse)
     assert simple_table(rows, headers, colalign) == expected
 
 
-def test_a_control_character_goes_to_tabulate() -> None:
-    rows, headers, colalign = [["1.1", "line one\nline two"]], ["Ref", "Text"], ["right", "left"]
-    assert simple_table(rows, headers, colalign) == tabulated(rows, headers, colalign)
-    assert "line two" in simple_table(rows, headers, colalign).splitlines()[-1]
+def test_a_control_character_goes_to_tabulate(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows, headers, colalign = [["1.1", "line one\x07"]], ["Ref", "Text"], ["right", "left"]
+    expected = tabulated(rows, headers, colalign)
+    called = []
+    monkeypatch.setattr(
+        "plantrail.exports.text_tables.tabulate", lambda *a, **k: called.append(1) or expected
+    )
+    assert simple_table(rows, headers, colalign) == expected and called
+
+
+def test_an_audit_sized_table_of_wrapped_cells_is_laid_out_without_tabulate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Cells of several lines (wrapped words) beside a column of log positions: tabulate's
+    text, without tabulate."""
+    rows = [
+        [
+            n,
+            f"{n % 28:02d} Nov 2026 10:00",
+            "Sam Reyes",
+            f"2.{n % 11}",
+            "Changed\nthe words" * (n % 3),
+        ]
+        for n in range(500)
+    ]
+    headers, colalign = ["#", "Recorded", "Who", "Ref", "What"], ["right", *["left"] * 4]
+    expected = tabulated(rows, headers, colalign, [0])
+    monkeypatch.setattr("plantrail.exports.text_tables.tabulate", _refuse)
+    assert simple_table(rows, headers, colalign, numbers=[0]) == expected
+    assert "   2.10" not in expected and " 2.10 " in expected
 
 
 def _refuse(*args: object, **kwargs: object) -> str:
@@ -79,14 +118,19 @@ def _refuse(*args: object, **kwargs: object) -> str:
 
 @settings(max_examples=50, deadline=None)
 @given(table=tables())
-def test_every_printable_table_takes_the_plain_path(
-    table: tuple[list[list[str]], list[str], list[str]],
-) -> None:
-    """A table with rows whose every cell is printable is laid out here, so the comparison
-    above checks this module's layout, not tabulate against itself."""
-    rows, headers, colalign = table
-    printable = all(c.isprintable() for row in [headers, *rows] for c in row)
-    assert _plain(rows, headers, colalign) == (bool(rows) and printable)
+def test_every_printable_table_takes_the_plain_path(table: Table) -> None:
+    """A table with rows whose every text cell is printable lines, and every number cell a
+    whole number, is laid out here, so the comparison above checks this module's layout, not
+    tabulate against itself."""
+    rows, headers, colalign, numbers = table
+    printable = all(h.isprintable() for h in headers) and all(
+        c.__class__ is int
+        if n in numbers
+        else isinstance(c, str) and all(line.isprintable() for line in c.split("\n"))
+        for row in rows
+        for n, c in enumerate(row)
+    )
+    assert _plain(rows, headers, colalign, numbers) == (bool(rows) and printable)
 
 
 def test_every_printable_character_measured_by_length_takes_one_cell() -> None:
@@ -97,5 +141,5 @@ def test_every_printable_character_measured_by_length_takes_one_cell() -> None:
         for ch in map(chr, range(0x20, 0x3000))
         if ch.isprintable() and not _MAYBE_NOT_ONE_CELL.search(ch)
     ]
-    assert len(counted) > 700  # the whole of printable Latin, and the dashes and quotes
+    assert len(counted) > 1000  # printable Latin, dashes and quotes, arrows, math signs
     assert {ch: wcwidth.wcwidth(ch) for ch in counted} == dict.fromkeys(counted, 1)

@@ -227,6 +227,7 @@ def _entry(p: dict[str, Any]) -> str:
 #: the log is folded: a whole 100,000-event trail held as one table took 750 MB.
 HISTORY_BLOCK = 1000
 HISTORY_HEADERS = ["#", "Recorded (London)", "Effective", "Who", "Ref", "What", "Before → after"]
+HISTORY_ALIGN = ["right", "left", "left", "left", "left", "left", "left"]
 
 
 def history(rows: Iterable[AuditRow], out: IO[str]) -> None:
@@ -238,7 +239,6 @@ def history_table(entries: Iterable[AuditEntry], out: IO[str]) -> None:
     """Print the audit trail as tables as ``entries`` arrive (plain tuples: no model is built
     and pydantic never imported); a trail of up to :data:`HISTORY_BLOCK` rows is one table.
     ``reads.audit_trail`` streams CSV itself."""
-    from ...exports.text_tables import text_table
     from ...store.audit import changes_text
 
     entries = iter(entries)
@@ -256,8 +256,10 @@ def history_table(entries: Iterable[AuditEntry], out: IO[str]) -> None:
             ]
             for e in block
         ]
-        table_text = text_table(table, HISTORY_HEADERS, numbers=[0], tablefmt="simple")
+        table_text = simple_table(table, HISTORY_HEADERS, HISTORY_ALIGN, numbers=[0])
         say(table_text if first else "\n" + table_text, out)
         first = False
     if first:  # nothing kept: the headers alone, as tabulate prints an empty table
+        from ...exports.text_tables import text_table
+
         say(text_table([], HISTORY_HEADERS, tablefmt="simple"), out)
