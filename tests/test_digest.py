@@ -82,12 +82,21 @@ sys.exit(code or (1 if loaded else 0))
     [
         (["show"], "Standard 1", False),
         (["show", "--as-at", "2026-07-01"], "AS AT 01 July 2026", False),
-        (["show", "1.1"], "Key actions", True),  # its grid of key actions is tabulate's
-        (["show", "1.1", "--as-at", "2026-07-01"], "Key actions", True),
+        (["show", "1.1"], "Key actions", False),
+        (["show", "1.1", "--as-at", "2026-07-01"], "Key actions", False),
+        (["show", "2.1"], "Evidence", True),  # its evidence table is tabulate's
         (["history", "1.1"], "Recorded (London)", False),
         (["history", "--by", "Ada Quill"], "Recorded (London)", False),
     ],
-    ids=["plan", "plan as at", "action", "action as at", "action history", "history by"],
+    ids=[
+        "plan",
+        "plan as at",
+        "action",
+        "action as at",
+        "action with evidence",
+        "action history",
+        "history by",
+    ],
 )
 def test_read_commands_print_without_importing_pydantic(
     db: str, command: list[str], shows: str, tabulate: bool

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plantrail.exports.text_tables import text_table
-from plantrail.tui.cli.tables import _MAYBE_NOT_ONE_CELL, _plain, simple_table
+from plantrail.tui.cli.tables import _MAYBE_NOT_ONE_CELL, _plain, grid_table, simple_table
 
 # Cells as the plan table and the audit trail's table hold them: words, refs, dates, "" and
 # clipped text with an ellipsis, dashes and quotes, plus accents, wide characters, emoji,
@@ -25,13 +25,14 @@ Table = tuple[list[list[Any]], list[str], list[str], list[int]]
 
 
 @st.composite
-def tables(draw: st.DrawFn) -> Table:
+def tables(draw: st.DrawFn, *, number_columns: bool = True) -> Table:
     nasty = draw(st.integers(0, 4)) == 0
     letters = PLAIN + CONTROL if nasty else PLAIN
     lines = [*letters, "\n"] if draw(st.booleans()) else letters
     text = st.lists(st.sampled_from(lines), max_size=6).map("".join)
     columns = draw(st.integers(1, 5))
-    numbers = sorted(draw(st.sets(st.integers(0, columns - 1), max_size=2)))
+    most = 2 if number_columns else 0
+    numbers = sorted(draw(st.sets(st.integers(0, columns - 1), max_size=most)))
     number = st.one_of(st.integers(-(10**6), 10**6), text) if nasty else st.integers(-99, 10**6)
     headers = draw(
         st.lists(st.lists(st.sampled_from(letters), max_size=6).map("".join), min_size=columns)
@@ -49,8 +50,9 @@ def tabulated(
     headers: list[str],
     colalign: list[str],
     numbers: list[int] = (),  # type: ignore[assignment]
+    tablefmt: str = "simple",
 ) -> str:
-    return text_table(rows, headers, numbers=numbers, tablefmt="simple", colalign=colalign)
+    return text_table(rows, headers, numbers=numbers, tablefmt=tablefmt, colalign=colalign)
 
 
 @pytest.mark.parametrize("wide_chars", [True, False], ids=["wcwidth", "len"])
@@ -63,6 +65,20 @@ def test_simple_table_is_tabulates_text(table: Table, wide_chars: bool) -> None:
     try:
         made = simple_table(rows, headers, colalign, numbers=numbers)
         assert made == tabulated(rows, headers, colalign, numbers)
+    finally:
+        tabulate_module.WIDE_CHARS_MODE = mode
+
+
+@pytest.mark.parametrize("wide_chars", [True, False], ids=["wcwidth", "len"])
+@settings(max_examples=300, deadline=None)
+@given(table=tables(number_columns=False))
+def test_grid_table_is_tabulates_text(table: Table, wide_chars: bool) -> None:
+    rows, headers, colalign, _ = table
+    mode = tabulate_module.WIDE_CHARS_MODE
+    tabulate_module.WIDE_CHARS_MODE = wide_chars
+    try:
+        made = grid_table(rows, headers, colalign)
+        assert made == tabulated(rows, headers, colalign, tablefmt="grid")
     finally:
         tabulate_module.WIDE_CHARS_MODE = mode
 

@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 from ...domain.clock import in_london
 from ...domain.text import json_safe, visible
 from ..format import brag_label
-from .tables import simple_table
+from .tables import grid_table, simple_table
 
 if TYPE_CHECKING:
     from ...store.audit import AuditEntry
@@ -140,8 +140,6 @@ PLAN_ALIGN = ["right", "left", "left", "left", "right", "left", "left", "left"]
 def action_detail(plan: Heading, action: dict[str, Any]) -> str:
     """One action (``derive.action``'s fields) with its key actions, progress (newest first)
     and evidence."""
-    from ...exports.text_tables import text_table
-
     a = action
     parts = [
         heading(plan),
@@ -174,16 +172,16 @@ def action_detail(plan: Heading, action: dict[str, Any]) -> str:
     ]
     parts.append(
         "\nKey actions\n"
-        + text_table(
-            rows,
-            headers=["Ref", "Key action", "Timescale", "Lead(s)", "Status", ""],
-            tablefmt="grid",
+        + grid_table(
+            rows, ["Ref", "Key action", "Timescale", "Lead(s)", "Status", ""], ["left"] * 6
         )
     )
     if a["progress"]:
         parts.append("\nProgress (newest first)")
         parts += [_entry(p) for p in a["progress"]]
-    if a["evidence"]:
+    if a["evidence"]:  # tabulate's own layout: its Bytes column may mix sizes and blanks
+        from ...exports.text_tables import text_table
+
         parts.append(
             "\nEvidence\n"
             + text_table(

@@ -16,7 +16,26 @@ import importlib.util
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
+
+
+class _Style(NamedTuple):
+    """How one of tabulate's formats draws a table: ``edges`` (begin, between, end) of a row
+    and ``joins`` of a rule, the space each side of a cell, and the fill of each rule (None:
+    no such rule)."""
+
+    name: str
+    edges: tuple[str, str, str]
+    joins: tuple[str, str, str]
+    padding: int
+    above: str | None
+    under_header: str
+    between: str | None
+    below: str | None
+
+
+SIMPLE = _Style("simple", ("", "  ", ""), ("", "  ", ""), 0, None, "-", None, None)
+GRID = _Style("grid", ("|", "|", "|"), ("+", "+", "+"), 1, "-", "=", "-", "-")
 
 
 def simple_table(
@@ -29,11 +48,29 @@ def simple_table(
     """``text_table(rows, headers, numbers=numbers, tablefmt="simple", colalign=...)``
     (``exports/text_tables.py``: numbers read only in the ``numbers`` columns); ``colalign``
     holds "left" or "right" for every column."""
+    return _table(rows, headers, colalign, numbers, SIMPLE)
+
+
+def grid_table(
+    rows: Sequence[Sequence[Any]], headers: Sequence[str], colalign: Sequence[str]
+) -> str:
+    """``text_table(rows, headers, tablefmt="grid", colalign=...)``: boxed, a rule between
+    rows (one action's key actions)."""
+    return _table(rows, headers, colalign, (), GRID)
+
+
+def _table(
+    rows: Sequence[Sequence[Any]],
+    headers: Sequence[str],
+    colalign: Sequence[str],
+    numbers: Sequence[int],
+    style: _Style,
+) -> str:
     if not _plain(rows, headers, colalign, numbers):
         from ...exports.text_tables import text_table
 
         return text_table(
-            rows, headers, numbers=numbers, tablefmt="simple", colalign=tuple(colalign)
+            rows, headers, numbers=numbers, tablefmt=style.name, colalign=tuple(colalign)
         )
     measure = _measure(headers, rows, numbers)
     many = any("\n" in cell for row in rows for cell in row if cell.__class__ is str)
@@ -42,23 +79,38 @@ def simple_table(
         max([measure(header) + 2, *(measure(line) for cell in column for line in cell)])
         for header, column in zip(headers, columns, strict=True)
     ]
-    lines = [
-        _line(
-            [_pad(h, w - measure(h), a) for h, w, a in zip(headers, widths, colalign, strict=True)]
-        ),
-        _line(["-" * w for w in widths]),
-    ]
     padded = [
         [[_pad(line, w - measure(line), align) for line in cell] for cell in column]
         for column, w, align in zip(columns, widths, colalign, strict=True)
     ]
+    space = " " * style.padding
     blank = [" " * w for w in widths]
-    for row in zip(*padded, strict=True):
+
+    def rule(fill: str) -> str:
+        begin, between, end = style.joins
+        return (begin + between.join(fill * (w + 2 * style.padding) for w in widths) + end).rstrip()
+
+    def line(cells: list[str]) -> str:
+        begin, between, end = style.edges
+        return (begin + between.join(space + cell + space for cell in cells) + end).rstrip()
+
+    def row_lines(row: tuple[list[str], ...]) -> list[str]:
         height = max(map(len, row))  # several lines: a row of empty cells takes none
-        lines += [
-            _line([cell[n] if n < len(cell) else gap for cell, gap in zip(row, blank, strict=True)])
+        return [
+            line([cell[n] if n < len(cell) else gap for cell, gap in zip(row, blank, strict=True)])
             for n in range(height)
         ]
+
+    header = [_pad(h, w - measure(h), a) for h, w, a in zip(headers, widths, colalign, strict=True)]
+    lines = [rule(style.above)] if style.above else []
+    lines += [line(header), rule(style.under_header)]
+    body = [row_lines(row) for row in zip(*padded, strict=True)]
+    for n, one in enumerate(body):
+        lines += one
+        if style.between and n < len(body) - 1:
+            lines.append(rule(style.between))
+    if style.below:
+        lines.append(rule(style.below))
     return "\n".join(lines)
 
 
@@ -134,7 +186,3 @@ def _measure(
 
 def _pad(text: str, fill: int, align: str) -> str:
     return text + " " * fill if align == "left" else " " * fill + text
-
-
-def _line(cells: list[str]) -> str:
-    return "  ".join(cells).rstrip()
