@@ -2,8 +2,9 @@
 grouping, each action's summary (done and overdue key actions, next due date) and each key
 action's interpreted timescale.
 
-``views.py`` validates these into its pydantic models; ``plantrail show`` prints them as they
-are (:func:`digest`), so the plan table never imports pydantic or builds a model: at 1,010
+``views.py`` validates these into its pydantic models; ``plantrail show`` and ``show REF``
+print them as they are (:func:`digest`, :func:`action`, :func:`heading`), so they never import
+pydantic or build a model: for the plan table at 1,010
 actions that was half of the command (pydantic's import and schemas ~150 ms, validation), at
 10,000 actions most of it.
 """

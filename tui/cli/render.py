@@ -12,9 +12,9 @@ import json
 import sys
 import textwrap
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from itertools import islice
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any
 
 from ...domain.clock import in_london
 from ...domain.text import json_safe, visible
@@ -71,26 +71,8 @@ def _wrap(text: str, width: int = WIDTH) -> str:
     return "\n".join(textwrap.wrap(visible(text), width)) if text else ""
 
 
-class Headed(Protocol):
-    """What a heading is made from: a plan's header model, or the plan table's heading."""
-
-    @property
-    def title(self) -> str: ...
-    @property
-    def organisation(self) -> str: ...
-    @property
-    def owners(self) -> list[str]: ...
-    @property
-    def plan_date(self) -> date: ...
-    @property
-    def cadence_days(self) -> int: ...
-    @property
-    def as_at(self) -> date | None: ...
-    @property
-    def as_known_at(self) -> datetime | None: ...
-
-
-def heading(plan: Headed) -> str:
+def heading(plan: Heading) -> str:
+    """The plan's title, owners, date and, when not now, the date or instant it is as at."""
     lines = [
         f"{plan.title} — {plan.organisation}",
         f"Owner(s): {', '.join(plan.owners)}",

@@ -1,5 +1,5 @@
-"""tabulate's ``simple`` table, laid out here when every cell is printable text (one line or
-several) or, in the columns named as numbers, a whole number.
+"""tabulate's ``simple`` and ``grid`` tables, laid out here when every cell is printable text
+(one line or several) or, in the columns named as numbers, a whole number.
 
 tabulate works out each cell's type and strips ANSI codes from it before it measures it, even
 with number parsing off: about a tenth of a millisecond a cell, which was 1.0 s of the 1.9 s
