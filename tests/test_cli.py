@@ -112,6 +112,17 @@ def test_update_then_show_and_history(db, capsys):
     ]
 
 
+def test_history_of_a_standard_is_its_actions_and_their_key_actions(db, capsys):
+    run(db, "action", "add", "--standard", "1", "--text", "Audit files", "--source", "a")
+    capsys.readouterr()
+    assert run(db, "history", "1", "--format", "csv") == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["ref"] for r in rows} == {"1.1", "1.1.1", "1.2"}
+    assert run(db, "history", "1.1", "--format", "csv") == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["ref"] for r in rows} == {"1.1", "1.1.1"}
+
+
 def test_a_long_history_is_printed_as_it_is_read_in_tables_of_a_block_each(db, capsys, monkeypatch):
     """A trail longer than a block prints as several tables, each under its header, every row
     once and in order; JSON is printed item by item, the same list as the rows."""
@@ -222,6 +233,12 @@ def test_show_as_at_reads_a_log_made_before_prefixes_the_same(db, capsys, monkey
             ["update", "1.x", "--period", "p", "--narrative", "n"],
             "REF: is not in the expected form",
         ),
+        # A mistyped reference is named, never answered with an empty trail or page.
+        (["history", "9.9"], "no action or standard '9.9' in this plan"),
+        (["history", "1.1.9"], "action 1.1 has no key action 9"),
+        (["history", "9.9.1"], "no key action '9.9.1': there is no action '9.9'"),
+        (["show", "1.1.9"], "action 1.1 has no key action 9"),
+        (["show", "9.9.1"], "no key action '9.9.1': there is no action '9.9'"),
     ],
 )
 def test_bad_input_exits_1_with_a_message_and_writes_nothing(db, capsys, args, message):

@@ -15,7 +15,7 @@ from plantrail.domain import commands as c
 from plantrail.domain.clock import now
 from plantrail.store.derive import SUMMARY_FIELDS, Digest, Heading
 from plantrail.store.service import PlanService
-from plantrail.store.views import ActionOut, ActionSummary, PlanOverview
+from plantrail.store.views import ActionOut, ActionSummary, PlanOverview, StepOut
 
 from .support import make_edge_plan, make_plan
 
@@ -61,9 +61,16 @@ def test_the_digest_holds_what_the_overview_holds(service: PlanService, make: An
         model = service.overview_at(**when) if when else service.overview()
         expected = Heading(**{name: getattr(model, name) for name in Heading._fields})
         for ref in refs:  # every kind of action: rated, unrated, closed, withdrawn, bare
-            heading, action = service.action_digest(ref, **when)
-            assert heading == expected
+            heading, action, none = service.action_digest(ref, **when)
+            assert heading == expected and none is None
             assert ActionOut.model_validate(action) == service.action_at(ref, **when)
+            for number in (s["number"] for s in action["steps"]):  # each key action's page
+                step_ref = f"{ref}.{number}"
+                heading, same, step = service.action_digest(step_ref, **when)
+                assert (heading, same) == (expected, action)
+                model, step_model = service.page_at(step_ref, **when)
+                assert model == service.action_at(ref, **when)
+                assert StepOut.model_validate(step) == step_model and step_model.ref == step_ref
 
 
 WITHOUT_PYDANTIC = """
@@ -85,6 +92,7 @@ sys.exit(code or (1 if loaded else 0))
         (["show", "1.1"], "Key actions", False),
         (["show", "1.1", "--as-at", "2026-07-01"], "Key actions", False),
         (["show", "2.1"], "Evidence", True),  # its evidence table is tabulate's
+        (["show", "1.1.1"], "Key action 1.1.1 of action 1.1", False),
         (["history", "1.1"], "Recorded (London)", False),
         (["history", "--by", "Ada Quill"], "Recorded (London)", False),
     ],
@@ -94,6 +102,7 @@ sys.exit(code or (1 if loaded else 0))
         "action",
         "action as at",
         "action with evidence",
+        "key action",
         "action history",
         "history by",
     ],

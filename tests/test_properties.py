@@ -14,12 +14,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plantrail.domain import commands as c
 from plantrail.domain.clock import clock_set_to
-from plantrail.domain.errors import PlanError
+from plantrail.domain.errors import NotFound, PlanError
 from plantrail.store import changes, prefixes
 from plantrail.store.audit import AuditFilter, audit_entries
 from plantrail.store.changes import Change
@@ -207,10 +208,19 @@ def check_laws(service: PlanService) -> None:
     assert list(service.history_entries()) == list(audit_entries(records))
     # One action's or key action's trail, read from the plan's events and that action's alone,
     # is the whole log's trail filtered to it.
-    refs = {e.ref for e in audit_entries(records)} | {"9.9", "1.1.9"}
-    for ref in refs - {"plan"}:
+    # A standard's trail is its actions'; a reference the plan never had is refused, not
+    # answered with an empty trail.
+    refs = {e.ref for e in audit_entries(records)}
+    standards = {ref.split(".")[0] for ref in refs - {"plan"}} | {
+        str(r.data["number"]) for r in records if r.name == "StandardAdded"
+    }
+    for ref in refs | standards:
         keep = AuditFilter(ref=ref)
         assert list(service.history_entries(keep)) == list(audit_entries(records, keep)), ref
+    for unknown in ("9.9", "1.1.9", "9.9.1", "99"):
+        if unknown not in refs and unknown not in standards:
+            with pytest.raises(NotFound):
+                service.history_entries(AuditFilter(ref=unknown))
     assert service.projection.overview() == CurrentPlan.from_full_view(whole)
     # Built from prefixes (when no overview is stored) it is the same overview.
     assert service.current_from_prefixes() == CurrentPlan.from_full_view(whole)

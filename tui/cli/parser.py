@@ -115,11 +115,13 @@ def _reads(commands: Commands) -> None:
         help="then open it; if the database already holds a plan, just open that",
     )
 
-    p = commands(("show",), "show the plan, or one action")
+    p = commands(("show",), "show the plan, one action or one key action")
     p.set_defaults(
         handler=lambda a: reads.show(a), flags={"as_at": "--as-at", "as_known_at": "--as-known-at"}
     )
-    p.add_argument("ref", nargs="?", metavar="REF")
+    p.add_argument(
+        "ref", nargs="?", metavar="REF", help="an action (2.7) or key action (2.7.1); else the plan"
+    )
     p.add_argument(
         "--as-at", type=iso_date("--as-at"), metavar="DATE", help="the plan as at a date"
     )
@@ -133,7 +135,12 @@ def _reads(commands: Commands) -> None:
 
     p = commands(("history",), "the audit trail: who changed what, when")
     p.set_defaults(handler=lambda a: reads.audit_trail(a), flags={"since": "--since"})
-    p.add_argument("ref", nargs="?", metavar="REF", help="an action or key action")
+    p.add_argument(
+        "ref",
+        nargs="?",
+        metavar="REF",
+        help="an action (2.7), key action (2.7.1) or standard (2), or plan; else everything",
+    )
     p.add_argument("--since", type=iso_date("--since"), metavar="DATE")
     p.add_argument("--until", type=iso_date("--until"), metavar="DATE")
     p.add_argument("--by", metavar="PERSON")

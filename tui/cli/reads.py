@@ -9,7 +9,15 @@ from typing import Any
 
 from ...domain.errors import InvalidInput
 from .context import reading
-from .render import action_detail, history, history_table, plan_table, say, say_json
+from .render import (
+    action_detail,
+    history,
+    history_table,
+    key_action_detail,
+    plan_table,
+    say,
+    say_json,
+)
 
 
 def show(args: argparse.Namespace) -> int:
@@ -28,11 +36,14 @@ def _show(args: argparse.Namespace) -> int:
     when = {"day": args.as_at, "moment": args.as_known_at}
     with reading(args) as plan_store:
         action: Any = None
+        step: Any = None
         plan: Any
         if args.ref and as_json:
-            plan, action = None, plan_store.action_at(args.ref, **when)
+            plan, action = None, plan_store.page_at(args.ref, **when)
+            if isinstance(action, tuple):  # a key action: its own fields
+                action, step = None, action[1]
         elif args.ref:  # one action's page is headed by the plan's heading alone
-            plan, action = plan_store.action_digest(args.ref, **when)
+            plan, action, step = plan_store.action_digest(args.ref, **when)
         elif as_json:
             if args.as_at:
                 plan = plan_store.as_at(args.as_at)
@@ -42,7 +53,12 @@ def _show(args: argparse.Namespace) -> int:
                 plan = plan_store.current()
         else:
             plan = plan_store.digest(**when)
-    if action is not None:
+    if step is not None:
+        if as_json:
+            say_json(step.model_dump_json(indent=2))
+        else:
+            say(key_action_detail(plan, action, step))
+    elif action is not None:
         if as_json:
             say_json(action.model_dump_json(indent=2))
         else:

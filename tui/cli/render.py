@@ -175,6 +175,50 @@ def action_detail(plan: Heading, action: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
+def key_action_detail(plan: Heading, action: dict[str, Any], step: dict[str, Any]) -> str:
+    """One key action (``derive.step``'s fields) on its own page: its words, when it is due
+    and how the plan put it, leads, status, every reschedule and the evidence filed against
+    it, under its action's reference and words (``show 1.2.3``)."""
+    a, s, when = action, step, step["timescale"]
+    due = f"due {when['due']}" if when["due"] else when["kind"]
+    parts = [
+        heading(plan),
+        "",
+        f"Key action {s['ref']} of action {a['ref']} [{brag_label(a['brag'])}] ({a['state']})",
+        _wrap(s["text"], 90),
+        f"Action {a['ref']}: {_clip(a['text'], 80)}",
+        f"Timescale: {when['words']} ({due})" + (" — OVERDUE" if s["overdue"] else ""),
+    ]
+    parts += [f"  {stage['words']}: due {stage['due']}" for stage in when["stages"]]
+    if when["note"]:
+        parts.append(f"  {when['note']}")
+    parts += [
+        f"Lead(s): {', '.join(s['leads']) or 'none assigned'}",
+        f"Status: {s['status']} (since {s['status_on']})",
+    ]
+    if s["reschedules"]:
+        parts.append("\nRescheduled")
+        parts += [
+            f"- {r['effective_on']} by {r['by']}: {r['from_words']} → {r['to_words']}"
+            + (f" ({r['reason']})" if r["reason"] else "")
+            for r in s["reschedules"]
+        ]
+    evidence = [e for e in a["evidence"] if e["step"] == s["number"]]
+    if evidence:
+        from ...exports.text_tables import text_table
+
+        parts.append(
+            "\nEvidence\n"
+            + text_table(
+                [_evidence_row(e) for e in evidence],
+                headers=["Title", "Location", "SHA-256", "Bytes", "Added", "By"],
+                numbers=[3],
+            )
+        )
+    parts.append(f"\nProgress is recorded against the action: plantrail show {a['ref']}")
+    return "\n".join(parts)
+
+
 def _evidence_row(e: dict[str, Any]) -> list[Any]:
     return [
         e["title"],
