@@ -397,10 +397,19 @@ class Action(PlanAggregate):
             problem = "has no progress entry" if not matches else "has several entries starting"
             raise NotFound(f"action {self.ref} {problem} {entry_id!r}")
         found = self.progress[matches[0]]
-        if found["state"] != "current":
+        if found["state"] == "withdrawn":
             raise NotAllowed(
-                f"progress entry {entry_id} of {self.ref} is already {found['state']}; "
-                "correct the entry that replaced it instead"
+                f"progress entry {entry_id} of {self.ref} is withdrawn; record a new entry instead"
+            )
+        if found["state"] != "current":  # corrected: by whom is known from this version on
+            by = found.get("corrected_by")
+            raise NotAllowed(
+                f"progress entry {entry_id} of {self.ref} is already corrected; correct "
+                + (
+                    f"entry {by[:8]}, which replaced it, instead"
+                    if by
+                    else "the entry that replaced it instead"
+                )
             )
         return matches[0], found
 
@@ -542,6 +551,7 @@ class Action(PlanAggregate):
         provenance: str = "",
     ) -> None:
         self.progress[corrects]["state"] = "corrected"
+        self.progress[corrects]["corrected_by"] = entry_id
         self.progress[entry_id] = {"state": "current", "effective_on": effective_on}
 
     @event("ProgressWithdrawn")

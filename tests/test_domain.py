@@ -83,8 +83,11 @@ def test_correction_marks_original_and_keeps_it():
     )
     assert action.progress["e1"]["state"] == "corrected"
     assert action.progress["e2"]["state"] == "current"
-    with pytest.raises(NotAllowed, match="already corrected"):
+    with pytest.raises(NotAllowed, match="already corrected; correct entry e2, which replaced"):
         action.correct_progress("e3", "e1", "April", "Again", "", "x", "bo", TODAY, TODAY)
+    action.withdraw_progress("e2", "entered twice", "bo", TODAY, TODAY)
+    with pytest.raises(NotAllowed, match=r"e2 of 2\.7 is withdrawn; record a new entry instead"):
+        action.correct_progress("e3", "e2", "April", "Again", "", "x", "bo", TODAY, TODAY)
 
 
 def test_closed_action_refuses_changes_until_reopened():
