@@ -218,6 +218,16 @@ def test_tracker_xlsx_colours_brag_and_freezes_header(db, tmp_path):
     assert {r["Status"] for r in rows if r["Key action ref"] == "4.2.1"} == {"not started"}
 
 
+def test_evidence_pack_without_a_date_is_as_at_today(db, tmp_path, capsys):
+    """Like the report and the tracker: the date is said only when it is not today."""
+    pack = tmp_path / "today.zip"
+    capsys.readouterr()
+    assert run(db, "export", "pack", "-o", str(pack)) == 0
+    manifest = json.loads(zipfile.ZipFile(pack).read("MANIFEST.json"))
+    assert manifest["as_at"] == "2026-11-20"  # the frozen clock's today
+    assert "Evidence pack as at 20 November 2026" in capsys.readouterr().err
+
+
 def test_evidence_pack_hashes_and_reproducibility(db, tmp_path):
     first, second = tmp_path / "one.zip", tmp_path / "two.zip"
     assert run(db, "export", "pack", "--as-at", "2026-10-31", "-o", str(first)) == 0
@@ -355,7 +365,6 @@ def test_damaged_backups_are_refused_and_nothing_is_written(db, tmp_path, capsys
             1,
             "is after --until",
         ),
-        (["export", "pack", "-o", "x.zip"], 2, "--as-at"),
         (["export", "pack", "--as-at", "2025-01-01", "-o", "PACK"], 1, "did not exist as at"),
         (["export", "tracker", "-o", "/no/such/folder/t.csv"], 1, "does not exist"),
         (["import", "events", "missing.jsonl"], 1, "no such file"),

@@ -82,16 +82,17 @@ def pack(args: argparse.Namespace) -> int:
     from ...exports.pack import write_pack
 
     check_target(args.output, force=args.force)  # before the work, not after it
+    day = args.as_at or today_in_london()
     with reading(args) as plan_store, output(args.output, binary=True, force=args.force) as out:
         write_pack(
             plan_store,
-            args.as_at,
+            day,
             out,
             produced_by=producer(args, plan_store.grants()),
             produced_at=now(),
             signer=load_signer(),
         )
-    _done(args.output, f"Evidence pack as at {args.as_at:%-d %B %Y}")
+    _done(args.output, f"Evidence pack as at {day:%-d %B %Y}")
     return 0
 
 

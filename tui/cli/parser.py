@@ -184,7 +184,9 @@ def _files(commands: Commands) -> None:
 
     p = commands(("export", "pack"), "an evidence pack (zip) as at a date, for inspectors")
     p.set_defaults(handler=lambda a: files.pack(a), flags=file_flags)
-    p.add_argument("--as-at", type=iso_date("--as-at"), metavar="DATE", required=True)
+    p.add_argument(
+        "--as-at", type=iso_date("--as-at"), metavar="DATE", help="the date (default today)"
+    )
     _output(p, required=True)
 
     p = commands(("export", "events"), "every stored event: a backup (`import events` restores)")
