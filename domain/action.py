@@ -377,6 +377,8 @@ class Action(PlanAggregate):
     def _change_state(
         self, state: ActionState, reason: str, actor: str, effective_on: str, today: str
     ) -> None:
+        if self.state == state:
+            raise NotAllowed(f"action {self.ref} is already {state.value}")
         self.check_open()
         self.check_effective(
             effective_on, today, not_before=self.stamp_effective("state"), what=f"action {self.ref}"

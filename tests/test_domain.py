@@ -93,6 +93,10 @@ def test_correction_marks_original_and_keeps_it():
 def test_closed_action_refuses_changes_until_reopened():
     action = raised()
     action.close("done", "ann", "2026-05-01", TODAY)
+    with pytest.raises(NotAllowed, match=r"action 2\.7 is already closed"):
+        action.close("done again", "ann", "2026-05-01", TODAY)
+    with pytest.raises(NotAllowed, match=r"action 2\.7 is closed; reopen it"):
+        action.withdraw("not needed", "ann", "2026-05-01", TODAY)
     with pytest.raises(NotAllowed, match="is closed"):
         action.record_progress("e1", "May", "x", "", "bo", "2026-05-02", TODAY)
     action.reopen("not done after all", "ann", "2026-05-03", TODAY)
