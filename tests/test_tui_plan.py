@@ -112,7 +112,7 @@ def test_a_highlighted_standard_shows_the_standard_and_change_keys_say_so(db):
         await settle(pilot)
         assert pilot.app.screen.query_one(PlanTree).selected_ref is None
         assert head(pilot).startswith("Standard 2: Assessment and planning")
-        assert "u" not in footer_keys(pilot)
+        assert "u" not in footer_keys(pilot) and "n" in footer_keys(pilot)  # a new action here
         await pilot.press("u")
         await settle(pilot)
         assert not isinstance(pilot.app.screen, FormDialog)
@@ -130,7 +130,7 @@ def test_tab_and_shift_tab_switch_panes_and_the_footer_follows(db):
         assert {"u", "b", "e"} <= footer_keys(pilot) and "s" not in footer_keys(pilot)
         await pilot.press("tab")
         assert pilot.app.focused is steps
-        assert {"s", "r", "l"} <= footer_keys(pilot)
+        assert {"s", "r", "l", "n"} <= footer_keys(pilot)
         await pilot.press("tab")
         assert pilot.app.focused is tree
         await pilot.press("shift+tab")
@@ -197,7 +197,7 @@ def test_as_at_mode_shows_the_past_and_refuses_every_write(db):
         assert banner.display and "AS AT 20 May 2026 — read only" in text_of(banner)
         assert "AS AT 20 May 2026, read only" in status(pilot)
         assert "Amber" not in head(pilot)  # 1.1 was first rated Amber effective 31 May
-        assert not {"u", "b", "e", "s"} & footer_keys(pilot)
+        assert not {"u", "b", "e", "s", "n"} & footer_keys(pilot)  # no key listed that cannot act
         for key in ["u", "s", "r", "l", "e", "b", "n", "c", "w"]:
             await pilot.press(key)
             await settle(pilot)

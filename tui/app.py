@@ -68,10 +68,10 @@ class PlantrailApp(App[None]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def action_help(self) -> None:
-        from .widgets.pane_keys import ACTION_KEYS, STEP_KEYS, help_bindings
+        from .widgets.pane_keys import ACTION_KEYS, PLAN_KEYS, STEP_KEYS, help_bindings
 
         shown = [b for b in PlanScreen.BINDINGS if isinstance(b, Binding) and b.show]
-        changes = help_bindings([*ACTION_KEYS, *STEP_KEYS])
+        changes = help_bindings([*ACTION_KEYS, *STEP_KEYS, *PLAN_KEYS])
         own = [b for b in self.BINDINGS if isinstance(b, Binding)]
         self.push_screen(HelpScreen([*changes, *shown, *own]))
 

@@ -44,7 +44,7 @@ from ..messages import (
     StoreChanged,
 )
 from ..widgets.action_pane import ActionPane, StepTable
-from ..widgets.pane_keys import ACTION_KEYS, STEP_KEYS, screen_bindings
+from ..widgets.pane_keys import ACTION_KEYS, PLAN_KEYS, STEP_KEYS, screen_bindings
 from ..widgets.plan_tree import PlanTree
 from ..widgets.status_bar import StatusBar
 
@@ -66,8 +66,7 @@ class PlanScreen(Screen[None]):
     """Standards → actions → key actions, and every change, from the keyboard."""
 
     BINDINGS = [
-        *screen_bindings([*ACTION_KEYS, *STEP_KEYS]),
-        Binding("n", "new", "New"),
+        *screen_bindings([*ACTION_KEYS, *STEP_KEYS, *PLAN_KEYS]),
         Binding("h", "history", "History"),
         Binding("m", "my_key_actions", "Mine"),
         Binding("d", "dashboard", "Dashboard"),
@@ -99,6 +98,7 @@ class PlanScreen(Screen[None]):
             "change_status": self.action_change_status,
             "reschedule": self.action_reschedule,
             "assign_leads": self.action_assign_leads,
+            "new": self.action_new,
         }
 
     @property

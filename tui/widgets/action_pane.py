@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Static
 
 from ...store.views import ActionOut, PlanOverview, StandardSummary, StepOut
 from ..format import OVERDUE_STYLE, brag_chip, brag_label, clip, day, london, plain_line, plural
-from .pane_keys import ACTION_KEYS, STEP_KEYS, PaneKeysMixin, pane_bindings
+from .pane_keys import ACTION_KEYS, PLAN_KEYS, STEP_KEYS, PaneKeysMixin, pane_bindings
 
 #: Pane widths from which the key-actions table also shows leads, then status; below them
 #: the card under the table shows both for the highlighted key action.
@@ -33,7 +33,7 @@ class StepTable(PaneKeysMixin, DataTable[Text]):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
-        *pane_bindings([*STEP_KEYS, *(k for k in ACTION_KEYS if k[0] in "ue")]),
+        *pane_bindings([*STEP_KEYS, *(k for k in ACTION_KEYS if k[0] in "ue"), *PLAN_KEYS]),
         Binding("pagedown,space", "page_pane(1)", "Scroll", show=False),
         Binding("pageup", "page_pane(-1)", "Scroll up", show=False),
     ]

@@ -4,7 +4,8 @@ Every change key is bound on the plan screen itself (hidden from the footer), so
 always does something: opens its form, or says why it cannot (read only "as at" a date, a
 standard highlighted rather than an action, nothing left visible by a filter). The tree and
 the key-actions table also bind the keys that make sense in them, shown in the footer; each
-pane hides its keys when they cannot act, so the footer lists only keys that work there.
+pane hides its keys when they cannot act, so the footer lists only keys that work there
+(``n``, new, works with a standard highlighted too, but not on a read-only plan).
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ class ChangeTarget(Protocol):
     @property
     def can_change(self) -> bool:
         """Whether the highlighted row is an action that can be changed now."""
+        ...
+
+    @property
+    def read_only(self) -> bool:
+        """Whether nothing can be changed (the plan as at a date, or a viewer)."""
         ...
 
     def run_change(self, name: str) -> None:
@@ -40,6 +46,11 @@ STEP_KEYS = [
     ("s", "change_status", "Status", "change a key action's status"),
     ("r", "reschedule", "Reschedule", "give a key action a new timescale, with a reason"),
     ("l", "assign_leads", "Leads", "assign a key action's lead(s)"),
+]
+#: A key that needs no action highlighted (a new action goes under a standard), only a plan
+#: that can be changed: hidden with the others when the plan is read only.
+PLAN_KEYS = [
+    ("n", "new", "New", "new action or key action; reword an action or a key action"),
 ]
 Keys = list[tuple[str, str, str, str]]
 
@@ -71,5 +82,10 @@ class PaneKeysMixin:
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "do":
+            if parameters and parameters[0] in _PLAN_ACTIONS:
+                return not self._target.read_only
             return self._target.can_change
         return True
+
+
+_PLAN_ACTIONS = {name for _, name, _, _ in PLAN_KEYS}

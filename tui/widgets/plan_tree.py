@@ -10,7 +10,7 @@ from textual.widgets import Tree
 
 from ...store.views import ActionSummary, PlanOverview
 from ..format import OVERDUE_STYLE, brag_chip, plain_line
-from .pane_keys import ACTION_KEYS, PaneKeysMixin, pane_bindings
+from .pane_keys import ACTION_KEYS, PLAN_KEYS, PaneKeysMixin, pane_bindings
 
 
 def action_label(action: ActionSummary) -> Text:
@@ -36,7 +36,7 @@ class PlanTree(PaneKeysMixin, Tree[str]):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
-        *pane_bindings(ACTION_KEYS),
+        *pane_bindings([*ACTION_KEYS, *PLAN_KEYS]),
     ]
 
     def on_mount(self) -> None:
