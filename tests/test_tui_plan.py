@@ -9,11 +9,13 @@ from textual.widgets import DataTable, Static
 
 from plantrail.domain import commands as c
 from plantrail.store.service import PlanService
+from plantrail.tui.dialogs.choice import ChoiceDialog
 from plantrail.tui.dialogs.form import FormDialog
 from plantrail.tui.widgets.action_pane import StepTable
 from plantrail.tui.widgets.plan_tree import PlanTree
 
 from .support import (
+    _new_plan,
     card,
     drive,
     goto,
@@ -180,6 +182,31 @@ def test_with_nothing_visible_the_pane_and_the_change_keys_say_so(db):
 
     drive(db, scenario)
     assert positions(db) == before
+
+
+def test_a_plan_with_no_actions_says_so_and_n_raises_the_first(tmp_path):
+    """Not "the filter hides them all": there is no filter, and nothing to hide."""
+    empty = str(tmp_path / "empty.db")
+    service = PlanService.open(empty)
+    _new_plan(service, "Plan", "Marsh Vale", "Sam Reyes")
+    service.close()
+    before = positions(empty)
+
+    async def scenario(pilot):
+        assert "This plan has no actions yet" in head(pilot)
+        assert "n" in footer_keys(pilot)
+        for key in ("u", "e", "b", "w"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert not isinstance(pilot.app.screen, FormDialog)
+            assert "no actions yet: press n" in notices(pilot.app)[-1], key
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ChoiceDialog)
+        assert "New action" in screen_text(pilot.app)
+
+    drive(empty, scenario)
+    assert positions(empty) == before
 
 
 def test_as_at_mode_shows_the_past_and_refuses_every_write(db):

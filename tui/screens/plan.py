@@ -436,8 +436,11 @@ class PlanScreen(Screen[None]):
             return None
         tree = self.query_one(PlanTree)
         if self.shown == 0:
+            hidden = self.plan is not None and self.plan.actions()
             self.notify(
-                "No action is shown: the filter hides them all (/ or f changes it)",
+                "No action is shown: the filter hides them all (/ or f changes it)"
+                if hidden
+                else "This plan has no actions yet: press n to raise the first one",
                 severity="warning",
             )
             return None
