@@ -151,10 +151,13 @@ class PlanService(PlanReader, Application[uuid.UUID]):
         turn a saved change into a reported failure."""
         if self.snapshots is None:
             return
+        due = list(self._snapshots_due(processing_event))
+        if not due:  # most saves: the file's other writers are not kept waiting for nothing
+            return
         queue = getattr(self.recorder, "queue", None)
         try:
             with queue.turn() if queue is not None else contextlib.nullcontext():
-                for snapshot in self._snapshots_due(processing_event):
+                for snapshot in due:
                     self.snapshots.put([snapshot])
         except (PersistenceError, OSError) as exc:
             log.warning("snapshot not written (the change itself was saved): %s", exc)
