@@ -10,12 +10,17 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import TypeAdapter
 
 from plantrail.domain import commands as c
 from plantrail.domain.clock import now
-from plantrail.store.derive import SUMMARY_FIELDS, Digest, Heading
+from plantrail.domain.vocabulary import StepStatus
+from plantrail.store import derive
+from plantrail.store.derive import ROW_FIELDS, SUMMARY_FIELDS, Digest, Heading
 from plantrail.store.service import PlanService
-from plantrail.store.views import ActionOut, ActionSummary, PlanOverview, StepOut
+from plantrail.store.views import ActionOut, ActionSummary, PlanOverview, ProgressOut, StepOut
 
 from .support import make_edge_plan, make_plan
 
@@ -31,9 +36,53 @@ def same_as_model(digest: Digest, model: PlanOverview) -> None:
     assert [(s["number"], s["title"]) for s in digest.standards] == [
         (s.number, s.title) for s in model.standards
     ]
-    made = [ActionSummary.model_validate(a) for s in digest.standards for a in s["actions"]]
-    assert made == model.actions()
-    assert made, "the plan has actions to compare"
+    rows = [a for s in digest.standards for a in s["actions"]]
+    shown = {*ROW_FIELDS, "steps_done", "steps_total", "overdue_steps", "next_due"}
+    for row, action in zip(rows, model.actions(), strict=True):
+        assert set(row) == shown
+        latest = row.pop("latest_progress")
+        assert row == {name: getattr(action, name) for name in shown - {"latest_progress"}}
+        if latest is None:
+            assert action.latest_progress is None
+        else:
+            assert PROGRESS.validate_python(latest) == action.latest_progress
+    assert rows, "the plan has actions to compare"
+
+
+PROGRESS = TypeAdapter(ProgressOut)
+
+
+WORDS = ["End Mar 26", "March 2026", "31/03/2026", "Ongoing", "In place", "Q4 2025/26", "soon"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    steps=st.lists(
+        st.tuples(st.sampled_from(list(StepStatus)), st.sampled_from(WORDS)), max_size=6
+    ),
+    viewed_on=st.sampled_from([date(2026, 3, 30), date(2026, 3, 31), date(2026, 4, 1)]),
+)
+def test_a_table_row_counts_as_the_summary_does(steps, viewed_on) -> None:
+    """Due the day it is viewed is not overdue; withdrawn key actions are not counted; the
+    next due date is the earliest of those still open (31 March 2026 is every one's due)."""
+    summary = {
+        "ref": "1.1",
+        "standard": 1,
+        "number": 1,
+        "text": "x",
+        "state": "open",
+        "brag": None,
+        "latest_progress": None,
+        "steps": {
+            str(n): {"number": n, "text": "k", "timescale": words, "leads": [], "status": status,
+                     "status_on": "2026-01-05", "reschedules": []}
+            for n, (status, words) in enumerate(steps, start=1)
+        },
+    }  # fmt: skip
+    plan_date = date(2025, 4, 1)
+    row = derive.row(summary, plan_date, viewed_on)
+    full = derive.summary(summary, plan_date, viewed_on)
+    assert row == {name: full[name] for name in row}
 
 
 @pytest.mark.parametrize("make", [make_plan, make_edge_plan], ids=["plan", "edge plan"])
