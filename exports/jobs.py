@@ -90,3 +90,21 @@ def write_tracker(
     with output(path, binary=fmt == "xlsx", bom=bom, force=force) as stream:
         writer = tracker.write_xlsx if fmt == "xlsx" else tracker.write_csv
         return writer(plan, stream)
+
+
+def write_evidence_pack(
+    plan_store: PlanReader,
+    day: date,
+    path: str,
+    actor: str,
+    *,
+    force: bool = True,
+    signer: Any = None,
+) -> None:
+    """The evidence pack (a zip: reports, audit trail, the log, its checkpoint signed by
+    ``signer`` when given, a verifier) as at ``day`` to ``path``, saying ``actor`` made it."""
+    from .pack import write_pack
+
+    check_target(path, force=force)  # before the work, not after it
+    with output(path, binary=True, force=force) as stream:
+        write_pack(plan_store, day, stream, produced_by=actor, produced_at=now(), signer=signer)

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import json
+import zipfile
+
 from textual.widgets import DataTable, Static
 
 from plantrail.tui.dialogs.confirm import ConfirmDialog
@@ -126,6 +129,31 @@ def test_my_key_actions_lists_what_i_lead_by_due_date_and_opens_it(db):
         assert pilot.app.screen.query_one(PlanTree).selected_ref == mine[0].action_ref
 
     drive(db, scenario)
+
+
+def test_export_menu_writes_an_evidence_pack_and_signs_as_the_command_line_does(
+    db, tmp_path, monkeypatch
+):
+    """The pack an inspector is sent, from the menu; a report's checkpoint is signed with the
+    machine's key here too (the menu's reports said "not signed" beside a key)."""
+    monkeypatch.chdir(tmp_path)
+
+    async def scenario(pilot):
+        await pilot.press("x", *["down"] * 7, "enter")  # Evidence pack (zip)
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#field-path").value == "evidence-pack-2026-11-20.zip"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("Evidence pack as at 20 November 2026" in n for n in notices(pilot.app))
+        await pilot.press("x", "down", "down", "enter", "enter")  # Progress report (Markdown)
+        await settle(pilot)
+
+    drive(db, scenario)
+    pack = zipfile.ZipFile(tmp_path / "evidence-pack-2026-11-20.zip")
+    assert json.loads(pack.read("MANIFEST.json"))["as_at"] == "2026-11-20"
+    assert {"checkpoint.sig", "verify.py", "audit.csv"} <= set(pack.namelist())
+    report = (tmp_path / "progress-report-2026-11-20.md").read_text()
+    assert "signed by key SHA256:" in report and "not signed" not in report
 
 
 def test_export_menu_writes_the_tracker_and_asks_before_replacing(db, tmp_path, monkeypatch):

@@ -410,7 +410,12 @@ def change_state(action: ActionOut, verb: str) -> FormSpec[c.ChangeActionState, 
 
 def export_file(kind: str, fmt: str, day: date) -> Prompt[Path]:
     """Ask where to write an export; the answer is checked before anything is written."""
-    stem = {"report": "progress-report", "audit": "audit-trail", "tracker": "tracker"}[kind]
+    stem = {
+        "report": "progress-report",
+        "audit": "audit-trail",
+        "tracker": "tracker",
+        "pack": "evidence-pack",
+    }[kind]
     default = f"{stem}-{day.isoformat()}.{fmt}"
 
     def build(values: dict[str, Any]) -> Path:

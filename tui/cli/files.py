@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ...domain.clock import now, today_in_london
+from ...domain.clock import today_in_london
 from ...domain.errors import InvalidInput, PlanError
 from ...store.signing import load_signer
 from ..format import plural
@@ -78,18 +78,16 @@ def tracker(args: argparse.Namespace) -> int:
 
 
 def pack(args: argparse.Namespace) -> int:
-    from ...exports.outputs import check_target, output
-    from ...exports.pack import write_pack
+    from ...exports.jobs import write_evidence_pack
 
-    check_target(args.output, force=args.force)  # before the work, not after it
     day = args.as_at or today_in_london()
-    with reading(args) as plan_store, output(args.output, binary=True, force=args.force) as out:
-        write_pack(
+    with reading(args) as plan_store:
+        write_evidence_pack(
             plan_store,
             day,
-            out,
-            produced_by=producer(args, plan_store.grants()),
-            produced_at=now(),
+            args.output,
+            producer(args, plan_store.grants()),
+            force=args.force,
             signer=load_signer(),
         )
     _done(args.output, f"Evidence pack as at {day:%-d %B %Y}")

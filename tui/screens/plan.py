@@ -638,16 +638,20 @@ class PlanScreen(Screen[None]):
     def export(self, kind: str, fmt: str, path: str, day: date) -> None:
         from ...exports import jobs
         from ...store.audit import AuditFilter
+        from ...store.signing import load_signer
 
         service, actor = self.pt.service, self.pt.actor
 
         def progress(rows: int) -> None:
             self.app.call_from_thread(self._export_status, f"Writing {path}… {rows:,} rows")
 
-        try:
+        try:  # reports and packs carry the log's checkpoint, signed as the command line signs it
             if kind == "report":
-                jobs.write_report(service, day, fmt, path, actor)
+                jobs.write_report(service, day, fmt, path, actor, signer=load_signer())
                 done = f"Progress report as at {day:%-d %B %Y}"
+            elif kind == "pack":
+                jobs.write_evidence_pack(service, day, path, actor, signer=load_signer())
+                done = f"Evidence pack as at {day:%-d %B %Y}"
             elif kind == "audit":
                 rows = jobs.write_audit(service, AuditFilter(), fmt, path, progress=progress)
                 done = f"Audit trail ({rows:,} rows)"
