@@ -375,6 +375,11 @@ class PlanReader:
         """The audit trail as plain tuples, streamed: what exports write, row by row."""
         return audit_entries(self._audited(keep), keep, self._recall)
 
+    def check_reference(self, ref: str) -> None:
+        """Raise NotFound unless the plan has (or had) ``ref``: ``plan``, an action, a key
+        action or a standard (what a trail can be filtered to)."""
+        self._audited(AuditFilter(ref=ref))
+
     def _audited(self, keep: AuditFilter | None) -> Iterable[EventRecord]:
         """The events whose rows ``keep`` may keep, in log order. For one action or key action
         that is the plan's own events and that action's: references and ids never change and

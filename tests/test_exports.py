@@ -187,6 +187,12 @@ def test_audit_jsonl_markdown_html_and_filters(db, tmp_path):
     markdown = (tmp_path / "audit.md").read_text().splitlines()
     assert len([m for m in markdown if m.startswith("| ") and "Sam Reyes" in m]) == len(lines)
     assert (tmp_path / "audit.html").read_text().count("<tr>") == len(lines) + 1
+    standard = tmp_path / "standard.jsonl"  # a standard: its actions and key actions
+    assert (
+        run(db, "export", "audit", "--format", "jsonl", "--action", "2", "-o", str(standard)) == 0
+    )
+    refs = {json.loads(line)["ref"] for line in standard.read_text().splitlines()}
+    assert {"2.1", "2.1.1", "2.2", "2.3"} <= refs and all(r.startswith("2.") for r in refs)
 
 
 def test_audit_xlsx_has_header_filters_and_every_row(db, tmp_path):
@@ -359,7 +365,8 @@ def test_damaged_backups_are_refused_and_nothing_is_written(db, tmp_path, capsys
     [
         (["report", "--format", "docx"], 1, "-o: a Word document needs a file"),
         (["report", "--format", "pdf"], 2, "invalid choice"),
-        (["export", "audit", "--action", "9.9"], 1, "--action: is not an action"),
+        (["export", "audit", "--action", "9.9"], 1, "--action: no action or standard '9.9'"),
+        (["export", "audit", "--action", "1.1.9"], 1, "--action: action 1.1 has no key action 9"),
         (
             ["export", "audit", "--since", "2026-10-01", "--until", "2026-09-01"],
             1,

@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from ...domain.clock import today_in_london
-from ...domain.errors import InvalidInput, PlanError
+from ...domain.errors import InvalidInput, NotFound, PlanError
 from ...store.signing import load_signer
 from ..format import plural
 from .context import actor, producer, reading, writing
@@ -52,12 +52,10 @@ def audit(args: argparse.Namespace) -> int:
         raise InvalidInput.one("since", "is after --until", args.since.isoformat())
     with reading(args) as plan_store:
         if args.action:
-            plan = plan_store.overview()
-            action_ref = args.action if plan.find(args.action) else args.action.rsplit(".", 1)[0]
-            if plan.find(action_ref) is None:
-                raise InvalidInput.one(
-                    "action", "is not an action or key action of this plan", args.action
-                )
+            try:
+                plan_store.check_reference(args.action)
+            except NotFound as exc:
+                raise InvalidInput.one("action", str(exc), args.action) from None
         keep = AuditFilter(ref=args.action, since=args.since, until=args.until, by=args.by)
         count = write_audit(
             plan_store, keep, args.format, args.output, bom=args.bom, force=args.force

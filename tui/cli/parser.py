@@ -166,7 +166,9 @@ def _files(commands: Commands) -> None:
     p.add_argument("--format", choices=["csv", "jsonl", "md", "html", "xlsx"], default="csv")
     p.add_argument("--since", type=iso_date("--since"), metavar="DATE")
     p.add_argument("--until", type=iso_date("--until"), metavar="DATE")
-    p.add_argument("--action", metavar="REF", help="one action or key action, e.g. 2.7")
+    p.add_argument(
+        "--action", metavar="REF", help="one action (2.7), key action (2.7.1) or standard (2)"
+    )
     p.add_argument("--by", metavar="PERSON")
     p.add_argument(
         "--bom",
