@@ -65,6 +65,22 @@ def connect_postgres(database: Database) -> Any:
         ) from None
 
 
+def _create_schema(connection: Any, database: Database) -> None:
+    """The schema a new plan is to be kept in, made if it does not exist yet."""
+    import psycopg
+    from psycopg import sql
+
+    try:
+        connection.execute(
+            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(database.schema))
+        )
+    except psycopg.Error as exc:
+        raise StoreError(
+            f"cannot create schema {database.schema} in PostgreSQL at {database.describe()}: "
+            f"{str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}"
+        ) from None
+
+
 def open_reader(db: str | Database | None, *, schema: str | None = None) -> PlanReader:
     """The plan in ``db``, for reading only."""
     database = (db if isinstance(db, Database) else Database.parse(db)).in_schema(schema)
@@ -101,7 +117,12 @@ def open_service(
         if create:
             database.create_private_file()
     if database.is_postgres:
-        connect_postgres(database).close()  # fails fast, in psycopg's words
+        connection = connect_postgres(database)  # fails fast, in psycopg's words
+        try:
+            if create:  # ?schema=NAME names where the new plan goes: make it if it is new
+                _create_schema(connection, database)
+        finally:
+            connection.close()
     try:
         service = PlanService.open(database, create=create)
     except StoreError:

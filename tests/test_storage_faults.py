@@ -12,6 +12,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -266,6 +267,30 @@ def test_postgresql_that_cannot_be_reached_is_explained_quickly(url, reason):
         refused = one_line_error(plantrail("--db", url, *args))
         assert time.monotonic() - started < 3.5
         assert "cannot connect to PostgreSQL" in refused and reason in refused
+
+
+def test_a_new_postgresql_schema_is_made_by_demo_never_by_reading():
+    """``?schema=NAME`` names where a new plan goes: ``init``, ``demo`` and ``import`` make the
+    schema (they said it did not exist); reading a mistyped one makes nothing."""
+    import psycopg
+
+    name = f"plantrail_new_{uuid.uuid4().hex[:10]}"
+    url = f"{POSTGRES_URL}?schema={name}"
+
+    def exists() -> bool:
+        with psycopg.connect(POSTGRES_URL) as connection:
+            found = "SELECT 1 FROM pg_namespace WHERE nspname = %s"
+            return connection.execute(found, (name,)).fetchone() is not None
+
+    try:
+        assert "holds no plantrail plan" in one_line_error(plantrail("--db", url, "show"))
+        assert not exists()
+        done = plantrail("--db", url, "demo")
+        assert done.returncode == 0, done.stderr
+        assert exists() and "Fenmoor" in plantrail("--db", url, "show").stdout
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
 
 def test_read_and_write_commands_never_create_a_database(tmp_path):
