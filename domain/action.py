@@ -292,6 +292,34 @@ class Action(PlanAggregate):
             **with_provenance(),
         )
 
+    def withdraw_evidence(
+        self, evidence_id: str, reason: str, actor: str, effective_on: str, today: str
+    ) -> None:
+        """Mark an evidence item (by its id or an unambiguous prefix) withdrawn. A correction,
+        so a closed action allows it, as it allows withdrawing a progress entry."""
+        withdrawn = getattr(self, "withdrawn_evidence", [])
+        wanted = evidence_id.strip()
+        matches = [key for key in self.evidence if key.startswith(wanted)] if wanted else []
+        if len(matches) != 1:
+            problem = (
+                "has no evidence item" if not matches else "has several evidence items starting"
+            )
+            raise NotFound(f"action {self.ref} {problem} {evidence_id!r}")
+        (found,) = matches
+        if found in withdrawn:
+            raise NotAllowed(f"evidence {found[:8]} of {self.ref} is already withdrawn")
+        added_on = getattr(self, "evidence_on", {}).get(found)  # unknown in older snapshots
+        self.check_effective(
+            effective_on, today, not_before=added_on or self.raised_on, what="the evidence"
+        )
+        self._evidence_withdrawn(
+            evidence_id=found,
+            reason=reason,
+            actor=actor,
+            effective_on=effective_on,
+            **with_provenance(),
+        )
+
     def record_progress(
         self,
         entry_id: str,
@@ -525,6 +553,15 @@ class Action(PlanAggregate):
         provenance: str = "",
     ) -> None:
         self.evidence.append(evidence_id)
+        # Each item's effective date, so a withdrawal cannot predate it. Set anew rather than
+        # changed in place, and read with getattr: snapshots from before it have no such key.
+        self.evidence_on = {**getattr(self, "evidence_on", {}), evidence_id: effective_on}
+
+    @event("EvidenceWithdrawn")
+    def _evidence_withdrawn(
+        self, evidence_id: str, reason: str, actor: str, effective_on: str, provenance: str = ""
+    ) -> None:
+        self.withdrawn_evidence = [*getattr(self, "withdrawn_evidence", []), evidence_id]
 
     @event("ProgressRecorded")
     def _progress_recorded(

@@ -160,6 +160,15 @@ class AddEvidence(Command):
     step: int | None = Field(default=None, ge=1)
 
 
+class WithdrawEvidence(Command):
+    """Withdraw an evidence item added in error (the wrong file, the wrong action): it stays
+    in the history, marked withdrawn with the reason, and no longer counts as evidence."""
+
+    ref: ActionRef
+    evidence: Name
+    reason: Prose
+
+
 class RecordProgress(Command):
     ref: ActionRef
     period: Line

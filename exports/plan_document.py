@@ -61,7 +61,7 @@ def from_plan(plan: PlanOut) -> PlanDocument:
                     "size": e.size,
                     "step": e.step,
                 }
-                for e in a.evidence
+                for e in a.current_evidence
             ],
         }
         for a in plan.actions()

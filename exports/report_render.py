@@ -113,13 +113,13 @@ def to_markdown(report: ProgressReport) -> str:
                 out += ["", f"#### Progress {period}", "", narrative]
                 if next_actions:
                     out += ["", f"#### Action from {period}", "", next_actions]
-            if action.evidence:
+            if action.current_evidence:
                 out += [
                     "",
                     "Evidence: "
                     + "; ".join(
                         e.title + (f" ({e.location})" if e.location else "")
-                        for e in action.evidence
+                        for e in action.current_evidence
                     ),
                 ]
     out += ["", "---", "", footnote(report), ""]
@@ -223,9 +223,11 @@ def to_html(report: ProgressReport) -> str:
                 parts.append(f"<h4>Progress {_e(period)}</h4><p>{_e(narrative)}</p>")
                 if next_actions:
                     parts.append(f"<h4>Action from {_e(period)}</h4><p>{_e(next_actions)}</p>")
-            if action.evidence:
+            if action.current_evidence:
                 parts.append(
-                    "<p>Evidence: " + _e("; ".join(e.title for e in action.evidence)) + "</p>"
+                    "<p>Evidence: "
+                    + _e("; ".join(e.title for e in action.current_evidence))
+                    + "</p>"
                 )
             parts.append("</div>")
     parts.append(f"<footer>{_e(footnote(report))}</footer></body></html>")
@@ -327,8 +329,10 @@ def to_docx(report: ProgressReport) -> bytes:
                 if next_actions:
                     add_heading(f"Action from {period}", level=3)
                     document.add_paragraph(next_actions)
-            if action.evidence:
-                document.add_paragraph("Evidence: " + "; ".join(e.title for e in action.evidence))
+            if action.current_evidence:
+                document.add_paragraph(
+                    "Evidence: " + "; ".join(e.title for e in action.current_evidence)
+                )
     note = document.add_paragraph(footnote(report))
     note.alignment = WD_ALIGN_PARAGRAPH.LEFT
     note.runs[0].italic = True

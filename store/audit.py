@@ -221,6 +221,9 @@ _SENTENCES: dict[str, Sentence] = {
     "EvidenceAdded": lambda d, ref, before: (
         f"Added evidence to {ref}: {d['title']}" + (f" ({d['location']})" if d["location"] else "")
     ),
+    "EvidenceWithdrawn": lambda d, ref, before: (
+        f"Withdrew evidence {d['evidence_id'][:8]} from {ref}{_because(d)}"
+    ),
     "ProgressRecorded": lambda d, ref, before: (
         f"Recorded progress on {ref} for {d['period']} (entry {d['entry_id'][:8]})"
     ),

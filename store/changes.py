@@ -49,6 +49,9 @@ CHANGE_STEP_STATUS = Change(
 )
 RATE_ACTION = Change(c.RateAction, PlanService.rate_action, "rated the action")
 ADD_EVIDENCE = Change(c.AddEvidence, PlanService.add_evidence, "added evidence")
+WITHDRAW_EVIDENCE = Change(
+    c.WithdrawEvidence, PlanService.withdraw_evidence, "withdrew an evidence item"
+)
 RECORD_PROGRESS = Change(c.RecordProgress, PlanService.record_progress, "recorded progress")
 CORRECT_PROGRESS = Change(
     c.CorrectProgress, PlanService.correct_progress, "corrected a progress entry"

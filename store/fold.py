@@ -289,7 +289,15 @@ def evidence_item(r: EventRecord) -> dict[str, Any]:
         "step": d["step"],
         "added_on": r.effective_on,
         "added_by": r.actor,
+        "state": "current",
+        "reason": "",
     }
+
+
+def withdraw_evidence_item(item: dict[str, Any], r: EventRecord) -> None:
+    """Mark ``item`` withdrawn by EvidenceWithdrawn event ``r``: it stays, with the reason."""
+    item["state"] = "withdrawn"
+    item["reason"] = r.data["reason"]
 
 
 def _evidence_added(view: View, a: dict[str, Any], r: EventRecord, changes: Trail) -> None:
@@ -297,6 +305,20 @@ def _evidence_added(view: View, a: dict[str, Any], r: EventRecord, changes: Trai
     a["evidence"].append(evidence_item(r))
     if changes is not None:
         changes.append({"ref": a["ref"], "field": "evidence", "before": None, "after": d["title"]})
+
+
+def _evidence_withdrawn(view: View, a: dict[str, Any], r: EventRecord, changes: Trail) -> None:
+    evidence_id = r.data["evidence_id"]
+    item = next((e for e in a["evidence"] if e["id"] == evidence_id), None)
+    if item is None:
+        if "folded" in a:  # a prefix counted it: fold this action from its first event
+            raise FoldedAway(evidence_id)
+        return  # not added as at this date (the domain refuses a withdrawal before it)
+    withdraw_evidence_item(item, r)
+    if changes is not None:
+        changes.append(
+            {"ref": a["ref"], "field": "evidence", "before": item["title"], "after": None}
+        )
 
 
 def _entry(r: EventRecord, corrects: str | None) -> dict[str, Any]:
@@ -404,7 +426,8 @@ def summarise_action(action: dict[str, Any]) -> dict[str, Any]:
 
 def tally(action: dict[str, Any]) -> dict[str, Any]:
     """The summary of an action's progress and evidence: the newest current entry, how many
-    are current, each author's latest effective date, how much evidence. Entries a prefix
+    are current, each author's latest effective date, how much evidence is current and how
+    much withdrawn. Entries a prefix
     folded away (``action["folded"]``, ``prefixes.py``) count as if they came first."""
     before = action.get("folded")
     latest: dict[str, Any] | None = before["latest_progress"] if before else None
@@ -420,10 +443,15 @@ def tally(action: dict[str, Any]) -> dict[str, Any]:
             latest, newest = entry, (on, at)  # the first of equals wins
         if on > authors.get(author, ""):
             authors[author] = on
+    withdrawn = sum(e.get("state") == "withdrawn" for e in action["evidence"])
+    withdrawn += before.get("evidence_withdrawn", 0) if before else 0
+    added = len(action["evidence"]) + (before["evidence_count"] if before else 0)
+    added += before.get("evidence_withdrawn", 0) if before else 0
     return {
         "latest_progress": latest,
         "progress_count": count,
-        "evidence_count": len(action["evidence"]) + (before["evidence_count"] if before else 0),
+        "evidence_count": added - withdrawn,  # current items only
+        "evidence_withdrawn": withdrawn,
         "last_update_by": authors,
     }
 
@@ -451,6 +479,7 @@ _HANDLERS: dict[tuple[str, str], Handler] = {
     ("Action", "StepStatusChanged"): _step_field("status"),
     ("Action", "BragRated"): _rated,
     ("Action", "EvidenceAdded"): _evidence_added,
+    ("Action", "EvidenceWithdrawn"): _evidence_withdrawn,
     ("Action", "ProgressRecorded"): _progress_recorded,
     ("Action", "ProgressCorrected"): _progress_corrected,
     ("Action", "ProgressWithdrawn"): _progress_withdrawn,

@@ -30,7 +30,7 @@ from . import derive, integrity
 from .audit import AuditEntry, AuditFilter, audit_entries, audit_rows
 from .config import Database
 from .drafts import DraftStore
-from .fold import View, evidence_item, fold
+from .fold import View, evidence_item, fold, withdraw_evidence_item
 from .prefixes import PrefixReader
 from .projection import CurrentPlan
 from .records import EventRecord, LogReader, decode_row
@@ -128,7 +128,7 @@ class PlanReader:
                 evidence = {
                     key: self._evidence_at(key, day)
                     for key, summary in overview["summaries"].items()
-                    if summary["evidence_count"]
+                    if summary["evidence_count"] or summary.get("evidence_withdrawn")
                 }
                 plan = build_plan_without_history(overview, evidence, day, as_at=day)
                 return _require_then(plan, day, None)
@@ -136,13 +136,18 @@ class PlanReader:
         return _require_then(build_plan(view, day, as_at=day, history=history), day, None)
 
     def _evidence_at(self, action_id: str, day: date) -> list[dict[str, Any]]:
-        """One action's evidence as at ``day``, in the order it was added."""
+        """One action's evidence as at ``day``, in the order it was added, those withdrawn
+        by then marked so (its EvidenceAdded and EvidenceWithdrawn events alone are read)."""
         upto, wanted = self.projection.overview()["position"], day.isoformat()
-        return [
-            evidence_item(record)
-            for record in self.reader.read_named(action_id, "EvidenceAdded", upto)
-            if record.effective_on <= wanted
-        ]
+        items: dict[str, dict[str, Any]] = {}
+        for record in self.reader.read_named(action_id, "Evidence%", upto):
+            if record.effective_on > wanted:
+                continue
+            if record.name == "EvidenceAdded":
+                items[record.data["evidence_id"]] = evidence_item(record)
+            elif record.name == "EvidenceWithdrawn" and record.data["evidence_id"] in items:
+                withdraw_evidence_item(items[record.data["evidence_id"]], record)
+        return list(items.values())
 
     @replaying
     def as_known_at(self, moment: datetime) -> PlanOut:

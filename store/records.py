@@ -291,8 +291,9 @@ class LogReader:
             yield seq, hex_id(found), version, topic, bytes(state)
 
     def read_named(self, originator_id: str, name: str, upto: int) -> Iterator[EventRecord]:
-        """One aggregate's events called ``name`` (e.g. ``EvidenceAdded``) up to log position
-        ``upto``, in version order: the others are skipped in SQL, never decoded."""
+        """One aggregate's events called ``name`` (e.g. ``EvidenceAdded``; a LIKE pattern,
+        ``Evidence%`` for every evidence event) up to log position ``upto``, in version
+        order: the others are skipped in SQL, never decoded."""
         key: Any = uuid.UUID(originator_id) if self.is_postgres else originator_id
         for row in self.rows.fetch(self.named_sql, (key, upto, f"%.{name}")):
             seq, found, version, topic, state = row

@@ -553,6 +553,18 @@ class PlanService(PlanReader, Application[uuid.UUID]):
         )
         return evidence_id
 
+    def withdraw_evidence(self, cmd: c.WithdrawEvidence, actor: str) -> None:
+        self._on_action(
+            cmd.ref,
+            actor,
+            cmd,
+            lambda a, seen, eff, today: a.withdraw_evidence(
+                cmd.evidence, cmd.reason, actor, eff, today
+            ),
+            Need.LEAD,
+            f"withdraw evidence on {cmd.ref}",
+        )
+
     def record_progress(self, cmd: c.RecordProgress, actor: str) -> str:
         """Record a progress entry (and, if given, a BRAG rating) in one transaction.
 

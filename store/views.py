@@ -74,6 +74,8 @@ class EvidenceOut(View):
     step: int | None
     added_on: date
     added_by: str
+    state: str = "current"  # or "withdrawn": added in error, kept with the reason
+    reason: str = ""
 
 
 @dataclass(config=ConfigDict(defer_build=True))
@@ -132,6 +134,12 @@ class ActionOut(ActionSummary):
 
     progress: list[ProgressOut]
     evidence: list[EvidenceOut]
+
+    @property
+    def current_evidence(self) -> list[EvidenceOut]:
+        """The evidence that stands: what reports and the plan's own format list (an item
+        withdrawn as added in error stays in ``evidence``, marked, for the history)."""
+        return [e for e in self.evidence if e.state == "current"]
 
 
 class StandardSummary(View):

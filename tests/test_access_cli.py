@@ -212,6 +212,17 @@ def test_a_session_refuses_anything_but_the_plans_own_commands(
     assert positions(db) == before
 
 
+def test_a_lead_session_withdraws_evidence_it_added_in_error(db, granted, capsys, monkeypatch):
+    assert session(db, granted["tom"], "evidence add 1.2 --title 'Wrong file'", monkeypatch) == 0
+    short = capsys.readouterr().out.split()[2]
+    withdraw = f"evidence withdraw 1.2 {short} --reason 'Wrong action'"
+    assert session(db, granted["lena"], withdraw, monkeypatch) == 1  # a viewer
+    assert "is a viewer (read only)" in capsys.readouterr().err
+    assert session(db, granted["tom"], withdraw, monkeypatch) == 0
+    row = history(db, capsys)[-1]
+    assert (row["actor"], row["ref"], row["event"]) == ("Tom Ashby", "1.2", "EvidenceWithdrawn")
+
+
 def test_a_viewer_session_reads_but_cannot_write(db, granted, capsys, monkeypatch):
     assert session(db, granted["lena"], "show 1.1", monkeypatch) == 0
     assert "Action 1.1" in capsys.readouterr().out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -276,6 +277,45 @@ def test_evidence_file_is_fingerprinted(db, tmp_path, capsys):
     import hashlib
 
     assert item["sha256"] == hashlib.sha256(b"audit results\n").hexdigest() and item["size"] == 14
+
+
+def test_evidence_added_in_error_is_withdrawn_and_stays_marked(db, capsys):
+    """``evidence add`` names the item; ``evidence withdraw`` takes that id (or its first 8
+    characters) and a reason; the item stays on the action's page, marked, and leaves the
+    report; a second withdrawal, an unknown id and a missing reason are refused, writing
+    nothing."""
+    capsys.readouterr()
+    assert run(db, "evidence", "add", "1.1", "--title", "Wrong file", "--location", "S:/x") == 0
+    said = capsys.readouterr().out
+    assert said.startswith("Added evidence ")
+    short = said.split()[2]
+    assert run(db, "evidence", "add", "1.1", "--title", "Right file") == 0
+    before = positions(db)
+    for args, message in (
+        (["evidence", "withdraw", "1.1", "zzzz", "--reason", "x"], "has no evidence item 'zzzz'"),
+        (["evidence", "withdraw", "1.1", short], "--reason"),
+    ):
+        with contextlib.suppress(SystemExit):
+            assert run(db, *args) == 1
+        assert message in capsys.readouterr().err
+    assert positions(db) == before
+    assert run(db, "evidence", "withdraw", "1.1", short, "--reason", "Wrong action") == 0
+    assert run(db, "evidence", "withdraw", "1.1", short, "--reason", "again") == 1
+    assert "is already withdrawn" in capsys.readouterr().err
+    assert run(db, "show", "1.1") == 0
+    page = capsys.readouterr().out
+    assert f"{short}  Wrong file [WITHDRAWN: Wrong action]" in page and "Right file" in page
+    assert run(db, "show", "1.1", "--format", "json") == 0
+    items = json.loads(capsys.readouterr().out)["evidence"]
+    assert [(e["title"], e["state"]) for e in items] == [
+        ("Wrong file", "withdrawn"),
+        ("Right file", "current"),
+    ]
+    assert run(db, "report") == 0
+    report = capsys.readouterr().out
+    assert "Evidence: Right file" in report and "Wrong file" not in report
+    assert run(db, "history", "1.1") == 0
+    assert f"Withdrew evidence {short} from 1.1" in capsys.readouterr().out
 
 
 def test_real_command_demo_show_and_actor_from_environment(tmp_path):

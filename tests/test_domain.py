@@ -142,3 +142,27 @@ def test_brag_and_status_accept_the_words_people_type():
     step = c.validate(c.ChangeStepStatus, step="1.1", status="Achieved-and-ongoing")
     assert step.status is StepStatus.ACHIEVED_AND_ONGOING
     assert c.validate(c.AddSource, code="b", text="x").code == "(b)"
+
+
+def test_evidence_is_withdrawn_once_by_id_or_prefix_even_on_a_closed_action():
+    """A correction, like withdrawing a progress entry: allowed once the action is closed;
+    never dated before the item; an ambiguous or unknown prefix is refused."""
+    action = raised()
+    for evidence_id, on in (("ab12cd34aaaa", "2026-04-01"), ("ab12ffff0000", "2026-04-02")):
+        action.add_evidence(evidence_id, "Audit", "", "", None, None, "bo", on, TODAY)
+    action.close("done", "ann", "2026-05-01", TODAY)
+    with pytest.raises(NotFound, match="several evidence items starting 'ab12'"):
+        action.withdraw_evidence("ab12", "wrong", "bo", TODAY, TODAY)
+    with pytest.raises(NotFound, match="no evidence item 'zz'"):
+        action.withdraw_evidence("zz", "wrong", "bo", TODAY, TODAY)
+    with pytest.raises(InvalidInput, match="earlier than"):
+        action.withdraw_evidence("ab12cd", "wrong", "bo", "2026-03-31", TODAY)
+    action.withdraw_evidence("ab12cd", "wrong action", "bo", "2026-04-01", TODAY)
+    event = action.collect_events()[-1]
+    assert (type(event).__name__, event.evidence_id, event.reason) == (
+        "EvidenceWithdrawn",
+        "ab12cd34aaaa",
+        "wrong action",
+    )
+    with pytest.raises(NotAllowed, match="already withdrawn"):
+        action.withdraw_evidence("ab12cd34aaaa", "again", "bo", TODAY, TODAY)

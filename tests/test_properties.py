@@ -48,6 +48,8 @@ op = st.tuples(
             "assign",
             "retract",
             "evidence",
+            "evidence",
+            "unevidence",
         ]
     ),
     st.integers(0, 5),
@@ -79,6 +81,8 @@ def play(service: PlanService, ops: list[tuple[str, int, int, str]]) -> None:
             action = service.current().find(ref)
             step = f"{ref}.{pick % max(1, len(action.steps)) + 1}"
             entries = [p.id for p in action.progress if p.state == "current"]
+            if kind == "unevidence":  # withdraw an evidence item: the oldest still current
+                entries = [e.id for e in action.current_evidence]
             chosen = command_for(kind, n, pick, status, ref, step, entries)
             if chosen is not None:
                 change, data = chosen
@@ -159,6 +163,8 @@ def command_for(
             return changes.ASSIGN_LEADS, {"step": step, "leads": ["Team Managers"]}
         case "evidence":
             return changes.ADD_EVIDENCE, {"ref": ref, "title": f"E{n}", "location": f"L{pick}"}
+        case "unevidence" if entries:
+            return changes.WITHDRAW_EVIDENCE, {"ref": ref, "evidence": entries[0], "reason": "err"}
     return None
 
 
@@ -190,6 +196,10 @@ def same_state(view: dict[str, Any], aggregates: dict[str, Any]) -> None:
         } == {n: (s["text"], s["timescale"], s["leads"], s["status"]) for n, s in agg.steps.items()}
         assert {p["id"]: p["state"] for p in got["progress"]} == {
             k: p["state"] for k, p in agg.progress.items()
+        }
+        withdrawn = getattr(agg, "withdrawn_evidence", [])
+        assert {e["id"]: e["state"] for e in got["evidence"]} == {
+            k: "withdrawn" if k in withdrawn else "current" for k in agg.evidence
         }
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from plantrail.domain import commands as c
 from plantrail.domain.clock import clock_set_to, now
-from plantrail.domain.errors import ChangedSinceRead, InvalidInput, NotFound, PlanError
+from plantrail.domain.errors import ChangedSinceRead, InvalidInput, NotAllowed, NotFound, PlanError
 from plantrail.store import changes
 from plantrail.store.audit import AuditFilter
 from plantrail.store.derive import Heading
@@ -506,6 +506,66 @@ def test_as_at_from_folded_prefixes_equals_a_plain_fold_even_when_corrections_re
         replayed = build_overview(CurrentPlan.from_full_view(fold(kept)), day, as_at=day)
         assert replayed is not None
         assert service.overview_at(day).model_dump() == replayed.model_dump(), day
+
+
+def test_evidence_withdrawn_behind_a_prefix_is_withdrawn_as_at_every_date(service, monkeypatch):
+    """An item added in error, folded into a prefix's count, then withdrawn: as at each date
+    the overview, the plan without progress (a report's) and the plan in full say what a plain
+    fold says; the item stays, marked, and stops counting from the withdrawal's date."""
+    from plantrail.store import prefixes
+    from plantrail.store.views import build_overview, build_plan
+
+    monkeypatch.setattr(prefixes, "EVERY", 3)
+    make_plan(service)
+
+    def on(day: int) -> dict[str, date]:
+        return {"effective_on": PLAN_START + timedelta(days=day)}
+
+    wrong = service.add_evidence(
+        c.validate(c.AddEvidence, ref="1.1", title="Wrong file", location="S:/x", **on(1)),
+        "Bea Lowe",
+    )
+    for day in range(2, 9):
+        service.record_progress(
+            c.validate(c.RecordProgress, ref="1.1", period=f"D{day}", narrative="n", **on(day)),
+            "Bea Lowe",
+        )
+    with pytest.raises(InvalidInput, match="earlier than"):  # not before it was added
+        service.withdraw_evidence(
+            c.validate(c.WithdrawEvidence, ref="1.1", evidence=wrong[:8], reason="x", **on(0)),
+            "Bea Lowe",
+        )
+    service.withdraw_evidence(
+        c.validate(
+            c.WithdrawEvidence, ref="1.1", evidence=wrong[:8], reason="wrong action", **on(10)
+        ),
+        "Bea Lowe",
+    )
+    with pytest.raises(NotAllowed, match="already withdrawn"):
+        service.withdraw_evidence(
+            c.validate(c.WithdrawEvidence, ref="1.1", evidence=wrong, reason="again", **on(11)),
+            "Bea Lowe",
+        )
+    service.add_evidence(
+        c.validate(c.AddEvidence, ref="1.1", title="Right file", **on(12)), "Bea Lowe"
+    )
+    records = list(service.records())
+    for day in sorted({date.fromisoformat(r.effective_on) for r in records}):
+        kept = [r for r in records if r.effective_on <= day.isoformat()]
+        folded = fold(kept)
+        replayed = build_overview(CurrentPlan.from_full_view(folded), day, as_at=day)
+        assert service.overview_at(day).model_dump() == replayed.model_dump(), day  # type: ignore[union-attr]
+        bare = build_plan(folded, day, as_at=day, history=False)
+        assert service.as_at(day, history=False).model_dump() == bare.model_dump(), day  # type: ignore[union-attr]
+    items = {e.title: e for e in service.action_at("1.1").evidence}
+    assert (items["Wrong file"].state, items["Wrong file"].reason) == ("withdrawn", "wrong action")
+    assert [e.title for e in service.action_at("1.1").current_evidence] == ["Right file"]
+    assert service.overview().find("1.1").evidence_count == 1
+    before = service.action_at("1.1", PLAN_START + timedelta(days=9)).evidence
+    assert [(e.title, e.state) for e in before] == [("Wrong file", "current")]
+    trail = [r for r in service.history(AuditFilter(ref="1.1")) if r.event == "EvidenceWithdrawn"]
+    assert len(trail) == 1 and "Withdrew evidence" in trail[0].summary
+    assert trail[0].actor == "Bea Lowe" and "wrong action" in trail[0].summary
 
 
 def test_with_no_usable_overview_stored_the_first_reader_builds_it_from_prefixes(

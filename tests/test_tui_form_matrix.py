@@ -89,6 +89,7 @@ FORMS = [
     Form("reword expected evidence", menu("n", "expected_evidence")),
     Form("reword key action", menu("n", "reword_step")),
     Form("withdraw an entry", menu("w", "retract")),
+    Form("withdraw evidence", menu("w", "unevidence")),  # the item "evidence" added above
     Form("as at", key("a")),
     Form("filter", key("slash")),
     Form("export", key("x")),
@@ -211,10 +212,12 @@ def test_every_form_opens_and_saves_or_says_why(templates, tmp_path, monkeypatch
     if kind in ("closed", "withdrawn"):
         for name in ("progress", "rate", "status", "reschedule", "assign", "evidence"):
             assert outcome[name].startswith("explained: ") and "reopen it" in outcome[name]
+        assert outcome["withdraw evidence"] == "not offered", log  # none could be added
         assert outcome["reopen"] == "saved"
     else:
         assert outcome["progress"] == "saved", log
         assert outcome["evidence"] == "saved", log
+        assert outcome["withdraw evidence"] == "saved", log
         assert outcome["rate"] == "saved", log
         assert outcome["close"] == "saved", log
         assert outcome["withdraw"] == "not offered", log  # closed just before

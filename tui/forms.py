@@ -391,6 +391,27 @@ def retract_progress(action: ActionOut) -> FormSpec[c.WithdrawProgress, None]:
     )
 
 
+def withdraw_evidence(action: ActionOut) -> FormSpec[c.WithdrawEvidence, None]:
+    items = [
+        (one_line(f"{e.title} — {e.added_by}, {e.added_on:%d %b %Y} ({e.id[:8]})"), e.id)
+        for e in action.current_evidence
+    ]
+    return FormSpec(
+        f"withdraw-evidence:{action.ref}",
+        f"Withdraw an evidence item of {action.ref}",
+        [
+            Field(
+                "evidence", "Evidence", "select", value=items[0][1] if items else "", options=items
+            ),
+            Field("reason", "Reason (required)"),
+            _effective(),
+        ],
+        changes.WITHDRAW_EVIDENCE,
+        lambda v, seen: c.validate(c.WithdrawEvidence, ref=action.ref, **_clean(v)),
+        note="For an item added in error: it stays in the history, marked withdrawn.",
+    )
+
+
 STATE_CHANGES = {
     "close": changes.CLOSE_ACTION,
     "withdraw": changes.WITHDRAW_ACTION,

@@ -382,8 +382,19 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
             Arg("--file", "a file to fingerprint: its SHA-256 and size are recorded"),
             Arg("--key-action", "the key action it evidences", field="step", type=int, metavar="N"),
         ),
-        lambda _: "Added the evidence",
+        lambda evidence_id: f"Added evidence {evidence_id[:8]}",
         prepare=_fingerprint,
+    ),
+    ChangeCommand(
+        ("evidence", "withdraw"),
+        "withdraw an evidence item added in error (it stays, marked withdrawn)",
+        lambda: changes.WITHDRAW_EVIDENCE,
+        (
+            REF,
+            Arg("evidence", "its id, or the first 8 characters (show REF)", metavar="ID"),
+            NEEDED_REASON,
+        ),
+        lambda _: "Withdrew the evidence",
     ),
     ChangeCommand(
         ("access", "grant"),

@@ -168,8 +168,8 @@ def action_detail(plan: Heading, action: dict[str, Any]) -> str:
             "\nEvidence\n"
             + text_table(
                 [_evidence_row(e) for e in a["evidence"]],
-                headers=["Title", "Location", "SHA-256", "Bytes", "Added", "By"],
-                numbers=[3],
+                headers=EVIDENCE_HEADERS,
+                numbers=[EVIDENCE_HEADERS.index("Bytes")],
             )
         )
     return "\n".join(parts)
@@ -211,17 +211,23 @@ def key_action_detail(plan: Heading, action: dict[str, Any], step: dict[str, Any
             "\nEvidence\n"
             + text_table(
                 [_evidence_row(e) for e in evidence],
-                headers=["Title", "Location", "SHA-256", "Bytes", "Added", "By"],
-                numbers=[3],
+                headers=EVIDENCE_HEADERS,
+                numbers=[EVIDENCE_HEADERS.index("Bytes")],
             )
         )
     parts.append(f"\nProgress is recorded against the action: plantrail show {a['ref']}")
     return "\n".join(parts)
 
 
+EVIDENCE_HEADERS = ["Id", "Title", "Location", "SHA-256", "Bytes", "Added", "By"]
+
+
 def _evidence_row(e: dict[str, Any]) -> list[Any]:
+    """One evidence item; one withdrawn as added in error says so beside its title."""
+    withdrawn = e.get("state") == "withdrawn"
     return [
-        e["title"],
+        e["id"][:8],
+        e["title"] + (f" [WITHDRAWN: {e['reason']}]" if withdrawn else ""),
         e["location"],
         e["sha256"][:12],
         e["size"] or "",

@@ -46,6 +46,7 @@ ALLOWED = frozenset(
         "assign",
         "rate",
         "evidence add",
+        "evidence withdraw",
         "close",
         "withdraw",
         "reopen",

@@ -590,10 +590,14 @@ class PlanScreen(Screen[None]):
         options = list(verbs)
         if any(p.state == "current" for p in action.progress):
             options.append(("Withdraw a progress entry", "retract"))
+        if action.current_evidence:
+            options.append(("Withdraw an evidence item (added in error)", "unevidence"))
 
         def chosen(verb: str | None) -> None:
             if verb == "retract":
                 self._open(forms.retract_progress(action))
+            elif verb == "unevidence":
+                self._open(forms.withdraw_evidence(action))
             elif verb:
 
                 def confirmed(yes: bool | None) -> None:

@@ -199,8 +199,12 @@ class ActionPane(VerticalScroll, can_focus=False):
             for column in ("Title", "Location", "SHA-256", "Added"):
                 evidence.add_column(column, overflow="fold")
             for item in action.evidence:
+                title = Text(plain_line(item.title))
+                if item.state == "withdrawn":  # kept for the history, marked in words
+                    title.stylize("strike")
+                    title.append(f" WITHDRAWN: {plain_line(item.reason)}", style="bold")
                 evidence.add_row(
-                    Text(plain_line(item.title)),
+                    title,
                     Text(plain_line(item.location)),
                     Text(item.sha256[:12]),
                     Text(f"{day(item.added_on)} {plain_line(item.added_by)}"),
