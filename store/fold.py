@@ -427,8 +427,8 @@ def summarise_action(action: dict[str, Any]) -> dict[str, Any]:
 def tally(action: dict[str, Any]) -> dict[str, Any]:
     """The summary of an action's progress and evidence: the newest current entry, how many
     are current, each author's latest effective date, how much evidence is current and how
-    much withdrawn. Entries a prefix
-    folded away (``action["folded"]``, ``prefixes.py``) count as if they came first."""
+    much withdrawn. Entries a prefix folded away (``action["folded"]``, ``prefixes.py``)
+    count as if they came first."""
     before = action.get("folded")
     latest: dict[str, Any] | None = before["latest_progress"] if before else None
     newest = (latest["effective_on"], latest["recorded_at"]) if latest else ("", "")
@@ -444,14 +444,13 @@ def tally(action: dict[str, Any]) -> dict[str, Any]:
         if on > authors.get(author, ""):
             authors[author] = on
     withdrawn = sum(e.get("state") == "withdrawn" for e in action["evidence"])
-    withdrawn += before.get("evidence_withdrawn", 0) if before else 0
-    added = len(action["evidence"]) + (before["evidence_count"] if before else 0)
-    added += before.get("evidence_withdrawn", 0) if before else 0
+    current = len(action["evidence"]) - withdrawn + (before["evidence_count"] if before else 0)
     return {
         "latest_progress": latest,
         "progress_count": count,
-        "evidence_count": added - withdrawn,  # current items only
-        "evidence_withdrawn": withdrawn,
+        "evidence_count": current,  # withdrawn items are not evidence
+        # A prefix or overview from before withdrawals existed has no such count: none.
+        "evidence_withdrawn": withdrawn + (before.get("evidence_withdrawn", 0) if before else 0),
         "last_update_by": authors,
     }
 
