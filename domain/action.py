@@ -294,9 +294,9 @@ class Action(PlanAggregate):
 
     def withdraw_evidence(
         self, evidence_id: str, reason: str, actor: str, effective_on: str, today: str
-    ) -> None:
-        """Mark an evidence item (by its id or an unambiguous prefix) withdrawn. A correction,
-        so a closed action allows it, as it allows withdrawing a progress entry."""
+    ) -> str:
+        """Mark an evidence item (by its id or an unambiguous prefix) withdrawn; its full id.
+        A correction, so a closed action allows it, as it allows withdrawing a progress entry."""
         withdrawn = getattr(self, "withdrawn_evidence", [])
         wanted = evidence_id.strip()
         matches = [key for key in self.evidence if key.startswith(wanted)] if wanted else []
@@ -319,6 +319,7 @@ class Action(PlanAggregate):
             effective_on=effective_on,
             **with_provenance(),
         )
+        return found
 
     def record_progress(
         self,
@@ -372,7 +373,8 @@ class Action(PlanAggregate):
 
     def withdraw_progress(
         self, entry_id: str, reason: str, actor: str, effective_on: str, today: str
-    ) -> None:
+    ) -> str:
+        """Mark a progress entry (by its id or an unambiguous prefix) withdrawn; its full id."""
         entry_id, original = self._current_entry(entry_id)
         self.check_effective(
             effective_on, today, not_before=original["effective_on"], what="the entry it withdraws"
@@ -384,6 +386,7 @@ class Action(PlanAggregate):
             effective_on=effective_on,
             **with_provenance(),
         )
+        return entry_id
 
     def close(self, reason: str, actor: str, effective_on: str, today: str) -> None:
         self._change_state(ActionState.CLOSED, reason, actor, effective_on, today)

@@ -67,8 +67,11 @@ REVOKE_ACCESS = Change(c.RevokeAccess, PlanService.revoke_access, "revoked acces
 
 
 def describe(change: Change[C, R], result: R) -> str:
-    """A short toast: "Saved: recorded progress (entry 3f9c2a1b)"."""
+    """A short toast: "Saved: recorded progress (entry 3f9c2a1b)", "Saved: added evidence
+    (9607d30f)": an id as people type it, named "entry" only when it is a progress entry's."""
     detail = ""
     if isinstance(result, str) and result:
-        detail = f" ({'entry ' + result[:8] if len(result) == 32 else result})"
+        short = result[:8] if len(result) == 32 else result
+        entry = change.model in (c.RecordProgress, c.CorrectProgress, c.WithdrawProgress)
+        detail = f" ({'entry ' if entry and short != result else ''}{short})"
     return f"Saved: {change.label}{detail}"

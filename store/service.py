@@ -553,17 +553,20 @@ class PlanService(PlanReader, Application[uuid.UUID]):
         )
         return evidence_id
 
-    def withdraw_evidence(self, cmd: c.WithdrawEvidence, actor: str) -> None:
+    def withdraw_evidence(self, cmd: c.WithdrawEvidence, actor: str) -> str:
+        """Withdraw an evidence item; returns its full id (the command may give a prefix)."""
+        withdrawn: list[str] = []
         self._on_action(
             cmd.ref,
             actor,
             cmd,
-            lambda a, seen, eff, today: a.withdraw_evidence(
-                cmd.evidence, cmd.reason, actor, eff, today
+            lambda a, seen, eff, today: withdrawn.append(
+                a.withdraw_evidence(cmd.evidence, cmd.reason, actor, eff, today)
             ),
             Need.LEAD,
             f"withdraw evidence on {cmd.ref}",
         )
+        return withdrawn[-1]
 
     def record_progress(self, cmd: c.RecordProgress, actor: str) -> str:
         """Record a progress entry (and, if given, a BRAG rating) in one transaction.
@@ -606,17 +609,20 @@ class PlanService(PlanReader, Application[uuid.UUID]):
         )
         return entry_id
 
-    def withdraw_progress(self, cmd: c.WithdrawProgress, actor: str) -> None:
+    def withdraw_progress(self, cmd: c.WithdrawProgress, actor: str) -> str:
+        """Withdraw a progress entry; returns its full id (the command may give a prefix)."""
+        withdrawn: list[str] = []
         self._on_action(
             cmd.ref,
             actor,
             cmd,
-            lambda a, seen, eff, today: a.withdraw_progress(
-                cmd.entry, cmd.reason, actor, eff, today
+            lambda a, seen, eff, today: withdrawn.append(
+                a.withdraw_progress(cmd.entry, cmd.reason, actor, eff, today)
             ),
             Need.LEAD,
             f"withdraw progress on {cmd.ref}",
         )
+        return withdrawn[-1]
 
     def close_action(self, cmd: c.ChangeActionState, actor: str) -> None:
         self._on_action(

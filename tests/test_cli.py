@@ -279,6 +279,18 @@ def test_evidence_file_is_fingerprinted(db, tmp_path, capsys):
     assert item["sha256"] == hashlib.sha256(b"audit results\n").hexdigest() and item["size"] == 14
 
 
+def test_a_progress_entry_is_retracted_by_a_prefix_of_its_id_and_named(db, capsys):
+    capsys.readouterr()
+    assert run(db, "update", "1.1", "--period", "March 2026", "--narrative", "Twice") == 0
+    entry = capsys.readouterr().out.split()[-1]  # "Recorded entry 3f9c2a1b"
+    assert run(db, "retract", "1.1", entry[:5], "--reason", "Entered twice") == 0
+    assert capsys.readouterr().out.strip() == f"Withdrew entry {entry}"
+    assert run(db, "show", "1.1") == 0
+    assert f"entry {entry} [WITHDRAWN: Entered twice]" in capsys.readouterr().out
+    assert run(db, "retract", "1.1", entry, "--reason", "again") == 1
+    assert "is withdrawn; record a new entry instead" in capsys.readouterr().err
+
+
 def test_evidence_added_in_error_is_withdrawn_and_stays_marked(db, capsys):
     """``evidence add`` names the item; ``evidence withdraw`` takes that id (or its first 8
     characters) and a reason; the item stays on the action's page, marked, and leaves the
@@ -299,7 +311,8 @@ def test_evidence_added_in_error_is_withdrawn_and_stays_marked(db, capsys):
             assert run(db, *args) == 1
         assert message in capsys.readouterr().err
     assert positions(db) == before
-    assert run(db, "evidence", "withdraw", "1.1", short, "--reason", "Wrong action") == 0
+    assert run(db, "evidence", "withdraw", "1.1", short[:5], "--reason", "Wrong action") == 0
+    assert capsys.readouterr().out.strip() == f"Withdrew evidence {short}"  # named in full
     assert run(db, "evidence", "withdraw", "1.1", short, "--reason", "again") == 1
     assert "is already withdrawn" in capsys.readouterr().err
     assert run(db, "show", "1.1") == 0

@@ -936,3 +936,17 @@ def test_a_long_running_writer_moves_the_index_mark_on_and_fills_holes_behind_it
         assert fresh.reader.indexed()
     finally:
         fresh.close()
+
+
+def test_a_saved_change_is_told_with_the_id_people_type():
+    """ "entry" names a progress entry's id only: an evidence item's is not an entry."""
+    from plantrail.store import changes
+
+    progress, evidence = "3f9c2a1b" + "0" * 24, "9607d30f" + "1" * 24
+    assert changes.describe(changes.RECORD_PROGRESS, progress) == (
+        "Saved: recorded progress (entry 3f9c2a1b)"
+    )
+    assert changes.describe(changes.WITHDRAW_PROGRESS, progress).endswith("(entry 3f9c2a1b)")
+    assert changes.describe(changes.ADD_EVIDENCE, evidence) == "Saved: added evidence (9607d30f)"
+    assert changes.describe(changes.WITHDRAW_EVIDENCE, evidence).endswith(" (9607d30f)")
+    assert changes.describe(changes.ADD_STEP, "1.1.4") == "Saved: added key action (1.1.4)"

@@ -369,7 +369,7 @@ def correct_progress(action: ActionOut) -> FormSpec[c.CorrectProgress, str]:
     )
 
 
-def retract_progress(action: ActionOut) -> FormSpec[c.WithdrawProgress, None]:
+def retract_progress(action: ActionOut) -> FormSpec[c.WithdrawProgress, str]:
     entries = _entries(action)
     return FormSpec(
         f"retract:{action.ref}",
@@ -391,7 +391,7 @@ def retract_progress(action: ActionOut) -> FormSpec[c.WithdrawProgress, None]:
     )
 
 
-def withdraw_evidence(action: ActionOut) -> FormSpec[c.WithdrawEvidence, None]:
+def withdraw_evidence(action: ActionOut) -> FormSpec[c.WithdrawEvidence, str]:
     items = [
         (one_line(f"{e.title} — {e.added_by}, {e.added_on:%d %b %Y} ({e.id[:8]})"), e.id)
         for e in action.current_evidence

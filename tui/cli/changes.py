@@ -324,7 +324,7 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
         "withdraw a progress entry (it stays, marked withdrawn)",
         lambda: changes.WITHDRAW_PROGRESS,
         (REF, Arg("entry", metavar="ENTRY"), NEEDED_REASON),
-        lambda _: "Withdrew the entry",
+        lambda entry_id: f"Withdrew entry {entry_id[:8]}",
     ),
     ChangeCommand(
         ("status",),
@@ -394,7 +394,7 @@ CHANGES: list[ChangeCommand[Any, Any]] = [
             Arg("evidence", "its id, or the first 8 characters (show REF)", metavar="ID"),
             NEEDED_REASON,
         ),
-        lambda _: "Withdrew the evidence",
+        lambda evidence_id: f"Withdrew evidence {evidence_id[:8]}",
     ),
     ChangeCommand(
         ("access", "grant"),
