@@ -142,6 +142,10 @@ def test_one_action_column_and_lead_cells_as_people_write_them(tmp_path, capsys)
     }
     assert "'Methodology' in the lead column is not a name" in err
     assert plan.find("1").progress[0].narrative == "Draft with legal"  # "Current Status"
+    # Its header has no date: the entry takes the plan date, and the import says so, once.
+    assert plan.find("1").progress[0].effective_on == date(2025, 6, 1)
+    assert err.count("column 'Current Status' has no date in its header") == 1
+    assert "dated 1 June 2025, the plan date" in err
     assert (steps["2"][0].timescale.start, steps["2"][0].timescale.due) == (
         date(2026, 1, 1),
         date(2026, 3, 31),

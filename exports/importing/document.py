@@ -119,6 +119,7 @@ def build_document(
         )
     if not organisation:
         warnings.append(f"{file.name}: the organisation is not in the file; use --organisation")
+    warnings.extend(_undated_updates(found, day))
     directory = Directory()
     sources: dict[str, str] = _described_sources(before)
     actions = []
@@ -437,6 +438,23 @@ def _progress(
                 )
             )
     return entries
+
+
+def _undated_updates(found: list[tuple[Item, Mapping]], day: date) -> list[str]:
+    """A warning for each progress or next-actions column with text but no date in its
+    header: its entries are dated ``day`` (the plan date), which may not be when they were
+    written."""
+    warned: list[str] = []
+    for item, mapping in found:
+        for column in [*mapping.of("progress"), *mapping.of("next")]:
+            said = f"{mapping.table.where}: column {column.header!r} has no date in its header"
+            if column.day is None and item.dated.get(column.index) and said not in warned:
+                warned.append(said)
+    return [
+        f"{said}; its entries are dated {day:%-d %B %Y}, the plan date (a header such as "
+        f"'Update October 2026' dates them)"
+        for said in warned
+    ]
 
 
 def _partner(progress: Column, nexts: list[Column]) -> Column | None:
