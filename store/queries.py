@@ -220,25 +220,22 @@ class PlanReader:
         Reads only that action's events and the plan's own: references and ids never change,
         so the plan's index of references says which aggregate to read.
         """
-        page = self.page_at(ref, day, moment, today, plan_records=plan_records)
-        if not isinstance(page, tuple):
-            return page
-        raise NotFound(f"no action {ref!r} in this plan: {ref} is a key action")
+        from .views import ActionOut
+
+        moment = _aware(moment) if moment else None
+        fields, number = self._action_fields(ref, day, moment, today, plan_records)
+        if number is not None:
+            raise NotFound(f"no action {ref!r} in this plan: {ref} is a key action")
+        return ActionOut.model_validate(fields)
 
     def page_at(
-        self,
-        ref: str,
-        day: date | None = None,
-        moment: datetime | None = None,
-        today: date | None = None,
-        *,
-        plan_records: list[EventRecord] | None = None,
+        self, ref: str, day: date | None = None, moment: datetime | None = None
     ) -> ActionOut | tuple[ActionOut, StepOut]:
         """An action in full, or a key action and its action (``show REF --format json``)."""
         from .views import ActionOut
 
         moment = _aware(moment) if moment else None
-        fields, number = self._action_fields(ref, day, moment, today, plan_records)
+        fields, number = self._action_fields(ref, day, moment, None, None)
         action = ActionOut.model_validate(fields)
         if number is None:
             return action

@@ -555,18 +555,12 @@ class PlanService(PlanReader, Application[uuid.UUID]):
 
     def withdraw_evidence(self, cmd: c.WithdrawEvidence, actor: str) -> str:
         """Withdraw an evidence item; returns its full id (the command may give a prefix)."""
-        withdrawn: list[str] = []
-        self._on_action(
-            cmd.ref,
-            actor,
+        return self._withdrawing(
             cmd,
-            lambda a, seen, eff, today: withdrawn.append(
-                a.withdraw_evidence(cmd.evidence, cmd.reason, actor, eff, today)
-            ),
-            Need.LEAD,
-            f"withdraw evidence on {cmd.ref}",
+            actor,
+            lambda a, eff, today: a.withdraw_evidence(cmd.evidence, cmd.reason, actor, eff, today),
+            "evidence",
         )
-        return withdrawn[-1]
 
     def record_progress(self, cmd: c.RecordProgress, actor: str) -> str:
         """Record a progress entry (and, if given, a BRAG rating) in one transaction.
@@ -611,16 +605,29 @@ class PlanService(PlanReader, Application[uuid.UUID]):
 
     def withdraw_progress(self, cmd: c.WithdrawProgress, actor: str) -> str:
         """Withdraw a progress entry; returns its full id (the command may give a prefix)."""
+        return self._withdrawing(
+            cmd,
+            actor,
+            lambda a, eff, today: a.withdraw_progress(cmd.entry, cmd.reason, actor, eff, today),
+            "progress",
+        )
+
+    def _withdrawing(
+        self,
+        cmd: c.WithdrawProgress | c.WithdrawEvidence,
+        actor: str,
+        withdraw: Callable[[Action, str, str], str],
+        what: str,
+    ) -> str:
+        """Run a withdrawal (a lead's correction) on ``cmd.ref``; the full id it withdrew."""
         withdrawn: list[str] = []
         self._on_action(
             cmd.ref,
             actor,
             cmd,
-            lambda a, seen, eff, today: withdrawn.append(
-                a.withdraw_progress(cmd.entry, cmd.reason, actor, eff, today)
-            ),
+            lambda a, seen, eff, today: withdrawn.append(withdraw(a, eff, today)),
             Need.LEAD,
-            f"withdraw progress on {cmd.ref}",
+            f"withdraw {what} on {cmd.ref}",
         )
         return withdrawn[-1]
 

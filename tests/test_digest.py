@@ -16,6 +16,7 @@ from pydantic import TypeAdapter
 
 from plantrail.domain import commands as c
 from plantrail.domain.clock import now
+from plantrail.domain.errors import NotFound
 from plantrail.domain.vocabulary import StepStatus
 from plantrail.store import derive
 from plantrail.store.derive import ROW_FIELDS, SUMMARY_FIELDS, Digest, Heading
@@ -120,6 +121,8 @@ def test_the_digest_holds_what_the_overview_holds(service: PlanService, make: An
                 model, step_model = service.page_at(step_ref, **when)
                 assert model == service.action_at(ref, **when)
                 assert StepOut.model_validate(step) == step_model and step_model.ref == step_ref
+                with pytest.raises(NotFound, match="is a key action"):  # not an action
+                    service.action_at(step_ref, **when)
 
 
 WITHOUT_PYDANTIC = """
