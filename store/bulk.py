@@ -262,5 +262,5 @@ def restore_log(service: PlanService, events: list[StoredEvent], actor: str) -> 
     service.refresh_statistics()
     built = service.current_from_prefixes()  # stored now, so no first reader must build it
     if built is not None:
-        service.views.save("overview", built)
+        service.projection.store(built)
     return len(events)

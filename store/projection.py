@@ -33,6 +33,11 @@ FULL_CACHE = 256
 #: progress entry) of each action they touch, so its time and memory grow with the gap,
 #: while building from prefixes costs about the same at any gap (0.25 s at 100,000 events).
 SEED_BEYOND = 20_000
+#: The name the overview is stored under.
+OVERVIEW = "overview"
+
+#: How a projection shapes each action summary it keeps (``derive.row_basis``).
+Shape = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def empty_overview() -> dict[str, Any]:
@@ -42,21 +47,42 @@ def empty_overview() -> dict[str, Any]:
     return view
 
 
+def shaped(overview: dict[str, Any], shape: Shape) -> dict[str, Any]:
+    """``overview`` with each action summary in ``shape`` (the rest as it is)."""
+    summaries = {key: shape(summary) for key, summary in overview["summaries"].items()}
+    return {**overview, "summaries": summaries}
+
+
 class CurrentPlan:
-    """The live overview of the plan in one process, following the shared log."""
+    """The live overview of the plan in one process, following the shared log.
+
+    The same projection keeps, under another ``name``, a smaller ``shape`` of each summary (the
+    plan table's rows: ``plantrail show`` of 10,000 actions decoded 23 MB of overview for 4 MB
+    it used). A view in a shape is stored ``beside`` the overview whenever the overview is, at
+    the same position, and caught up the same way: the summary of each action an event touches
+    is made again from that action's own events, then shaped.
+    """
 
     def __init__(
         self,
         reader: LogReader,
         views: ViewStore,
         seed: Callable[[], dict[str, Any] | None] | None = None,
+        *,
+        name: str = OVERVIEW,
+        shape: Shape | None = None,
+        beside: tuple[str, Shape] | None = None,
     ):
-        """``seed`` builds the current overview without a replay when none usable is stored
-        (a new or restored log, another fold version, a read-only copy): see
-        :meth:`~.queries.PlanReader.current_from_prefixes`. It may decline (None)."""
+        """``seed`` builds the current overview (in this projection's shape) without a
+        replay when none usable is stored (a new or restored log, another fold version, a
+        read-only copy): see :meth:`~.queries.PlanReader.current_from_prefixes`. It may
+        decline (None). ``beside`` names a shaped view stored with this one."""
         self.reader = reader
         self.views = views
         self.seed = seed
+        self.name = name
+        self.shape = shape
+        self.beside = beside
         self.persist_every = PERSIST_EVERY
         self._lock = threading.RLock()
         self._overview: dict[str, Any] | None = None
@@ -71,17 +97,35 @@ class CurrentPlan:
     def overview(self) -> dict[str, Any]:
         """Plan header, directory and action summaries, caught up with the log."""
         with self._lock:
-            if self._overview is None:
-                stored = self.views.load("overview")
+            overview = self._overview
+            if overview is None:
+                stored = self.views.load(self.name)
                 if self.seed is not None and (stored is None or self._far_behind(stored)):
                     built = self.seed()
                     if built is not None:  # stored, so the next process need not build it
                         stored = built
-                        self.views.save("overview", built)
-                self._overview = stored or empty_overview()
-                self._persisted_at = self._overview["position"]
-            self._catch_up(self._overview)
-            return self._overview
+                        self.store(built)
+                overview = self._hold(stored or empty_overview())
+            self._catch_up(overview)
+            return overview
+
+    def stored_overview(self) -> dict[str, Any] | None:
+        """:meth:`overview` when this process holds it or a usable one is stored (not far
+        behind the log); else None, and nothing is built."""
+        with self._lock:
+            overview = self._overview
+            if overview is None:
+                stored = self.views.load(self.name)
+                if stored is None or self._far_behind(stored):
+                    return None
+                overview = self._hold(stored)
+            self._catch_up(overview)
+            return overview
+
+    def _hold(self, overview: dict[str, Any]) -> dict[str, Any]:
+        self._overview = overview
+        self._persisted_at = overview["position"]
+        return overview
 
     def forget(self) -> None:
         """Let go of the overview and full forms held (the reader is closing). The reader and
@@ -115,16 +159,25 @@ class CurrentPlan:
             apply(view, record, trail=False)
             if is_action:
                 touched.add(key)
+        shape = self.shape
         for key in touched:
             if key in self._full:
-                overview["summaries"][key] = summarise_action(self._full[key])
+                summary = summarise_action(self._full[key])
+                overview["summaries"][key] = shape(summary) if shape else summary
         for name in ("position", "events", "last_recorded_at", "plan"):
             overview[name] = view[name]
         self._trim(touched)
         behind = overview["position"] - self._persisted_at
         if behind >= self.persist_every or (behind and refolds >= PERSIST_AFTER_REFOLDS):
-            self.views.save("overview", overview)
+            self.store(overview)
             self._persisted_at = overview["position"]
+
+    def store(self, overview: dict[str, Any]) -> None:
+        """Save ``overview`` (in this projection's shape), and the view stored beside it."""
+        self.views.save(self.name, overview)
+        if self.beside is not None and self.views.rows.writable:
+            name, shape = self.beside
+            self.views.save(name, shaped(overview, shape))
 
     def _trim(self, keep: set[str]) -> None:
         """Bound memory: forget the oldest full forms (they are folded again when needed)."""

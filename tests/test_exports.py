@@ -20,9 +20,10 @@ from plantrail.domain import commands as c
 from plantrail.exports.audit_export import write
 from plantrail.store.audit import audit_entries
 from plantrail.store.bulk import restore_log
+from plantrail.store.derive import ROWS_VIEW, row_basis
 from plantrail.store.fold import fold
 from plantrail.store.opening import open_reader
-from plantrail.store.projection import CurrentPlan
+from plantrail.store.projection import CurrentPlan, shaped
 from plantrail.store.service import PlanService
 from plantrail.tui.cli import main
 
@@ -305,9 +306,9 @@ def test_backup_restores_identically_into_sqlite_and_postgres(db, tmp_path, back
             assert dict(counted)["plantrail_events"] == events and len(counted) == 4
             assert all(tuples >= 0 for _, tuples in counted)
         # The overview is stored with the events: no first reader builds or replays it.
-        assert restored.views.load("overview") == CurrentPlan.from_full_view(
-            fold(original.records())
-        )
+        overview = CurrentPlan.from_full_view(fold(original.records()))
+        assert restored.views.load("overview") == overview
+        assert restored.views.load(ROWS_VIEW) == shaped(overview, row_basis)  # show's rows
         today = date(2026, 11, 20)
         assert restored.current(today).model_dump() == original.current(today).model_dump()
         assert [r.model_dump() for r in restored.history()] == [

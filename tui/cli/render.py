@@ -107,7 +107,7 @@ def plan_table(plan: Digest) -> str:
                 str(a["overdue_steps"] or ""),
                 str(a["next_due"] or ""),
                 a["state"] if a["state"] != "open" else "",
-                a["latest_progress"]["period"] if a["latest_progress"] else "",
+                a["latest_period"] or "",
             ]
             for a in standard["actions"]
         ]

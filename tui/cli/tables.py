@@ -15,7 +15,8 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
 from typing import Any, NamedTuple
 
 
@@ -66,16 +67,18 @@ def _table(
     numbers: Sequence[int],
     style: _Style,
 ) -> str:
-    if not _plain(rows, headers, colalign, numbers):
+    text = _plain_text(rows, headers, colalign, numbers)
+    if text is None:
         from ...exports.text_tables import text_table
 
         return text_table(
             rows, headers, numbers=numbers, tablefmt=style.name, colalign=tuple(colalign)
         )
-    measure = _measure(headers, rows, numbers)
-    many = any("\n" in cell for row in rows for cell in row if cell.__class__ is str)
+    measure = _measure(text)
+    many = "\n" in text
     if not many and measure is len:  # the plan table: one line a cell, one cell a character
-        return _one_line_rows(rows, headers, colalign, style)
+        stripped = not numbers and not _edge_space(rows)
+        return _one_line_rows(rows, headers, colalign, style, stripped=stripped)
     columns = [[_lines(cell, many) for cell in column] for column in zip(*rows, strict=True)]
     widths = [
         max([measure(header) + 2, *(measure(line) for cell in column for line in cell)])
@@ -117,35 +120,48 @@ def _table(
 
 
 def _one_line_rows(
-    rows: Sequence[Sequence[Any]], headers: Sequence[str], colalign: Sequence[str], style: _Style
+    rows: Sequence[Sequence[Any]],
+    headers: Sequence[str],
+    colalign: Sequence[str],
+    style: _Style,
+    *,
+    stripped: bool,
 ) -> str:
     """:func:`_table` where every cell is one line and every character one cell: the same
-    text without a list of lines per cell (a third of ``show`` at 10,000 actions)."""
-    texts = [[str(c) if c.__class__ is int else c.strip() for c in row] for row in rows]
+    text without a list of lines per cell, each row made by one ``str.format`` (at 10,000
+    actions the table took a third of ``show``). ``stripped``: no text cell has a space at
+    either end, so the cells are used as they are."""
+    texts: Sequence[Sequence[Any]] = (
+        rows
+        if stripped
+        else [[str(c) if c.__class__ is int else c.strip() for c in row] for row in rows]
+    )
     widths = [
         max(len(header) + 2, *map(len, column))
         for header, column in zip(headers, zip(*texts, strict=True), strict=True)
     ]
-    justify = [str.ljust if align == "left" else str.rjust for align in colalign]
-    begin, between, end = style.edges
+    begin, between, end = (edge.replace("{", "{{").replace("}", "}}") for edge in style.edges)
     space = " " * style.padding
-    between = space + between + space
-    begin, end = begin + space, space + end
-
-    def line(cells: Sequence[str]) -> str:
-        fitted = [j(c, w) for j, c, w in zip(justify, cells, widths, strict=True)]
-        return (begin + between.join(fitted) + end).rstrip()
+    cells = [
+        f"{{:{'<' if align == 'left' else '>'}{w}}}"
+        for align, w in zip(colalign, widths, strict=True)
+    ]
+    layout = (begin + space) + (space + between + space).join(cells) + (space + end)
 
     def rule(fill: str) -> str:
         first, join, last = style.joins
         return (first + join.join(fill * (w + 2 * style.padding) for w in widths) + last).rstrip()
 
     lines = [rule(style.above)] if style.above else []
-    lines += [line(headers), rule(style.under_header)]
-    for n, row in enumerate(texts):
-        if style.between and n:
-            lines.append(rule(style.between))
-        lines.append(line(row))
+    lines += [layout.format(*headers).rstrip(), rule(style.under_header)]
+    if style.between:
+        ruled = rule(style.between)
+        for n, row in enumerate(texts):
+            if n:
+                lines.append(ruled)
+            lines.append(layout.format(*row).rstrip())
+    else:
+        lines += [layout.format(*row).rstrip() for row in texts]
     if style.below:
         lines.append(rule(style.below))
     return "\n".join(lines)
@@ -159,27 +175,45 @@ def _plain(
 ) -> bool:
     """Every header is one printable line, every cell printable text (lines joined by
     newlines) or, in a ``numbers`` column, a whole number; and the shapes agree."""
+    return _plain_text(rows, headers, colalign, numbers) is not None
+
+
+def _plain_text(
+    rows: Sequence[Sequence[Any]],
+    headers: Sequence[str],
+    colalign: Sequence[str],
+    numbers: Sequence[int],
+) -> str | None:
+    """The headers and text cells joined, when :func:`_plain` holds (else None): checked on
+    the joined text in a few C-level passes rather than cell by cell."""
     columns = len(headers)
-    return (
-        bool(rows)
+    if not (
+        rows
         and len(colalign) == columns
         and all(align in ("left", "right") for align in colalign)
         and all(header.isprintable() for header in headers)
-        and all(
-            len(row) == columns
-            and all(
-                cell.__class__ is int if n in numbers else _printable(cell)
-                for n, cell in enumerate(row)
-            )
-            for row in rows
-        )
-    )
+        and all(len(row) == columns for row in rows)
+    ):
+        return None
+    if numbers:
+        if not all(row[n].__class__ is int for row in rows for n in numbers):
+            return None
+        text_columns = [n for n in range(columns) if n not in numbers]
+        cells: Iterable[Any] = (row[n] for row in rows for n in text_columns)
+    else:
+        cells = chain.from_iterable(rows)
+    cells = list(cells)
+    if not set(map(type, cells)) <= {str}:
+        return None
+    text = "".join(headers) + "".join(cells)
+    return text if text.replace("\n", "").isprintable() else None
 
 
-def _printable(cell: Any) -> bool:
-    return cell.__class__ is str and (
-        cell.isprintable() or all(line.isprintable() for line in cell.split("\n"))
-    )
+def _edge_space(rows: Sequence[Sequence[str]]) -> bool:
+    """Some cell starts or ends with a space (tabulate strips it). The cells are printable
+    text, so a NUL marks their edges in one joined string."""
+    text = "\x00" + "\x00".join(chain.from_iterable(rows)) + "\x00"
+    return " \x00" in text or "\x00 " in text
 
 
 def _lines(cell: Any, many: bool) -> list[str]:
@@ -198,15 +232,11 @@ def _lines(cell: Any, many: bool) -> list[str]:
 _MAYBE_NOT_ONE_CELL = re.compile("[^ -\u02ff\u2010-\u2027\u2190-\u22ff]")
 
 
-def _measure(
-    headers: Sequence[str], rows: Sequence[Sequence[Any]], numbers: Sequence[int]
-) -> Callable[[str], int]:
-    """How tabulate measures text: by terminal cells when it has wcwidth (its documented
-    ``WIDE_CHARS_MODE``), else by characters. Where every character takes one cell the two
-    agree, so neither tabulate (66 ms to import) nor wcwidth (26 ms) is loaded."""
-    text = "".join(headers) + "".join(
-        cell for row in rows for n, cell in enumerate(row) if n not in numbers
-    )
+def _measure(text: str) -> Callable[[str], int]:
+    """How tabulate measures text (``text``: the table's headers and text cells joined): by
+    terminal cells when it has wcwidth (its documented ``WIDE_CHARS_MODE``), else by
+    characters. Where every character takes one cell the two agree, so neither tabulate (66 ms
+    to import) nor wcwidth (26 ms) is loaded."""
     if not _MAYBE_NOT_ONE_CELL.search(text.replace("\n", "")):
         return len
     loaded = sys.modules.get("tabulate")
