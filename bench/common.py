@@ -62,7 +62,11 @@ def start_plan(service: PlanService) -> None:
 
 
 def grow(service: PlanService, events: int) -> PlanService:
-    """Add actions of ~100 events each until the log holds about ``events`` events."""
+    """Add actions of ~100 events each until the log holds about ``events`` events.
+
+    Their lengths vary over 20 values, as the snapshot interval of an action is 20 events:
+    when every action had the same length, the timed updates of a benchmark crossed the
+    interval together and 64% of them wrote a snapshot, against one in 20 in use."""
     rng = random.Random(events)
     today = date.today().isoformat()
     while service.last_position() < events:
@@ -93,7 +97,7 @@ def grow(service: PlanService, events: int) -> PlanService:
                 today,
             )
         day = START
-        for k in range(min(94, events - service.last_position())):
+        for k in range(min(rng.randint(84, 103), events - service.last_position())):
             day = min(day + timedelta(days=rng.randint(0, 8)), date.today())
             actor = f"Lead {rng.randrange(20)}"
             if k % 10 == 9:

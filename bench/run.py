@@ -71,7 +71,7 @@ def bench_size(events: int, folder: Path) -> list[list[str]]:
     db = str(folder / f"bench-{events}.db")
     start = time.perf_counter()
     service = generate(db, events)
-    service.views.save("overview", service.projection.overview())  # as any reader would
+    service.projection.store(service.projection.overview())  # as any reader would
     built = time.perf_counter() - start
     total = service.last_position()
     refs = [a.ref for a in service.overview().actions()]

@@ -114,7 +114,7 @@ def main() -> None:
             grow(service, size)
             grown = time.perf_counter() - began
             service.seal()
-            service.views.save("overview", service.projection.overview())  # as a reader would
+            service.projection.store(service.projection.overview())  # as a reader would
             print(f"grew to {service.last_position():,} events in {grown:.0f} s", flush=True)
             service.close()
             analyse(schema)

@@ -34,12 +34,44 @@ class SealedPostgresRecorder(PostgresApplicationRecorder):
                 curs.execute(statement, prepare=False)
         self.sealer.ready()
 
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        try:
+            return super().insert_events(stored_events, **kwargs)
+        except _RolledBack as failure:
+            raise failure.cause from None
+
+    def _insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        """Before the events are stored: take the log's lock now (the library takes it next
+        anyway) and check what the save's change read (``Sealer.check_read``)."""
+        super()._insert_events(curs, stored_events, **kwargs)
+        if self.sealer.read_at is not None:
+            self._lock_table(curs)
+            self.sealer.check_read(runners(curs, is_postgres=True)[0])
+
     def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        self.sealer.seal(*runners(curs, is_postgres=True))
+        try:
+            self.sealer.seal(*runners(curs, is_postgres=True))
+        except Exception as exc:
+            # The library keeps any exception from here until its transaction block has
+            # ended, and that block commits: the events would be stored unsealed. Escaping
+            # as a BaseException, the failure rolls the transaction back instead.
+            raise _RolledBack(exc) from exc
         return ids
+
+
+class _RolledBack(BaseException):
+    """A failure while sealing, carried out of the library's transaction so it rolls back."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
 
 
 class SealedPostgresFactory(PostgresFactory):

@@ -137,8 +137,10 @@ class SealedSQLiteRecorder(SQLiteApplicationRecorder):
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
+        run, many = runners(c, is_postgres=False)
+        self.sealer.check_read(run)  # in this writer's turn: nobody else can write now
         ids = super()._insert_events(c, stored_events, **kwargs)
-        self.sealer.seal(*runners(c, is_postgres=False))
+        self.sealer.seal(run, many)
         return ids
 
 

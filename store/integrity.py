@@ -162,6 +162,31 @@ def runners(cursor: Any, *, is_postgres: bool) -> tuple[Run, Many]:
 REMARK_EVERY = 1_000
 
 
+class StaleRead(Exception):
+    """Another writer changed an aggregate that a save's change was decided on, after it was
+    read (``others``: what other writers changed meanwhile, up to log position ``upto``).
+    Nothing is stored; the service makes the change again on what is there now."""
+
+    def __init__(self, others: frozenset[str], upto: int) -> None:
+        super().__init__("an aggregate this change read was changed by another writer")
+        self.others = others
+        self.upto = upto
+
+
+@dataclass
+class ReadAt:
+    """What a save's change was decided on: the aggregates it read (``read``, hex ids), each
+    holding every event of its own up to log position ``through`` or later. The check before
+    its events are stored fills in ``others`` (the aggregates other writers changed after
+    ``through``); sealing them, ``upto`` (the log's end with them)."""
+
+    through: int
+    read: frozenset[str]
+    others: frozenset[str] = frozenset()
+    checked: bool = False
+    upto: int | None = None
+
+
 class Sealer:
     """Records each new event's leaf, the tree's frontier and a signed checkpoint, in the
     transaction that stores the events (``run`` executes SQL on that transaction)."""
@@ -170,6 +195,8 @@ class Sealer:
         self.tables = tables
         self.is_postgres = is_postgres
         self.signer: Any = None  # a signing.Signer, given by the service when it has a key
+        #: Set by the service around a save: what its change read, checked as it is sealed.
+        self.read_at: ReadAt | None = None
         self._ready = False
         t, m = tables, tables.mark
         blob = "BYTEA" if is_postgres else "BLOB"
@@ -239,6 +266,11 @@ class Sealer:
             f"SELECT {t.position}, originator_id, originator_version, topic, state FROM "
             f"{t.events} WHERE {t.position} > {m} ORDER BY {t.position}"
         )
+        self.end_sql = f"SELECT MAX({t.position}) FROM {t.events}"
+        self.changed_sql = (
+            f"SELECT DISTINCT originator_id FROM {t.events} WHERE {t.position} > {m} AND "
+            f"{t.position} <= {m}"
+        )
         self.leaf_sql = (
             f"INSERT INTO {t.leaves} (n, position, originator_id, version, leaf, body) "
             f"VALUES ({m}, {m}, {m}, {m}, {m}, {m})"
@@ -284,6 +316,8 @@ class Sealer:
         rows = run(self.new_rows_sql, (last,))
         if not rows:
             return None
+        if self.read_at is not None and self.read_at.checked:
+            self.read_at.upto = rows[-1][0]
         leaves: list[Sequence[Any]] = []
         dates: list[Sequence[Any]] = []
         for position, originator_id, version, topic, state in rows:
@@ -303,6 +337,25 @@ class Sealer:
             checkpoint = sign(checkpoint, self.signer)
             self._record(run, checkpoint)
         return checkpoint
+
+    def check_read(self, run: Run) -> None:
+        """Before a save's events are stored, under the log's lock (writers store in turn):
+        refuse (:class:`StaleRead`) the save whose change read an aggregate another writer
+        has changed since ``read_at.through``. When nothing has been written since, that is
+        one look at the log's end. Checked at the one moment no other writer can write, it
+        also closes the gap between reading an aggregate and committing: a lead whose access
+        is revoked while their update is being made cannot save it."""
+        read = self.read_at
+        if read is None:
+            return
+        found = run(self.end_sql, ())
+        end = int(found[0][0] or 0) if found else 0
+        if end > read.through:
+            changed = run(self.changed_sql, (read.through, end))
+            read.others = frozenset(_hex_id(row[0]) for row in changed)
+            if read.others & read.read:
+                raise StaleRead(read.others, end)
+        read.checked = True
 
     def _index_older_events(self, run: Run, many: Many, sealed_upto: int) -> None:
         """On a process's first write, and again every ``REMARK_EVERY`` positions: give sealed

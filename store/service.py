@@ -50,7 +50,8 @@ from ..domain.text import check_text
 from . import integrity
 from .config import LOCK_WAIT, Database, lock_patience
 from .failures import StoreLocked, explain
-from .integrity import Sealer
+from .freshness import Freshness
+from .integrity import ReadAt, Sealer, StaleRead
 from .queries import PlanReader
 from .rows import LibraryRows
 from .signing import load_signer
@@ -100,6 +101,8 @@ class PlanService(PlanReader, Application[uuid.UUID]):
         self._write_lock = threading.RLock()
         self._watchdog = Watchdog(LOCK_WAIT)
         self._loaded: set[uuid.UUID] = set()
+        #: The cache is empty now, so it is current up to the log's end (``freshness.py``).
+        self._freshness = Freshness(self._log_end())
         #: Told once a save has waited for another writer (the CLI prints it, the TUI shows it).
         self.waiting: Callable[[str], None] = lambda message: None
 
@@ -201,14 +204,30 @@ class PlanService(PlanReader, Application[uuid.UUID]):
 
         A copy protects the cache from a command that fails half-way; copying a long-lived
         action costs a third of a progress update. Instead commands run one at a time per
-        process and a failed attempt evicts everything it loaded (:meth:`_retrying`).
+        process and a failed attempt evicts everything it loaded (:meth:`_retrying`). While
+        a change whose save is checked is decided, a cached aggregate nobody else has changed
+        is used without reading the log (``freshness.py``).
         """
         self._loaded.add(aggregate_id)
-        return self.repository.get(
+        cache, freshness = self.repository.cache, self._freshness
+        if cache is not None and freshness.trusts(aggregate_id):
+            with contextlib.suppress(KeyError):
+                aggregate = cache.get(aggregate_id)
+                freshness.trusted.add(aggregate_id)
+                return aggregate
+        aggregate = self.repository.get(
             aggregate_id,
             projector_func=project,  # type: ignore[arg-type]
             deepcopy_from_cache=False,
         )
+        freshness.read_from_log(aggregate_id)
+        return aggregate
+
+    def _log_end(self) -> int:
+        try:
+            return self.reader.position()
+        except Exception:  # no log yet (its tables are made with the first write)
+            return 0
 
     def _retrying(self, change: Callable[[int], list[PlanAggregate]]) -> None:
         """Run ``change(attempt)`` and save its aggregates, retrying on a version clash and
@@ -232,15 +251,36 @@ class PlanService(PlanReader, Application[uuid.UUID]):
                     else:
                         self.waiting("waiting for another writer…")
 
+            sealer: Sealer | None = getattr(self.recorder, "sealer", None)
+            freshness = self._freshness
+            restart = fresh = False  # make the change anew / read everything from the log
             while True:
                 self._loaded = set()
+                deciding = True
+                read_at = None
                 try:
-                    aggregates = change(attempt)
+                    with freshness.deciding(trusting=sealer is not None and not fresh):
+                        aggregates = change(0 if restart else attempt)
+                    deciding = restart = False
+                    if sealer is not None:
+                        read_at = freshness.read_at(self._loaded)
                     # A save that takes more than a second is waiting for a lock (the library
                     # retries a PostgreSQL lock timeout by itself): say so while it waits.
-                    with self._watchdog.watching(tell):
+                    with self._watchdog.watching(tell), _checking(sealer, read_at):
                         self.save(*aggregates)
+                    if read_at is not None:
+                        freshness.saved(read_at)
                     return
+                except StaleRead as stale:  # decided on what another writer has since changed
+                    self._evict()
+                    freshness.refused(stale)
+                    attempt += 1
+                    restart = True  # as a first attempt: what it compares with is read anew
+                    if attempt >= ATTEMPTS:
+                        raise ConcurrentWriteError(
+                            "the plan is being changed by others; nothing was saved, "
+                            "please try again"
+                        ) from None
                 except RecordConflictError:
                     self._evict()
                     attempt += 1
@@ -265,6 +305,13 @@ class PlanService(PlanReader, Application[uuid.UUID]):
                 except PersistenceError as exc:
                     self._evict()
                     raise explain(exc, self.database, writing=True) from None
+                except Exception:
+                    self._evict()
+                    if deciding and freshness.trusted and not fresh:
+                        # Refused on what the cache held: decide again on the log itself.
+                        fresh = restart = True
+                        continue
+                    raise
                 except BaseException:
                     self._evict()
                     raise
@@ -691,6 +738,20 @@ class PlanService(PlanReader, Application[uuid.UUID]):
     def _leads(self, names: list[str]) -> list[str]:
         plan = self._plan()
         return [plan.lead_named(n) for n in names]
+
+
+@contextlib.contextmanager
+def _checking(sealer: Sealer | None, read_at: ReadAt | None) -> Iterator[None]:
+    """The save in this block is checked, before its events are stored, against what its
+    change read."""
+    if sealer is None or read_at is None:
+        yield
+        return
+    sealer.read_at = read_at
+    try:
+        yield
+    finally:
+        sealer.read_at = None
 
 
 def leads_of(action: Action, step: int | None) -> list[str]:

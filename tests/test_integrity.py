@@ -584,3 +584,30 @@ def test_a_first_seal_that_fails_after_making_the_tables_does_not_break_later_wr
     assert failures or store.postgres  # PostgreSQL makes the tables when it opens the log
     code, out = store.verify()
     assert code == 0 and f"Verified {len(store.positions())} events" in out, out
+
+
+def test_a_failure_while_sealing_stores_nothing(
+    open_service: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An event is stored with its seal or not at all. On PostgreSQL the library kept a
+    failure raised while sealing until its transaction block ended, and the block committed:
+    the event was stored unsealed."""
+    from plantrail.store import integrity
+
+    service = open_service()
+    make_plan(service)
+    end = service.last_position()
+
+    def unreadable_key(self: Any, run: Any, many: Any) -> None:
+        raise RuntimeError("the signing key could not be read")
+
+    monkeypatch.setattr(integrity.Sealer, "seal", unreadable_key)
+    with pytest.raises(RuntimeError, match="signing key"):
+        service.record_progress(
+            c.validate(c.RecordProgress, ref="1.1", period="Lost", narrative="n"), "Ada Quill"
+        )
+    monkeypatch.undo()
+    assert service.last_position() == end
+    reader = open_service()
+    assert "Lost" not in [p.period for p in reader.action_at("1.1").progress]
+    assert reader.verify_log({}).ok

@@ -1,0 +1,78 @@
+"""A process uses the aggregates it has cached without reading the log first, and each save is
+checked as it is sealed against what other writers changed meanwhile (``store/freshness.py``):
+on SQLite and PostgreSQL no change is lost or made on a stale copy, a change refused on the
+cache is decided again on the log, and a lead whose access is revoked while their update is
+being made cannot save it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from plantrail.domain import commands as c
+from plantrail.domain.action import Action
+from plantrail.domain.errors import AccessDenied
+from plantrail.store.service import PlanService
+
+from .test_access import LEAD, ON, OWNER, grant, plan_with_access
+
+
+def record(service: PlanService, narrative: str, actor: str = LEAD, ref: str = "1.1") -> str:
+    return service.record_progress(
+        c.validate(c.RecordProgress, ref=ref, period="Now", narrative=narrative, **ON), actor
+    )
+
+
+def narratives(service: PlanService) -> list[str]:
+    return [p.narrative for p in service.action_at("1.1").progress]
+
+
+def test_an_action_another_writer_changed_is_read_again_before_a_change(open_service):
+    first, other = open_service(), open_service()
+    plan_with_access(first)
+    record(first, "one")  # the action is in first's cache now
+    record(other, "two")
+    record(first, "three")  # on its cached copy, which lacks "two": checked, made again
+    assert sorted(narratives(first)) == ["one", "three", "two"]
+    versions = [r.version for r in first.records() if r.name == "ProgressRecorded"]
+    assert len(versions) == len(set(versions)) == 3
+    record(first, "four")  # and the copy it now holds is current: no retry needed
+    assert sorted(narratives(other)) == ["four", "one", "three", "two"]
+
+
+def test_a_change_refused_on_the_cache_is_decided_again_on_the_log(open_service):
+    first, other = open_service(), open_service()
+    plan_with_access(first)
+    record(first, "warm")  # the plan (its access list) is in first's cache
+    newcomer = "Zed Lane"
+    other.add_person(c.validate(c.AddPerson, name=newcomer, **ON), OWNER)
+    grant(other, newcomer, "lead")
+    other.assign_leads(c.validate(c.AssignLeads, step="1.1.1", leads=[LEAD, newcomer], **ON), OWNER)
+    record(first, "by the newcomer", actor=newcomer)  # first's cached plan had no such lead
+    entry = first.action_at("1.1").progress[0]
+    assert (entry.narrative, entry.author) == ("by the newcomer", newcomer)
+
+
+def test_access_revoked_while_an_update_is_being_made_refuses_it(
+    open_service: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, the update was saved: its plan (the access list) had been read before the
+    revocation, and only the action's own version was checked at the commit."""
+    lead_side, owner_side = open_service(), open_service()
+    plan_with_access(lead_side)
+    record(lead_side, "before")
+    revoke = c.validate(c.RevokeAccess, person=LEAD, reason="Left the service", **ON)
+    made = Action.record_progress
+
+    def revoked_meanwhile(self: Action, *args: Any, **kwargs: Any) -> Any:
+        if LEAD in owner_side.grants():  # once: the owner revokes it, then the update is saved
+            owner_side.revoke_access(revoke, OWNER)
+        return made(self, *args, **kwargs)
+
+    monkeypatch.setattr(Action, "record_progress", revoked_meanwhile)
+    end = lead_side.last_position()
+    with pytest.raises(AccessDenied, match="Bea Lowe has no access"):
+        record(lead_side, "after")
+    assert lead_side.last_position() == end + 1  # the revocation alone
+    assert narratives(owner_side) == ["before"]
