@@ -348,15 +348,16 @@ class PlanService(PlanReader, Application[uuid.UUID]):
         """
         check_actor(actor)
         effective_on, today = self._dates(cmd)
-        seen: list[int | None] = [getattr(cmd, "seen_version", None)]
+        given: int | None = getattr(cmd, "seen_version", None)
+        seen: list[int | None] = [given]
         result: list[Action] = []
 
         def attempt(n: int) -> list[PlanAggregate]:
             plan = self._plan()
             action = self._action(plan, ref)
             plan.check_allowed(actor, need, what, leads_of(action, step))
-            if n == 0 and seen[0] is None:
-                seen[0] = action.version
+            if n == 0:  # a first attempt, or one made again from the start (a stale read)
+                seen[0] = action.version if given is None else given
             change(action, seen[0], effective_on, today)
             result[:] = [action]
             return [action]

@@ -76,3 +76,17 @@ def test_access_revoked_while_an_update_is_being_made_refuses_it(
         record(lead_side, "after")
     assert lead_side.last_position() == end + 1  # the revocation alone
     assert narratives(owner_side) == ["before"]
+
+
+def test_a_change_made_again_compares_with_the_action_read_anew(open_service):
+    """A replacing change with no version given compares with the version it first read: when
+    that read was a stale cached copy, the change made again reads it anew, rather than
+    refusing as if someone had changed the action since."""
+    first, other = open_service(), open_service()
+    plan_with_access(first)
+    record(first, "warm")  # 1.1 in first's cache
+    amber = c.validate(c.RateAction, ref="1.1", rating="amber", reason="Slipping", **ON)
+    other.rate_action(amber, OWNER)
+    red = c.validate(c.RateAction, ref="1.1", rating="red", reason="Stalled", **ON)
+    first.rate_action(red, OWNER)
+    assert (first.action_at("1.1").brag, other.action_at("1.1").brag) == ("red", "red")
