@@ -137,7 +137,14 @@ class CurrentPlan:
             self._full = {}
 
     def _far_behind(self, stored: dict[str, Any]) -> bool:
-        return bool(self.reader.position() - stored["position"] > SEED_BEYOND)
+        """Build afresh rather than catch up: building from prefixes costs about the same at
+        any gap (~1 µs an event of the log), while catching up folds every action the gap
+        touches from its own events. Once the gap can touch half the plan's actions the build
+        is the cheaper (at 100,000 events and 1,010 actions, 2,000 updates behind: 0.11 s
+        against 0.48 s); and never beyond :data:`SEED_BEYOND` (memory)."""
+        gap = self.reader.position() - stored["position"]
+        touching = max(PERSIST_EVERY, len(stored["summaries"]) // 2)
+        return bool(gap > min(SEED_BEYOND, touching))
 
     def _fold_action(self, action_id: str, upto: int) -> dict[str, Any]:
         view = fold(self.reader.read_one(action_id, upto))

@@ -615,8 +615,10 @@ def test_with_no_usable_overview_stored_the_first_reader_builds_it_from_prefixes
     # One stored far behind the log is built afresh too; one nearly up to date is caught up.
     behind = CurrentPlan.from_full_view(fold(service.reader.read(upto=5)))
     assert behind["position"] == 5
-    for gap, start in ((10, end), (end, 5)):
-        monkeypatch.setattr(projection, "SEED_BEYOND", gap)
+    # Nor, whatever the cap, one whose gap could touch half the plan's actions.
+    for beyond, every, start in ((10, 200, end), (end, 200, 5), (20_000, 2, end)):
+        monkeypatch.setattr(projection, "SEED_BEYOND", beyond)
+        monkeypatch.setattr(projection, "PERSIST_EVERY", every)
         service.rows.write(f"DELETE FROM {service.tables.views}")
         service.views.save("overview", behind)
         starts.clear()
