@@ -49,6 +49,7 @@ def steady(*keys: str) -> Any:
         ("dashboard", ("d",)),
         ("my_key_actions", ("m",)),
         ("progress_form_unrated", ("j", "j", "u")),
+        ("export_menu", ("x",)),
     ],
 )
 def test_screen(snap_compare, db, name, keys, size):
@@ -63,4 +64,4 @@ def test_screen(snap_compare, db, name, keys, size):
 def test_snapshots_are_stored():
     """The reference images exist (a fresh clone must not silently create them)."""
     folder = Path(__file__).parent / "__snapshots__" / "test_snapshots"
-    assert len(list(folder.glob("*.svg"))) == 2 * 7
+    assert len(list(folder.glob("*.svg"))) == 2 * 8

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import zipfile
 
-from textual.widgets import DataTable, Static
+from textual.widgets import Button, DataTable, OptionList, Static
 
 from plantrail.tui.dialogs.confirm import ConfirmDialog
 from plantrail.tui.dialogs.event_detail import EventDetailDialog
@@ -154,6 +154,24 @@ def test_export_menu_writes_an_evidence_pack_and_signs_as_the_command_line_does(
     assert {"checkpoint.sig", "verify.py", "audit.csv"} <= set(pack.namelist())
     report = (tmp_path / "progress-report-2026-11-20.md").read_text()
     assert "signed by key SHA256:" in report and "not signed" not in report
+
+
+def test_every_export_and_the_buttons_are_in_view_at_80_by_24(db):
+    """The eighth export (the evidence pack) was reached only by scrolling a seven-row list,
+    and the dialog cut its buttons off at 80×24."""
+
+    async def scenario(pilot):
+        await pilot.press("x")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ExportDialog)
+        options = dialog.query_one(OptionList)
+        assert options.option_count == 8 and options.max_scroll_y == 0
+        inside = dialog.query_one("#export").content_region
+        for part in (options, *dialog.query(Button)):
+            assert inside.contains_region(part.region), part
+
+    drive(db, scenario, size=(80, 24))
 
 
 def test_export_menu_writes_the_tracker_and_asks_before_replacing(db, tmp_path, monkeypatch):

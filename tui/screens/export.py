@@ -37,7 +37,7 @@ def export_options(day: date) -> list[tuple[str, str]]:
         ("Audit trail of the whole plan (CSV)", "audit:csv"),
         (f"Tracker as at {on} (Excel)", "tracker:xlsx"),
         (f"Tracker as at {on} (CSV)", "tracker:csv"),
-        (f"Evidence pack as at {on} (zip, for inspectors)", "pack:zip"),
+        (f"Evidence pack as at {on} (zip)", "pack:zip"),
     ]
 
 
