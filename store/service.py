@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import logging
 import random
 import threading
 import time
@@ -61,7 +60,6 @@ if TYPE_CHECKING:  # command models are only annotations here; `show` need not b
     from ..domain import commands as c
 
 ATTEMPTS = 20
-log = logging.getLogger(__name__)
 
 
 class ConcurrentWriteError(PlanError):
@@ -163,7 +161,11 @@ class PlanService(PlanReader, Application[uuid.UUID]):
                 for snapshot in due:
                     self.snapshots.put([snapshot])
         except (PersistenceError, OSError) as exc:
-            log.warning("snapshot not written (the change itself was saved): %s", exc)
+            import logging  # only here: loading it costs every command's start ~4 ms
+
+            logging.getLogger(__name__).warning(
+                "snapshot not written (the change itself was saved): %s", exc
+            )
 
     def _snapshots_due(self, processing_event: ProcessingEvent[uuid.UUID]) -> Iterator[Any]:
         taken: set[uuid.UUID] = set()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,8 @@ def key_path() -> Path:
         return Path(named).expanduser()
     config = config_folder() / "plantrail.toml"
     if config.is_file():
+        import tomllib  # only when there is a configuration file to read
+
         try:
             value = tomllib.loads(config.read_text(encoding="utf-8")).get("signing_key")
         except (OSError, tomllib.TOMLDecodeError) as exc:

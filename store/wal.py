@@ -19,11 +19,15 @@ before the write returns; a checkpoint only moves committed pages into the main 
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 import threading
 
-log = logging.getLogger(__name__)
+
+def _debug(message: str, *args: object) -> None:
+    import logging  # only when there is something to say: every command would load it (~3 ms)
+
+    logging.getLogger(__name__).debug(message, *args)
+
 
 #: Pages the WAL may hold before a commit checkpoints it itself (SQLite's default is 1,000).
 BACKSTOP_PAGES = 10_000
@@ -58,7 +62,7 @@ class Checkpointer:
             connection = sqlite3.connect(self.path, timeout=0, isolation_level=None)
             connection.execute("PRAGMA synchronous=FULL")
         except sqlite3.Error as exc:  # the backstop still checkpoints inside commits
-            log.debug("no background checkpoints for %s: %s", self.path, exc)
+            _debug("no background checkpoints for %s: %s", self.path, exc)
             return
         try:
             while True:
@@ -69,7 +73,7 @@ class Checkpointer:
                 try:
                     connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
                 except sqlite3.Error as exc:  # another process is checkpointing: ours too
-                    log.debug("background checkpoint skipped: %s", exc)
+                    _debug("background checkpoint skipped: %s", exc)
         finally:
             connection.close()
 
