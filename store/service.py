@@ -244,16 +244,16 @@ class PlanService(PlanReader, Application[uuid.UUID]):
             patience = lock_patience()
             told = threading.Event()
 
+            sealer: Sealer | None = getattr(self.recorder, "sealer", None)
+
             def tell() -> None:
                 if not told.is_set():
                     told.set()
-                    sealer = getattr(self.recorder, "sealer", None)
                     if sealer is not None and sealer.indexing:  # the save itself is slow
                         self.waiting("indexing the log's older events by date (once)…")
                     else:
                         self.waiting("waiting for another writer…")
 
-            sealer: Sealer | None = getattr(self.recorder, "sealer", None)
             freshness = self._freshness
             restart = fresh = False  # make the change anew / read everything from the log
             while True:
@@ -276,21 +276,11 @@ class PlanService(PlanReader, Application[uuid.UUID]):
                 except StaleRead as stale:  # decided on what another writer has since changed
                     self._evict()
                     freshness.refused(stale)
-                    attempt += 1
+                    attempt = _another(attempt)
                     restart = True  # as a first attempt: what it compares with is read anew
-                    if attempt >= ATTEMPTS:
-                        raise ConcurrentWriteError(
-                            "the plan is being changed by others; nothing was saved, "
-                            "please try again"
-                        ) from None
                 except RecordConflictError:
                     self._evict()
-                    attempt += 1
-                    if attempt >= ATTEMPTS:
-                        raise ConcurrentWriteError(
-                            "the plan is being changed by others; nothing was saved, "
-                            "please try again"
-                        ) from None
+                    attempt = _another(attempt)
                     # Jittered backoff so writers racing for one action spread out.
                     time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))
                 except OperationalError as exc:
@@ -741,6 +731,15 @@ class PlanService(PlanReader, Application[uuid.UUID]):
     def _leads(self, names: list[str]) -> list[str]:
         plan = self._plan()
         return [plan.lead_named(n) for n in names]
+
+
+def _another(attempt: int) -> int:
+    """The number of the next attempt at a change, or ConcurrentWriteError after the last."""
+    if attempt + 1 >= ATTEMPTS:
+        raise ConcurrentWriteError(
+            "the plan is being changed by others; nothing was saved, please try again"
+        ) from None
+    return attempt + 1
 
 
 @contextlib.contextmanager

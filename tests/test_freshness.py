@@ -13,7 +13,7 @@ import pytest
 from plantrail.domain import commands as c
 from plantrail.domain.action import Action
 from plantrail.domain.errors import AccessDenied
-from plantrail.store.service import PlanService
+from plantrail.store.service import ATTEMPTS, ConcurrentWriteError, PlanService
 
 from .test_access import LEAD, ON, OWNER, grant, plan_with_access
 
@@ -90,3 +90,31 @@ def test_a_change_made_again_compares_with_the_action_read_anew(open_service):
     red = c.validate(c.RateAction, ref="1.1", rating="red", reason="Stalled", **ON)
     first.rate_action(red, OWNER)
     assert (first.action_at("1.1").brag, other.action_at("1.1").brag) == ("red", "red")
+
+
+@pytest.mark.parametrize("clash", ["version", "stale read"])
+def test_a_change_that_keeps_clashing_gives_up_saying_so(
+    open_service: Any, monkeypatch: pytest.MonkeyPatch, clash: str
+) -> None:
+    from eventsourcing.persistence import RecordConflictError
+
+    from plantrail.store import service as service_module
+    from plantrail.store.integrity import StaleRead
+
+    service = open_service()
+    plan_with_access(service)
+    end = service.last_position()
+    tries: list[int] = []
+
+    def clashing(self: PlanService, *aggregates: Any) -> None:
+        tries.append(len(aggregates))
+        if clash == "version":
+            raise RecordConflictError("another writer stored that version first")
+        raise StaleRead(frozenset(), end)
+
+    monkeypatch.setattr(PlanService, "save", clashing)
+    monkeypatch.setattr(service_module.time, "sleep", lambda seconds: None)
+    with pytest.raises(ConcurrentWriteError, match="being changed by others; nothing was saved"):
+        record(service, "never saved")
+    assert len(tries) == ATTEMPTS
+    assert service.last_position() == end
