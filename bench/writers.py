@@ -8,7 +8,8 @@ plantrail. Each records progress on actions of its own (distinct actions, as lea
 as it can for ``--seconds``. Afterwards the log is counted: every update a writer was told
 succeeded must be there (lost = told saved but missing), and none may have been refused.
 Printed beside the raw limit of the same run: plain one-row commits from the same number of
-processes, with the same durability settings.
+processes, with the same durability settings (on PostgreSQL each taking the table's EXCLUSIVE
+lock first, as every writer of the log does).
 
 PostgreSQL: ``PLANTRAIL_BENCH_POSTGRES_URL`` (default the test server), in a schema made for
 the run and dropped afterwards.
@@ -143,6 +144,48 @@ def raw_sqlite_rate(folder: Path, writers: int, seconds: float) -> float:
     return rows / took
 
 
+def raw_postgres_commits(
+    schema: str, seconds: float, start: multiprocessing.synchronize.Event
+) -> None:
+    import psycopg
+
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        start.wait(60)
+        stop = time.monotonic() + seconds
+        while time.monotonic() < stop:
+            with conn.transaction():
+                conn.execute(f"LOCK TABLE {schema}.raw IN EXCLUSIVE MODE")
+                conn.execute(f"INSERT INTO {schema}.raw (state) VALUES (%s)", (b"x" * 300,))
+
+
+def raw_postgres_rate(schema: str, writers: int, seconds: float) -> float:
+    """One-row commits per second from ``writers`` processes, each taking the table's
+    EXCLUSIVE lock first, as every writer of the log does (the library, to keep insert order
+    and commit order the same): the most a serialised writer can reach on this server."""
+    import psycopg
+
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f"CREATE TABLE {schema}.raw (id BIGSERIAL PRIMARY KEY, state BYTEA)")
+    context = multiprocessing.get_context("spawn")
+    start = context.Event()
+    processes = [
+        context.Process(target=raw_postgres_commits, args=(schema, seconds, start))
+        for _ in range(writers)
+    ]
+    for process in processes:
+        process.start()
+    time.sleep(1)
+    began = time.monotonic()
+    start.set()
+    for process in processes:
+        process.join()
+    took = time.monotonic() - began
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        found = conn.execute(f"SELECT COUNT(*) FROM {schema}.raw").fetchone()
+        conn.execute(f"DROP TABLE {schema}.raw")
+    return int(found[0] if found else 0) / took
+
+
 def run(target: str, schema: str | None, writers: int, seconds: float) -> dict[str, object]:
     refs = make_plan(target, schema, writers)
     context = multiprocessing.get_context("spawn")
@@ -194,7 +237,8 @@ def main() -> None:
             else:
                 target, schema = POSTGRES_URL, f"bench_{uuid.uuid4().hex[:8]}"
                 _create(schema)
-                raw = ""
+                rate = raw_postgres_rate(schema, args.writers, args.seconds)
+                raw = f"{rate:.0f} one-row commits/s, locked"
             try:
                 result = run(target, schema, args.writers, args.seconds)
             finally:

@@ -266,10 +266,11 @@ class Sealer:
             f"SELECT {t.position}, originator_id, originator_version, topic, state FROM "
             f"{t.events} WHERE {t.position} > {m} ORDER BY {t.position}"
         )
-        self.end_sql = f"SELECT MAX({t.position}) FROM {t.events}"
+        # What was written after a position: one query (writers wait while it runs), a range
+        # of the log's own key, so no rows when nothing was. Grouped in SQL, SQLite walked the
+        # whole log by the aggregates' index instead (5 ms a write at 100,000 events).
         self.changed_sql = (
-            f"SELECT DISTINCT originator_id FROM {t.events} WHERE {t.position} > {m} AND "
-            f"{t.position} <= {m}"
+            f"SELECT originator_id, {t.position} FROM {t.events} WHERE {t.position} > {m}"
         )
         self.leaf_sql = (
             f"INSERT INTO {t.leaves} (n, position, originator_id, version, leaf, body) "
@@ -341,20 +342,18 @@ class Sealer:
     def check_read(self, run: Run) -> None:
         """Before a save's events are stored, under the log's lock (writers store in turn):
         refuse (:class:`StaleRead`) the save whose change read an aggregate another writer
-        has changed since ``read_at.through``. When nothing has been written since, that is
-        one look at the log's end. Checked at the one moment no other writer can write, it
+        has changed since ``read_at.through``: one query, which finds nothing when nothing has
+        been written since. Checked at the one moment no other writer can write, it
         also closes the gap between reading an aggregate and committing: a lead whose access
         is revoked while their update is being made cannot save it."""
         read = self.read_at
         if read is None:
             return
-        found = run(self.end_sql, ())
-        end = int(found[0][0] or 0) if found else 0
-        if end > read.through:
-            changed = run(self.changed_sql, (read.through, end))
+        changed = run(self.changed_sql, (read.through,))
+        if changed:
             read.others = frozenset(_hex_id(row[0]) for row in changed)
             if read.others & read.read:
-                raise StaleRead(read.others, end)
+                raise StaleRead(read.others, max(int(row[1]) for row in changed))
         read.checked = True
 
     def _index_older_events(self, run: Run, many: Many, sealed_upto: int) -> None:

@@ -118,3 +118,12 @@ def test_a_change_that_keeps_clashing_gives_up_saying_so(
         record(service, "never saved")
     assert len(tries) == ATTEMPTS
     assert service.last_position() == end
+
+
+def test_the_check_before_storing_reads_only_what_was_written_since(sqlite_service):
+    """It runs while every other writer waits: a range of the log's own key, never a walk of
+    the whole log (grouped by aggregate, SQLite walked its index: 5 ms a write at 100,000)."""
+    plan_with_access(sqlite_service)
+    sealer = sqlite_service.recorder.sealer
+    plan = sqlite_service.rows.fetch("EXPLAIN QUERY PLAN " + sealer.changed_sql, (0,))
+    assert "USING INTEGER PRIMARY KEY (rowid>?)" in " ".join(str(row[-1]) for row in plan)
