@@ -3,6 +3,7 @@ checked against tabulate itself on generated tables, with and without wide chara
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plantrail.exports.text_tables import text_table
+from plantrail.tui.cli.render import wrap_lines
 from plantrail.tui.cli.tables import _MAYBE_NOT_ONE_CELL, _plain, grid_table, simple_table
 
 # Cells as the plan table and the audit trail's table hold them: words, refs, dates, "" and
@@ -159,3 +161,38 @@ def test_every_printable_character_measured_by_length_takes_one_cell() -> None:
     ]
     assert len(counted) > 1000  # printable Latin, dashes and quotes, arrows, math signs
     assert {ch: wcwidth.wcwidth(ch) for ch in counted} == dict.fromkeys(counted, 1)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(
+            ["word", "a", "longerwordthanmost", " ", "  ", "-", "--", "\t", "\n", "é", "…"]
+        ),
+        max_size=30,
+    ).map("".join),
+    width=st.integers(1, 60),
+)
+def test_wrapped_lines_are_textwraps(text: str, width: int) -> None:
+    """The history table's wrapping takes a quicker path for plain text: the same lines."""
+    assert wrap_lines(text, width) == textwrap.wrap(text, width)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    parts=st.lists(
+        st.tuples(
+            st.sampled_from(["word", "a", "longerwordthanmost", "é…", "→"]),
+            st.sampled_from([" ", "  ", "   "]),
+        ),
+        max_size=20,
+    ),
+    lead=st.sampled_from(["", " "]),
+    width=st.integers(1, 40),
+)
+def test_words_between_spaces_wrap_as_textwrap_wraps_them(parts, lead, width) -> None:
+    """The common case, filled without textwrap: words with runs of spaces between them."""
+    text = lead + "".join(word + space for word, space in parts)
+    assert wrap_lines(text, width) == textwrap.wrap(text, width)
+    trimmed = text.rstrip()
+    assert wrap_lines(trimmed, width) == textwrap.wrap(trimmed, width)

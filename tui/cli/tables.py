@@ -84,32 +84,56 @@ def _table(
         max([measure(header) + 2, *(measure(line) for cell in column for line in cell)])
         for header, column in zip(headers, columns, strict=True)
     ]
-    padded = [
-        [[_pad(line, w - measure(line), align) for line in cell] for cell in column]
-        for column, w, align in zip(columns, widths, colalign, strict=True)
-    ]
-    space = " " * style.padding
-    blank = [" " * w for w in widths]
+    cells_by_row: Iterable[tuple[list[str], ...]]
+    if measure is len:  # each line of a row by one str.format (the audit trail's table)
+        layout = _layout(style, colalign, widths)
+        header_line = layout.format(*headers).rstrip()
+
+        def row_lines(row: tuple[list[str], ...]) -> list[str]:
+            height = max(map(len, row))  # several lines: a row of empty cells takes none
+            return [
+                layout.format(*[cell[n] if n < len(cell) else "" for cell in row]).rstrip()
+                for n in range(height)
+            ]
+
+        cells_by_row = zip(*columns, strict=True)
+    else:
+        padded = [
+            [[_pad(line, w - measure(line), align) for line in cell] for cell in column]
+            for column, w, align in zip(columns, widths, colalign, strict=True)
+        ]
+        space = " " * style.padding
+        blank = [" " * w for w in widths]
+
+        def line(cells: list[str]) -> str:
+            begin, between, end = style.edges
+            return (begin + between.join(space + cell + space for cell in cells) + end).rstrip()
+
+        def row_lines(row: tuple[list[str], ...]) -> list[str]:
+            height = max(map(len, row))
+            return [
+                line(
+                    [
+                        cell[n] if n < len(cell) else gap
+                        for cell, gap in zip(row, blank, strict=True)
+                    ]
+                )
+                for n in range(height)
+            ]
+
+        header = [
+            _pad(h, w - measure(h), a) for h, w, a in zip(headers, widths, colalign, strict=True)
+        ]
+        header_line = line(header)
+        cells_by_row = zip(*padded, strict=True)
 
     def rule(fill: str) -> str:
         begin, between, end = style.joins
         return (begin + between.join(fill * (w + 2 * style.padding) for w in widths) + end).rstrip()
 
-    def line(cells: list[str]) -> str:
-        begin, between, end = style.edges
-        return (begin + between.join(space + cell + space for cell in cells) + end).rstrip()
-
-    def row_lines(row: tuple[list[str], ...]) -> list[str]:
-        height = max(map(len, row))  # several lines: a row of empty cells takes none
-        return [
-            line([cell[n] if n < len(cell) else gap for cell, gap in zip(row, blank, strict=True)])
-            for n in range(height)
-        ]
-
-    header = [_pad(h, w - measure(h), a) for h, w, a in zip(headers, widths, colalign, strict=True)]
     lines = [rule(style.above)] if style.above else []
-    lines += [line(header), rule(style.under_header)]
-    body = [row_lines(row) for row in zip(*padded, strict=True)]
+    lines += [header_line, rule(style.under_header)]
+    body = [row_lines(row) for row in cells_by_row]
     for n, one in enumerate(body):
         lines += one
         if style.between and n < len(body) - 1:
@@ -117,6 +141,18 @@ def _table(
     if style.below:
         lines.append(rule(style.below))
     return "\n".join(lines)
+
+
+def _layout(style: _Style, colalign: Sequence[str], widths: Sequence[int]) -> str:
+    """A ``str.format`` template for one line of a row: each cell padded to its column's
+    width (in characters) on the side ``colalign`` says, between ``style``'s edges."""
+    begin, between, end = (edge.replace("{", "{{").replace("}", "}}") for edge in style.edges)
+    space = " " * style.padding
+    cells = [
+        f"{{:{'<' if align == 'left' else '>'}{w}}}"
+        for align, w in zip(colalign, widths, strict=True)
+    ]
+    return (begin + space) + (space + between + space).join(cells) + (space + end)
 
 
 def _one_line_rows(
@@ -140,13 +176,7 @@ def _one_line_rows(
         max(len(header) + 2, *map(len, column))
         for header, column in zip(headers, zip(*texts, strict=True), strict=True)
     ]
-    begin, between, end = (edge.replace("{", "{{").replace("}", "}}") for edge in style.edges)
-    space = " " * style.padding
-    cells = [
-        f"{{:{'<' if align == 'left' else '>'}{w}}}"
-        for align, w in zip(colalign, widths, strict=True)
-    ]
-    layout = (begin + space) + (space + between + space).join(cells) + (space + end)
+    layout = _layout(style, colalign, widths)
 
     def rule(fill: str) -> str:
         first, join, last = style.joins
