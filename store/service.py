@@ -226,9 +226,11 @@ class PlanService(PlanReader, Application[uuid.UUID]):
         return aggregate
 
     def _log_end(self) -> int:
+        """Where the log ends now (0 when it has no table yet: a store opened without creating
+        one). The cache is empty as the service opens, so it is current up to here."""
         try:
             return self.reader.position()
-        except Exception:  # no log yet (its tables are made with the first write)
+        except PersistenceError:
             return 0
 
     def _retrying(self, change: Callable[[int], list[PlanAggregate]]) -> None:
