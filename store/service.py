@@ -226,11 +226,13 @@ class PlanService(PlanReader, Application[uuid.UUID]):
         return aggregate
 
     def _log_end(self) -> int:
-        """Where the log ends now (0 when it has no table yet: a store opened without creating
-        one). The cache is empty as the service opens, so it is current up to here."""
+        """Where the log ends now. The cache is empty as the service opens, so it is current up
+        to here; and up to 0 whatever the log holds, so when the end cannot be read (no table
+        yet, a full disk) 0 is safe, and any real fault is reported by the command that meets
+        it, in its own words ("nothing was saved")."""
         try:
             return self.reader.position()
-        except PersistenceError:
+        except Exception:
             return 0
 
     def _retrying(self, change: Callable[[int], list[PlanAggregate]]) -> None:
