@@ -25,6 +25,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from common import START, start_plan, use_a_signing_key
 from tabulate import tabulate
@@ -118,6 +119,22 @@ def raw_commits(path: str, seconds: float, start: multiprocessing.synchronize.Ev
     conn.close()
 
 
+def race(target: Any, args: tuple[Any, ...], writers: int) -> float:
+    """Run ``target(*args, start)`` in ``writers`` processes started together; the seconds
+    from the start until the last has finished."""
+    context = multiprocessing.get_context("spawn")
+    start = context.Event()
+    processes = [context.Process(target=target, args=(*args, start)) for _ in range(writers)]
+    for process in processes:
+        process.start()
+    time.sleep(1)  # every process has imported what it needs
+    began = time.monotonic()
+    start.set()
+    for process in processes:
+        process.join()
+    return time.monotonic() - began
+
+
 def raw_sqlite_rate(folder: Path, writers: int, seconds: float) -> float:
     """One-row commits per second from ``writers`` processes on one SQLite file."""
     path = str(folder / "raw.db")
@@ -125,19 +142,7 @@ def raw_sqlite_rate(folder: Path, writers: int, seconds: float) -> float:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("CREATE TABLE raw (id INTEGER PRIMARY KEY, state BLOB)")
     conn.close()
-    context = multiprocessing.get_context("spawn")
-    start = context.Event()
-    processes = [
-        context.Process(target=raw_commits, args=(path, seconds, start)) for _ in range(writers)
-    ]
-    for process in processes:
-        process.start()
-    time.sleep(1)
-    began = time.monotonic()
-    start.set()
-    for process in processes:
-        process.join()
-    took = time.monotonic() - began
+    took = race(raw_commits, (path, seconds), writers)
     conn = sqlite3.connect(path)
     rows = int(conn.execute("SELECT COUNT(*) FROM raw").fetchone()[0])
     conn.close()
@@ -166,20 +171,7 @@ def raw_postgres_rate(schema: str, writers: int, seconds: float) -> float:
 
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         conn.execute(f"CREATE TABLE {schema}.raw (id BIGSERIAL PRIMARY KEY, state BYTEA)")
-    context = multiprocessing.get_context("spawn")
-    start = context.Event()
-    processes = [
-        context.Process(target=raw_postgres_commits, args=(schema, seconds, start))
-        for _ in range(writers)
-    ]
-    for process in processes:
-        process.start()
-    time.sleep(1)
-    began = time.monotonic()
-    start.set()
-    for process in processes:
-        process.join()
-    took = time.monotonic() - began
+    took = race(raw_postgres_commits, (schema, seconds), writers)
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         found = conn.execute(f"SELECT COUNT(*) FROM {schema}.raw").fetchone()
         conn.execute(f"DROP TABLE {schema}.raw")
