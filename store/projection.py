@@ -47,12 +47,6 @@ def empty_overview() -> dict[str, Any]:
     return view
 
 
-def shaped(overview: dict[str, Any], shape: Shape) -> dict[str, Any]:
-    """``overview`` with each action summary in ``shape`` (the rest as it is)."""
-    summaries = {key: shape(summary) for key, summary in overview["summaries"].items()}
-    return {**overview, "summaries": summaries}
-
-
 class CurrentPlan:
     """The live overview of the plan in one process, following the shared log.
 
@@ -88,6 +82,9 @@ class CurrentPlan:
         self._overview: dict[str, Any] | None = None
         self._full: dict[str, dict[str, Any]] = {}
         self._persisted_at = 0
+        #: Each summary last stored beside, by action, and its shape: a catch-up replaces the
+        #: summaries it changes (never edits one), so only those are shaped again.
+        self._beside: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
 
     @property
     def loaded(self) -> bool:
@@ -135,6 +132,7 @@ class CurrentPlan:
         with self._lock:
             self._overview = None
             self._full = {}
+            self._beside = {}
 
     def _far_behind(self, stored: dict[str, Any]) -> bool:
         """Build afresh rather than catch up: building from prefixes costs about the same at
@@ -180,11 +178,21 @@ class CurrentPlan:
             self._persisted_at = overview["position"]
 
     def store(self, overview: dict[str, Any]) -> None:
-        """Save ``overview`` (in this projection's shape), and the view stored beside it."""
+        """Save ``overview`` (in this projection's shape), and the view stored beside it:
+        the summaries shaped again are those replaced since the last time (every one of
+        10,000 actions took 0.08 s)."""
         self.views.save(self.name, overview)
-        if self.beside is not None and self.views.rows.writable:
-            name, shape = self.beside
-            self.views.save(name, shaped(overview, shape))
+        if self.beside is None or not self.views.rows.writable:
+            return
+        name, shape = self.beside
+        made = self._beside
+        summaries = {}
+        for key, summary in overview["summaries"].items():
+            known = made.get(key)
+            if known is None or known[0] is not summary:
+                known = made[key] = (summary, shape(summary))
+            summaries[key] = known[1]
+        self.views.save(name, {**overview, "summaries": summaries})
 
     def _trim(self, keep: set[str]) -> None:
         """Bound memory: forget the oldest full forms (they are folded again when needed)."""

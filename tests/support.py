@@ -297,3 +297,12 @@ def tail(pilot: Pilot[Any]) -> str:
 
 def card(pilot: Pilot[Any]) -> str:
     return text_of(pilot.app.screen.query_one("#step-card", Static))
+
+
+def shaped(
+    overview: dict[str, Any], shape: Callable[[dict[str, Any]], dict[str, Any]]
+) -> dict[str, Any]:
+    """``overview`` with each action summary in ``shape``: what a view stored beside the
+    overview must hold (the plan table's rows, ``derive.row_basis``)."""
+    summaries = {key: shape(summary) for key, summary in overview["summaries"].items()}
+    return {**overview, "summaries": summaries}

@@ -22,7 +22,7 @@ from plantrail.store.derive import ROW_FIELDS, SUMMARY_FIELDS, Digest, Heading
 from plantrail.store.service import PlanService
 from plantrail.store.views import ActionOut, ActionSummary, PlanOverview, StepOut
 
-from .support import make_edge_plan, make_plan
+from .support import make_edge_plan, make_plan, shaped
 
 
 def test_summary_fields_are_the_models() -> None:
@@ -195,14 +195,13 @@ def test_the_plan_table_reads_its_own_stored_rows_caught_up_like_the_overview(
     to decode at 10,000 actions), caught up from the log as it is, and make the same table;
     a file with no rows stored (from before them) or rows far behind gets the overview's."""
     from plantrail.store import projection
-    from plantrail.store.projection import shaped
 
     writer = open_service()
     make_plan(writer)
     writer.projection.persist_every = 1
     writer.overview()  # a reader that can write stores both, at the same position
-    rows = writer.views.load(derive.ROWS_VIEW)
-    assert rows == shaped(writer.views.load("overview"), derive.row_basis)
+    rows, first = writer.views.load(derive.ROWS_VIEW), writer.views.load("overview")
+    assert rows == shaped(first, derive.row_basis)
     assert rows["position"] == writer.last_position()
 
     other = open_service()  # another user changes every kind of thing a row shows
@@ -220,10 +219,18 @@ def test_the_plan_table_reads_its_own_stored_rows_caught_up_like_the_overview(
     periods = {a["ref"]: a["latest_period"] for s in table.standards for a in s["actions"]}
     assert periods["1.1"] == "Later"
 
+    # The writer stores them again as it catches up: only the changed ones shaped anew.
+    writer.overview()
+    assert writer.views.load(derive.ROWS_VIEW) == shaped(
+        writer.views.load("overview"), derive.row_basis
+    )
+    assert writer.views.load(derive.ROWS_VIEW)["position"] == writer.last_position()
+    assert writer.digest() == expected
+
     writer.rows.write(f"DELETE FROM {writer.tables.views} WHERE name = 'rows-1'")
     without = open_service()
     assert without.digest() == expected and without.projection.loaded
-    writer.projection.store(writer.views.load("overview"))  # rows behind the log again
+    writer.projection.store(first)  # rows behind the log again
     monkeypatch.setattr(projection, "SEED_BEYOND", 1)
     behind = open_service()
     assert behind.digest() == expected and behind.projection.loaded

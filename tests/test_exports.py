@@ -23,11 +23,11 @@ from plantrail.store.bulk import restore_log
 from plantrail.store.derive import ROWS_VIEW, row_basis
 from plantrail.store.fold import fold
 from plantrail.store.opening import open_reader
-from plantrail.store.projection import CurrentPlan, shaped
+from plantrail.store.projection import CurrentPlan
 from plantrail.store.service import PlanService
 from plantrail.tui.cli import main
 
-from .support import frozen_time
+from .support import frozen_time, shaped
 
 DATES = [date(2026, 6, 30), date(2026, 8, 31), date(2026, 10, 31)]
 
