@@ -195,7 +195,8 @@ class Sealer:
         self.tables = tables
         self.is_postgres = is_postgres
         self.signer: Any = None  # a signing.Signer, given by the service when it has a key
-        #: Set by the service around a save: what its change read, checked as it is sealed.
+        #: Set by the service around a save: what its change read, checked before its events
+        #: are stored (:meth:`check_read`).
         self.read_at: ReadAt | None = None
         self._ready = False
         t, m = tables, tables.mark

@@ -1,5 +1,5 @@
 """A process uses the aggregates it has cached without reading the log first, and each save is
-checked as it is sealed against what other writers changed meanwhile (``store/freshness.py``):
+checked, before its events are stored, against what other writers changed meanwhile (``store/freshness.py``):
 on SQLite and PostgreSQL no change is lost or made on a stale copy, a change refused on the
 cache is decided again on the log, and a lead whose access is revoked while their update is
 being made cannot save it."""
