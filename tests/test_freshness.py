@@ -1,8 +1,8 @@
 """A process uses the aggregates it has cached without reading the log first, and each save is
-checked, before its events are stored, against what other writers changed meanwhile (``store/freshness.py``):
-on SQLite and PostgreSQL no change is lost or made on a stale copy, a change refused on the
-cache is decided again on the log, and a lead whose access is revoked while their update is
-being made cannot save it."""
+checked, before its events are stored, against what other writers changed meanwhile
+(``store/freshness.py``): on SQLite and PostgreSQL no change is lost or made on a stale copy, a
+change refused on the cache is decided again on the log, and a lead whose access is revoked
+while their update is being made cannot save it."""
 
 from __future__ import annotations
 
