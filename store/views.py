@@ -98,6 +98,37 @@ class ProgressOut:
     reason: str
 
 
+#: ProgressOut's fields: a folded entry must have exactly these (:func:`progress_out`).
+_PROGRESS_KEYS = frozenset(ProgressOut.__dataclass_fields__)
+_blank = object.__new__
+
+
+def progress_out(entry: dict[str, Any]) -> ProgressOut:
+    """A :class:`ProgressOut` made from a folded progress entry without pydantic validating it.
+
+    The whole plan holds one per entry (86,000 at 100,000 events) and validating them was a
+    quarter of "as at a date" in full (0.2 s); an entry is the store's own, written by the
+    fold from events the domain validated, so only its two dates need parsing (ISO, as the
+    fold keeps them). An entry with other fields than ProgressOut's is refused, not made; the
+    tests compare every entry of a folded plan with pydantic's own validation of it.
+    """
+    fields = dict(entry)
+    if fields.keys() != _PROGRESS_KEYS:
+        raise ValueError(f"a progress entry's fields are {sorted(fields)}, not ProgressOut's")
+    fields["effective_on"] = date.fromisoformat(fields["effective_on"])
+    fields["recorded_at"] = datetime.fromisoformat(fields["recorded_at"])
+    out = _blank(ProgressOut)
+    out.__dict__ = fields
+    return out
+
+
+def _with_progress_made(fields: dict[str, Any]) -> dict[str, Any]:
+    """An action's fields (``derive.action``) with its progress entries made ProgressOut
+    (:func:`progress_out`): pydantic takes a dataclass instance of the right class as it is."""
+    fields["progress"] = [progress_out(entry) for entry in fields["progress"]]
+    return fields
+
+
 class ActionSummary(View):
     """An action as the plan overview shows it: everything but its progress and evidence lists."""
 
@@ -248,7 +279,8 @@ def build_plan(
         PlanOut,
         view,
         lambda plan_date: [
-            derive.action(a, plan_date, viewed_on, history) for a in view["actions"].values()
+            _with_progress_made(derive.action(a, plan_date, viewed_on, history))
+            for a in view["actions"].values()
         ],
         viewed_on,
         as_at,

@@ -508,6 +508,29 @@ def test_as_at_from_folded_prefixes_equals_a_plain_fold_even_when_corrections_re
         assert service.overview_at(day).model_dump() == replayed.model_dump(), day
 
 
+def test_progress_entries_made_without_validation_equal_pydantics_own(service):
+    """The whole plan's progress entries are made without pydantic validating each
+    (``views.progress_out``): every entry of a plan with corrected and withdrawn entries equals
+    pydantic's validation of the same folded entry, and the plan's JSON is the same either way."""
+    from pydantic import TypeAdapter
+
+    from plantrail.store.views import PlanOut, ProgressOut, build_plan, progress_out
+
+    corrections_behind_prefixes(service)
+    view = fold(service.records())
+    entries = [e for a in view["actions"].values() for e in a["progress"]]
+    assert {e["state"] for e in entries} == {"current", "corrected", "withdrawn"}
+    validate = TypeAdapter(ProgressOut).validate_python
+    for entry in entries:
+        made = progress_out(entry)
+        assert made == validate(entry) and made.__dict__ == validate(entry).__dict__
+    plan = build_plan(view, PLAN_START, as_at=PLAN_START)
+    assert plan is not None and plan.find("1.1").progress  # type: ignore[union-attr]
+    assert plan.model_dump_json() == PlanOut.model_validate(plan.model_dump()).model_dump_json()
+    with pytest.raises(ValueError, match="fields"):
+        progress_out({**entries[0], "surplus": 1})
+
+
 def test_evidence_withdrawn_behind_a_prefix_is_withdrawn_as_at_every_date(service, monkeypatch):
     """An item added in error, folded into a prefix's count, then withdrawn: as at each date
     the overview, the plan without progress (a report's) and the plan in full say what a plain
