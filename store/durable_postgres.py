@@ -23,6 +23,8 @@ class SealedPostgresRecorder(PostgresApplicationRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sealer = Sealer(Tables.for_postgres(self.datastore.schema), is_postgres=True)
+        #: The seal's read, sent behind the insert and fetched after the library's sync.
+        self._pending: Cursor[DictRow] | None = None
 
     def create_table(self) -> None:
         """The library's tables, then the integrity tables, each in its own transaction: DDL
@@ -46,24 +48,51 @@ class SealedPostgresRecorder(PostgresApplicationRecorder):
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> None:
         """Before the events are stored: take the log's lock now (the library takes it next
-        anyway) and check what the save's change read (``Sealer.check_read``)."""
+        anyway) and check what the save's change read (``Sealer.check_read``). Its answer is
+        awaited before the insert is sent: an aggregate another writer has changed would
+        otherwise fail the insert on its version first, and a stale cached copy would be
+        taken for a change someone made after it was read."""
         super()._insert_events(curs, stored_events, **kwargs)
+        self._pending = None  # nothing sent yet (a failed save's query is not this one's)
         if self.sealer.read_at is not None:
             self._lock_table(curs)
             self.sealer.check_read(runners(curs, is_postgres=True)[0])
+
+    def _insert_stored_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        """The library's insert, then (the tables known) the seal's read, sent behind it: the
+        library's sync after the insert brings both back in one round trip."""
+        super()._insert_stored_events(curs, stored_events, **kwargs)
+        if self.sealer.tables_known:  # on a cursor of its own, fetched after the sync
+            self._pending = curs.connection.cursor()
+            self._pending.execute(self.sealer.seal_read_sql)
 
     def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        pending, self._pending = self._pending, None
         try:
-            self.sealer.seal(*runners(curs, is_postgres=True))
+            run, many = runners(curs, is_postgres=True)
+            if pending is not None:
+                self.sealer.seal_read(run, many, _rows(pending))
+            else:
+                self.sealer.seal(run, many)
         except Exception as exc:
             # The library keeps any exception from here until its transaction block has
             # ended, and that block commits: the events would be stored unsealed. Escaping
             # as a BaseException, the failure rolls the transaction back instead.
             raise _RolledBack(exc) from exc
+        finally:
+            if pending is not None:
+                pending.close()
         return ids
+
+
+def _rows(cursor: Cursor[DictRow]) -> list[tuple[Any, ...]]:
+    """A pending query's rows as plain tuples."""
+    return [tuple(row.values()) for row in cursor.fetchall()]
 
 
 class _RolledBack(BaseException):

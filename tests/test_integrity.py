@@ -533,9 +533,17 @@ def test_verify_reads_leaves_a_window_at_a_time_and_a_write_meanwhile_is_no_brea
         service.close()
 
 
-def test_a_log_written_before_sealing_is_named_unsealed_and_sealed_by_the_next_write(store):
+@pytest.mark.parametrize("first_read", [None, 4])
+def test_a_log_written_before_sealing_is_named_unsealed_and_sealed_by_the_next_write(
+    store, monkeypatch, first_read
+):
     """No leaves at all (a log from before plantrail sealed its log): verify says so, plainly,
-    and the next write seals every event so far."""
+    and the next write seals every event so far (also when they are more than a seal's first
+    read brings, ``integrity.SEAL_READ``: it reads on after them)."""
+    from plantrail.store import integrity
+
+    if first_read is not None:
+        monkeypatch.setattr(integrity, "SEAL_READ", first_read)
     store.sql(f"DROP TABLE {store.table('leaves')}")
     store.sql(f"DROP TABLE {store.table('tree')}")
     store.sql(f"DROP TABLE {store.table('checkpoints')}")
@@ -598,10 +606,11 @@ def test_a_failure_while_sealing_stores_nothing(
     make_plan(service)
     end = service.last_position()
 
-    def unreadable_key(self: Any, run: Any, many: Any) -> None:
+    def unreadable_key(*_: Any) -> None:
         raise RuntimeError("the signing key could not be read")
 
-    monkeypatch.setattr(integrity.Sealer, "seal", unreadable_key)
+    assert service.recorder.sealer.signer is not None  # the tests' key: every seal signs
+    monkeypatch.setattr(integrity, "sign", unreadable_key)
     with pytest.raises(RuntimeError, match="signing key"):
         service.record_progress(
             c.validate(c.RecordProgress, ref="1.1", period="Lost", narrative="n"), "Ada Quill"
