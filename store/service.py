@@ -282,11 +282,12 @@ class PlanService(PlanReader, Application[uuid.UUID]):
                     freshness.refused(stale)
                     attempt = _another(attempt)
                     restart = True  # as a first attempt: what it compares with is read anew
+                    if attempt > 1:  # a stale cache once is no race; again and again, it is
+                        _back_off(attempt)
                 except RecordConflictError:
                     self._evict()
                     attempt = _another(attempt)
-                    # Jittered backoff so writers racing for one action spread out.
-                    time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))
+                    _back_off(attempt)
                 except OperationalError as exc:
                     self._evict()
                     failure = explain(exc, self.database, writing=True)
@@ -735,6 +736,13 @@ class PlanService(PlanReader, Application[uuid.UUID]):
     def _leads(self, names: list[str]) -> list[str]:
         plan = self._plan()
         return [plan.lead_named(n) for n in names]
+
+
+def _back_off(attempt: int) -> None:
+    """Wait a jittered while, longer with each attempt, so writers racing for one aggregate
+    spread out (without it, a writer refused for a stale read made its next attempt at once,
+    and four racing for one action used up one's attempts under load)."""
+    time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))
 
 
 def _another(attempt: int) -> int:
