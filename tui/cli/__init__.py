@@ -43,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from .parser import build_parser
 
-    return run(build_parser().parse_args(argv))
+    words = sys.argv[1:] if argv is None else list(argv)
+    return run(build_parser(words).parse_args(words))
 
 
 def run(args: argparse.Namespace) -> int:

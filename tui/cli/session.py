@@ -117,7 +117,7 @@ def parse_request(text: str, db: str) -> argparse.Namespace:
             f"{shlex.join(words[:2]) or 'that'} is not a plantrail command a session may run "
             "(try: show, history, update, status, reschedule, evidence add, report)"
         )
-    parsed = build_parser().parse_args(words)
+    parsed = build_parser(words).parse_args(words)
     for dest, flag in SERVER_PATHS.items():
         if getattr(parsed, dest, None):
             raise AccessDenied(f"{flag} names something on the server: not allowed over SSH")
