@@ -10,6 +10,7 @@ length of its history (bench/export_audit.py measures it).
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from typing import IO, Any
@@ -132,17 +133,42 @@ def write(
 
 
 def _csv(rows: Iterator[list[Any]], stream: IO[str], title: str) -> None:
-    import csv
-
-    out = csv.writer(stream, lineterminator="\r\n")
-    out.writerow(COLUMNS)
+    stream.write(csv_line(COLUMNS))
     typed = sorted(TYPED)
     for row in rows:
         for index in typed:
             value = row[index]
             if value and (not value.isprintable() or value[0] in FORMULA_FIRST):
                 row[index] = safe_cell(value)  # (most cells are plain text: checked in C)
-        out.writerow(row)
+        stream.write(csv_line(row))
+
+
+#: What makes the csv module quote a cell (its defaults: comma, double quote, line ends).
+_QUOTED = re.compile('[,"\r\n]')
+
+
+def csv_line(row: list[Any]) -> str:
+    """One record as ``csv.writer(stream, lineterminator="\\r\\n")`` writes it, made by
+    joining the cells: the csv module spent 4 µs a row here (0.46 s of a 113,000-row export),
+    most of it on cells that need no quoting. A record whose cells hold no comma, quote or
+    line end is its cells joined; otherwise just the cells that do are quoted, a quote
+    doubled (minimal quoting). None is an empty cell; a record of one empty cell is ``""``
+    (else it would read back as no record). The tests compare it with the csv module."""
+    if None in row:
+        row = ["" if cell is None else cell for cell in row]
+    line = ",".join(map(str, row))
+    if (
+        line.count(",") == len(row) - 1
+        and '"' not in line
+        and "\n" not in line
+        and "\r" not in line
+    ):  # (a regular expression took as long as the joining)
+        return (line or '""') + "\r\n" if len(row) == 1 else line + "\r\n"
+    return ",".join(map(_csv_cell, map(str, row))) + "\r\n"
+
+
+def _csv_cell(cell: str) -> str:
+    return '"' + cell.replace('"', '""') + '"' if _QUOTED.search(cell) else cell
 
 
 def write_csv_and_jsonl(rows: Iterable[AuditEntry], csv_stream: IO[str], jsonl: IO[str]) -> int:

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from plantrail.domain import commands as c
-from plantrail.exports.audit_export import write
+from plantrail.exports.audit_export import csv_line, write
 from plantrail.store.audit import audit_entries
 from plantrail.store.bulk import restore_log
 from plantrail.store.derive import ROWS_VIEW, row_basis
@@ -565,3 +567,19 @@ def test_word_tables_are_the_xml_python_docx_makes_row_by_row():
     assert [[[c.text for c in r.cells] for r in t.rows] for t in tables] == [
         [headers, *[[str(v) for v in row] for row in rows]] for headers, rows in shapes
     ]
+
+
+_CELL_TEXT = st.text(alphabet=st.sampled_from(["a", "Z", ",", '"', "\r", "\n", " ", "é", "=", "0"]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_CELL_TEXT, st.integers(-10, 10**6), st.none()), min_size=1, max_size=12))
+def test_a_csv_line_is_what_the_csv_module_writes(row: list[object]) -> None:
+    """The audit CSV's records are joined, not written by the csv module (4 µs a row there):
+    every record, commas, quotes, line ends, empty cells, numbers and None included, is the
+    csv module's own text, and reads back as the same cells."""
+    expected = io.StringIO()
+    csv.writer(expected, lineterminator="\r\n").writerow(row)
+    assert csv_line(row) == expected.getvalue()
+    cells = ["" if cell is None else str(cell) for cell in row]
+    assert next(csv.reader(io.StringIO(csv_line(row), newline=""))) == cells
