@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from eventsourcing.persistence import PersistenceError, StoredEvent
+from eventsourcing.persistence import InterfaceError, PersistenceError, StoredEvent
 from eventsourcing.sqlite import (
+    SQLITE3_DEFAULT_LOCK_TIMEOUT,
     SQLiteApplicationRecorder,
     SQLiteConnection,
     SQLiteConnectionPool,
@@ -33,11 +35,18 @@ from .wal import BACKSTOP_PAGES, Checkpointer
 _FULL = 2
 
 
+#: Prepared statements each connection keeps. The library opens its connections with
+#: ``cached_statements=True``, which sqlite3 reads as 1: every statement but the last was
+#: prepared again each time it ran (a sealed update's seven: 0.82 -> 0.67 ms at 100,000 events).
+STATEMENT_CACHE = 256
+
+
 class DurableSQLiteConnectionPool(SQLiteConnectionPool):
-    """Connections in WAL mode with synchronous=FULL, verified on creation."""
+    """Connections in WAL mode with synchronous=FULL, verified on creation, each keeping its
+    prepared statements (:data:`STATEMENT_CACHE`)."""
 
     def _create_connection(self) -> SQLiteConnection:
-        connection = super()._create_connection()
+        connection = self._connect()
         raw = connection._sqlite_conn
         raw.execute("PRAGMA synchronous=FULL")
         raw.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")  # see wal.py
@@ -49,6 +58,29 @@ class DurableSQLiteConnectionPool(SQLiteConnectionPool):
                 "plantrail needs WAL and FULL (2)"
             )
         return connection
+
+    def _connect(self) -> SQLiteConnection:
+        """The library's own connection (eventsourcing 9.5's ``_create_connection``: its
+        arguments, WAL mode, rows by name) but for the size of its statement cache."""
+        try:
+            raw = sqlite3.connect(
+                database=self.db_name,
+                uri=True,
+                check_same_thread=False,
+                isolation_level=None,  # the library begins and commits itself
+                cached_statements=STATEMENT_CACHE,
+                timeout=self.lock_timeout or SQLITE3_DEFAULT_LOCK_TIMEOUT,
+            )
+        except (sqlite3.Error, TypeError) as exc:
+            raise InterfaceError(exc) from exc
+        if not self.is_sqlite_memory_mode and not self.is_journal_mode_wal:
+            (mode,) = raw.execute("PRAGMA journal_mode").fetchone()
+            if mode.lower() != "wal":
+                raw.execute("PRAGMA journal_mode=WAL")
+                self.journal_mode_was_changed_to_wal = True
+            self.is_journal_mode_wal = True
+        raw.row_factory = sqlite3.Row
+        return SQLiteConnection(sqlite_conn=raw, max_age=self.max_age)
 
 
 class WriterQueue:

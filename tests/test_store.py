@@ -344,6 +344,31 @@ def test_sqlite_runs_in_wal_with_full_synchronous(sqlite_service):
     assert (mode, sync) == ("wal", 2)
 
 
+def test_a_writers_sqlite_connections_keep_their_prepared_statements(tmp_path, monkeypatch):
+    """eventsourcing opens its connections with ``cached_statements=True``, which sqlite3
+    reads as a cache of one statement: every statement of a sealed write but the last was
+    prepared again each time. plantrail's writer connections keep STATEMENT_CACHE, and a
+    write and a read through them still work in WAL mode."""
+    from plantrail.store.durable_sqlite import STATEMENT_CACHE
+
+    opened: list[object] = []
+    connect = sqlite3.connect
+
+    def recording(*args, **kwargs):
+        opened.append(kwargs.get("cached_statements"))
+        return connect(*args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", recording)
+    service = PlanService.open(str(tmp_path / "cache.db"))
+    try:
+        make_plan(service)
+        assert service.action_at("1.1").ref == "1.1"
+    finally:
+        service.close()
+    writer = [size for size in opened if size is not None]
+    assert writer and set(writer) == {STATEMENT_CACHE}, opened
+
+
 def test_the_wal_is_copied_into_the_database_file_after_writes_not_inside_them(sqlite_service):
     """Commits only append to the WAL (SQLite's own checkpoint waits for 10,000 pages); a
     background thread copies them into the main file soon after."""
