@@ -221,13 +221,15 @@ class Sealer:
             f"CREATE INDEX IF NOT EXISTS {t.effective_by_date.split('.')[-1]} ON {t.effective} "
             "(effective_on, position)",
             prefixes.create_sql(t, is_postgres=is_postgres),
+            prefixes.create_entries_sql(t, is_postgres=is_postgres),
             f"CREATE TABLE IF NOT EXISTS {t.marks} (name TEXT PRIMARY KEY, position BIGINT "
             "NOT NULL)",
         ]
         # How many of these tables (and the index) exist: a log made before one of them gets
         # the missing ones.
         names = [
-            t.leaves, t.tree, t.checkpoints, t.effective, t.effective_by_date, t.prefixes, t.marks
+            t.leaves, t.tree, t.checkpoints, t.effective, t.effective_by_date, t.prefixes,
+            t.entries, t.marks,
         ]  # fmt: skip
         self.expected = len(names)
         self.exists_sql = (

@@ -15,8 +15,18 @@ date: what the overview shows), so a prefix is the size of an action's key actio
 history. A later correction or withdrawal of an entry folded away cannot be applied to a tally:
 that action alone is then folded from its first event (``fold.FoldedAway``).
 
+Beside each prefix are stored its entries: the progress entries and evidence items that are
+new, or changed (corrected, withdrawn), in the versions since the prefix before, as the fold
+holds them at its version. All of an action's entries up to a prefix, taken in version order
+(a later copy replacing an earlier one in its place), are its lists at that prefix; so the
+whole plan as at a date, every entry in full, is prefixes + entries + the events after them,
+never a replay (:meth:`~.queries.PlanReader.as_at`). Each entry is stored once more for each
+time it changes: about as many bytes again as the progress events' own (34 MB beside 38 MB of
+events at 100,000). An action missing any prefix's entries (written by an older plantrail) is
+folded from its first event.
+
 Written by the :class:`~.integrity.Sealer` in the transaction that stores the events; read by
-:meth:`~.queries.PlanReader.overview_at`.
+:meth:`~.queries.PlanReader.overview_at` and :meth:`~.queries.PlanReader.as_at`.
 """
 
 from __future__ import annotations
@@ -52,6 +62,17 @@ def create_sql(tables: Tables, *, is_postgres: bool) -> str:
     )
 
 
+def create_entries_sql(tables: Tables, *, is_postgres: bool) -> str:
+    """The entries table: beside each prefix, the action's progress entries and evidence
+    items new or changed in the versions since the one before (JSON)."""
+    blob = "BYTEA" if is_postgres else "BLOB"
+    return (
+        f"CREATE TABLE IF NOT EXISTS {tables.entries} (originator_id TEXT NOT NULL, "
+        f"version INTEGER NOT NULL, fold_version INTEGER NOT NULL, body {blob} NOT NULL, "
+        "PRIMARY KEY (originator_id, version, fold_version))"
+    )
+
+
 def _folded(action: dict[str, Any]) -> dict[str, Any]:
     """``action`` with its progress and evidence folded into their tally."""
     return {**action, "progress": [], "evidence": [], "folded": tally(action)}
@@ -77,6 +98,10 @@ class PrefixWriter:
             f"state) VALUES ({m}, {m}, {m}, {m}, {m}, {m}) "
             "ON CONFLICT (originator_id, version, fold_version) DO NOTHING"
         )
+        self.insert_entries_sql = (
+            f"INSERT INTO {t.entries} (originator_id, version, fold_version, body) VALUES "
+            f"({m}, {m}, {m}, {m}) ON CONFLICT (originator_id, version, fold_version) DO NOTHING"
+        )
 
     def write(self, run: Run, many: Many, rows: Iterable[Sequence[Any]]) -> None:
         """Write every prefix that ``rows`` (position, aggregate id, version, topic, state:
@@ -88,41 +113,107 @@ class PrefixWriter:
                 if version > due.get(key, (None, 0))[1]:
                     due[key] = (originator_id, version)
         made: list[Sequence[Any]] = []
+        entries: list[Sequence[Any]] = []
         for key, (originator_id, last) in due.items():
-            made += self._prefixes(run, key, originator_id, last)
+            prefixes, changed = self._prefixes(run, key, originator_id, last)
+            made += prefixes
+            entries += changed
         if made:
             many(self.insert_sql, made)
+        if entries:
+            many(self.insert_entries_sql, entries)
 
-    def _prefixes(self, run: Run, key: str, originator_id: Any, last: int) -> list[Sequence[Any]]:
+    def _prefixes(self, run: Run, key: str, originator_id: Any, last: int) -> Made:
         found = run(self.latest_sql, (key, FOLD_VERSION))
         start, through, state = found[0] if found else (0, "", None)
         if last // EVERY <= start // EVERY:
-            return []
+            return [], []
         events = [decode_row(*row) for row in run(self.events_sql, (originator_id, start, last))]
         try:
             return _made(key, events, start, through, state)
         except FoldedAway:  # a correction reaches behind the last prefix: fold from the start
             events = [decode_row(*row) for row in run(self.events_sql, (originator_id, 0, last))]
-            return [p for p in _made(key, events, 0, "", None) if p[1] > start]
+            return _made(key, events, 0, "", None, after=start)
+
+
+#: The rows :func:`_made` makes: prefixes, and the entries beside them.
+Made = tuple[list[Sequence[Any]], list[Sequence[Any]]]
 
 
 def _made(
-    key: str, events: list[EventRecord], start: int, through: str, state: Any
-) -> list[Sequence[Any]]:
+    key: str,
+    events: list[EventRecord],
+    start: int,
+    through: str,
+    state: Any,
+    *,
+    after: int | None = None,
+) -> Made:
     """The prefixes (rows to insert) at each version of ``events`` that is a multiple of
-    EVERY; ``events`` follow the prefix ``state`` at version ``start`` (or the beginning)."""
+    EVERY, and beside each the entries and items changed since the one before
+    (:func:`_changed`); ``events`` follow the prefix ``state`` at version ``start`` (or the
+    beginning). With ``after``, only those after that version (the rest are stored)."""
     view = empty_view()
     if state is not None:
         view["actions"][key] = orjson.loads(bytes(state))
     made: list[Sequence[Any]] = []
+    entries: list[Sequence[Any]] = []
+    # Each entry's and item's JSON as at the last prefix point: a prefix state's lists are
+    # empty (folded into its tally), so from one the lists hold only what came after it.
+    seen: dict[tuple[str, str], bytes] = {}
+    floor = after if after is not None else start
     for record in events:
         apply(view, record, trail=False)
         through = max(through, record.effective_on)
         action = view["actions"].get(key)
-        if record.version % EVERY == 0 and action is not None:
-            body = orjson.dumps(_folded(action))
-            made.append((key, record.version, FOLD_VERSION, through, record.seq, body))
-    return made
+        if record.version % EVERY == 0 and action is not None and record.version >= floor:
+            changed = orjson.dumps(_changed(action, seen))
+            if record.version > floor or floor == 0:
+                body = orjson.dumps(_folded(action))
+                made.append((key, record.version, FOLD_VERSION, through, record.seq, body))
+                entries.append((key, record.version, FOLD_VERSION, changed))
+    return made, entries
+
+
+def _changed(action: dict[str, Any], seen: dict[tuple[str, str], bytes]) -> dict[str, Any]:
+    """``action``'s progress entries and evidence items new since ``seen`` (their JSON at the
+    last prefix point, brought up to date here), in the action's own order, and apart those
+    changed since (corrected, withdrawn: ``amended_progress``, ``amended_evidence``)."""
+    changed: dict[str, Any] = {}
+    for kind in ("progress", "evidence"):
+        new: list[dict[str, Any]] = []
+        amended: list[dict[str, Any]] = []
+        changed[kind], changed[f"amended_{kind}"] = new, amended
+        for item in action[kind]:
+            body = orjson.dumps(item)
+            before = seen.get((kind, item["id"]))
+            if before != body:
+                seen[(kind, item["id"])] = body
+                (new if before is None else amended).append(item)
+    return changed
+
+
+def _unfolded(action: dict[str, Any], changes: list[tuple[int, bytes]]) -> dict[str, Any] | None:
+    """A prefix's action with its progress entries and evidence items as a plain fold has
+    them, from the entries stored beside it and every prefix before it, in version order: new
+    ones in turn, and a later copy of one changed since replacing it in its place. None when
+    any prefix's entries are missing."""
+    changes = sorted(changes)
+    if [version for version, _ in changes] != list(range(EVERY, action["version"] + 1, EVERY)):
+        return None
+    lists: dict[str, list[dict[str, Any]]] = {"progress": [], "evidence": []}
+    amended: dict[str, dict[str, dict[str, Any]]] = {"progress": {}, "evidence": {}}
+    for _, body in changes:
+        chunk = orjson.loads(body)
+        for kind, items in lists.items():
+            items += chunk[kind]
+            amended[kind].update((item["id"], item) for item in chunk[f"amended_{kind}"])
+    for kind, latest in amended.items():
+        if latest:  # (few actions have any: the rest are only joined)
+            lists[kind] = [latest.get(item["id"], item) for item in lists[kind]]
+    action.pop("folded", None)
+    action.update(lists)
+    return action
 
 
 class PrefixReader:
@@ -156,24 +247,43 @@ class PrefixReader:
             f"SELECT COUNT(*) AS n, MAX(position) AS last FROM {t.effective} "
             f"WHERE effective_on <= {m} AND position <= {m}"
         )
+        # Beside each chosen prefix, the entries of it and of every prefix before it.
+        self.entries_sql = (
+            f"SELECT c.originator_id, c.version, c.body FROM {t.entries} c JOIN (SELECT "
+            f"originator_id AS id, MAX(version) AS best FROM {t.prefixes} WHERE fold_version = "
+            f"{m} AND through <= {m} AND position <= {m} GROUP BY originator_id) b ON "
+            f"c.originator_id = b.id AND c.version <= b.best WHERE c.fold_version = {m}"
+        )  # (unordered: sorting 35 MB of them in SQL took longer than reading them)
         self.row_sql = (
             f"SELECT {t.position} AS seq, originator_id, originator_version, topic, state FROM "
             f"{t.events} WHERE {t.position} = {m}"
         )
 
-    def view_at(self, day: str, upto: int, aggregates: Iterable[str]) -> View:
+    def view_at(
+        self, day: str, upto: int, aggregates: Iterable[str], *, full: bool = False
+    ) -> View:
         """The fold of every event of ``aggregates`` effective by ``day`` (ISO) and stored at or
         before log position ``upto``: prefixes, then the events after them. The view's event
-        count and position are the whole log's as at ``day``, whichever aggregates it holds."""
+        count and position are the whole log's as at ``day``, whichever aggregates it holds.
+
+        With ``full``, each action's progress entries and evidence items are there too, as a
+        plain fold has them: its prefix's lists are rebuilt from the entries stored beside it
+        and every prefix before it (:func:`_unfolded`); an action missing any of them (its
+        prefixes written by an older plantrail) is folded from its first event."""
         view = empty_view()
         try:
             chosen = self.rows.fetch(self.choose_sql, (FOLD_VERSION, day, upto, FOLD_VERSION))
+            changes = self._entries(day, upto) if full and chosen else {}
         except Exception:  # a log no writer has sealed since prefixes came: fold from the start
-            chosen = []
+            chosen, changes = [], {}
         after = {key: 0 for key in aggregates}
         for key, state in chosen:
             if key in after:
-                view["actions"][key] = orjson.loads(bytes(state))
+                action = orjson.loads(bytes(state))
+                if full:
+                    action = _unfolded(action, changes.get(key, []))
+                if action is not None:
+                    view["actions"][key] = action
         for key, action in view["actions"].items():
             after[key] = action["version"]
         again: set[str] = set()  # actions whose tail corrects what a prefix folded away
@@ -197,6 +307,14 @@ class PrefixReader:
             (row,) = self.rows.fetch(self.row_sql, (int(last),))
             view["last_recorded_at"] = decode_row(*row).recorded_at
         return view
+
+    def _entries(self, day: str, upto: int) -> dict[str, list[tuple[int, bytes]]]:
+        """Each action's stored entries (version, JSON) up to its prefix chosen for ``day``."""
+        found: dict[str, list[tuple[int, bytes]]] = {}
+        params = (FOLD_VERSION, day, upto, FOLD_VERSION)
+        for originator_id, version, body in self.rows.fetch(self.entries_sql, params):
+            found.setdefault(originator_id, []).append((int(version), bytes(body)))
+        return found
 
     def span(self, day: str, upto: int) -> tuple[int, int]:
         """How many events are effective by ``day`` (ISO) up to log position ``upto``, and the

@@ -108,6 +108,12 @@ class Tables:
         """Each action's folded state after every 10th event (prefixes.py)."""
         return self._own("prefixes")
 
+    @property
+    def entries(self) -> str:
+        """Beside each prefix, the progress entries and evidence items that changed in its
+        versions (prefixes.py): the whole plan as at a date without a replay."""
+        return self._own("entries")
+
 
 class LibraryRows:
     """Rows through an eventsourcing datastore (SQLite or PostgreSQL)."""

@@ -556,6 +556,46 @@ def test_progress_entries_made_without_validation_equal_pydantics_own(service):
         progress_out({**entries[0], "surplus": 1})
 
 
+def test_the_whole_plan_as_at_a_date_comes_from_prefixes_and_the_entries_beside_them(
+    service, monkeypatch
+):
+    """The whole plan as at a date, every progress entry in full, is built from each action's
+    prefix, the entries and items stored beside it and every prefix before it, and the events
+    after it: no replay of the log. As at every date it is what a plain fold says, with an
+    entry corrected and another withdrawn long after a prefix folded them. An action whose
+    prefixes have no entries beside them (written by an older plantrail) is folded from its
+    first event, and the plan is the same."""
+    from plantrail.store import prefixes
+    from plantrail.store.queries import PlanReader
+    from plantrail.store.views import build_plan
+
+    monkeypatch.setattr(prefixes, "EVERY", 3)
+    corrections_behind_prefixes(service)
+    stored = service.rows.fetch(f"SELECT version, body FROM {service.tables.entries}")
+    assert len(stored) >= 5 and all(version % 3 == 0 for version, _ in stored)
+    records = list(service.records())
+
+    def no_replay(*_: object) -> None:
+        raise AssertionError("the whole plan as at a date replayed the log")
+
+    def check() -> None:
+        for day in sorted({date.fromisoformat(r.effective_on) for r in records}):
+            kept = [r for r in records if r.effective_on <= day.isoformat()]
+            folded = build_plan(fold(kept), day, as_at=day)
+            assert folded is not None
+            assert service.as_at(day).model_dump() == folded.model_dump(), day
+
+    with monkeypatch.context() as replay:
+        replay.setattr(PlanReader, "_view_at", no_replay)
+        check()
+        states = {
+            p.state for p in service.as_at(PLAN_START + timedelta(days=20)).find("1.1").progress
+        }  # type: ignore[union-attr]
+        assert states == {"current", "corrected", "withdrawn"}
+        service.rows.write(f"DELETE FROM {service.tables.entries} WHERE version > 3")
+        check()  # each action without them folded from its first event, by its tail
+
+
 def test_evidence_withdrawn_behind_a_prefix_is_withdrawn_as_at_every_date(service, monkeypatch):
     """An item added in error, folded into a prefix's count, then withdrawn: as at each date
     the overview, the plan without progress (a report's) and the plan in full say what a plain
@@ -605,6 +645,8 @@ def test_evidence_withdrawn_behind_a_prefix_is_withdrawn_as_at_every_date(servic
         assert service.overview_at(day).model_dump() == replayed.model_dump(), day  # type: ignore[union-attr]
         bare = build_plan(folded, day, as_at=day, history=False)
         assert service.as_at(day, history=False).model_dump() == bare.model_dump(), day  # type: ignore[union-attr]
+        full = build_plan(folded, day, as_at=day)
+        assert service.as_at(day).model_dump() == full.model_dump(), day  # type: ignore[union-attr]
     items = {e.title: e for e in service.action_at("1.1").evidence}
     assert (items["Wrong file"].state, items["Wrong file"].reason) == ("withdrawn", "wrong action")
     assert [e.title for e in service.action_at("1.1").current_evidence] == ["Right file"]
