@@ -594,6 +594,8 @@ def test_the_whole_plan_as_at_a_date_comes_from_prefixes_and_the_entries_beside_
         assert states == {"current", "corrected", "withdrawn"}
         service.rows.write(f"DELETE FROM {service.tables.entries} WHERE version > 3")
         check()  # each action without them folded from its first event, by its tail
+        service.rows.write(f"DROP TABLE {service.tables.entries}")  # a log from before them
+        check()
 
 
 def test_evidence_withdrawn_behind_a_prefix_is_withdrawn_as_at_every_date(service, monkeypatch):
