@@ -221,6 +221,7 @@ class Sealer:
             f"CREATE INDEX IF NOT EXISTS {t.effective_by_date.split('.')[-1]} ON {t.effective} "
             "(effective_on, position)",
             prefixes.create_sql(t, is_postgres=is_postgres),
+            prefixes.create_index_sql(t),
             prefixes.create_entries_sql(t, is_postgres=is_postgres),
             f"CREATE TABLE IF NOT EXISTS {t.marks} (name TEXT PRIMARY KEY, position BIGINT "
             "NOT NULL)",
@@ -229,7 +230,7 @@ class Sealer:
         # the missing ones.
         names = [
             t.leaves, t.tree, t.checkpoints, t.effective, t.effective_by_date, t.prefixes,
-            t.entries, t.marks,
+            t.prefixes_by_date, t.entries, t.marks,
         ]  # fmt: skip
         self.expected = len(names)
         self.exists_sql = (

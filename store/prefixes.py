@@ -62,6 +62,17 @@ def create_sql(tables: Tables, *, is_postgres: bool) -> str:
     )
 
 
+def create_index_sql(tables: Tables) -> str:
+    """Each action's prefixes by fold version, action and date, holding all that choosing one
+    for a date reads: the choice scans this, not the prefixes' states (at 1,000,000 events
+    0.22-0.28 -> 0.06-0.09 s a choice)."""
+    name = tables.prefixes_by_date.split(".")[-1]
+    return (
+        f"CREATE INDEX IF NOT EXISTS {name} ON {tables.prefixes} "
+        "(fold_version, originator_id, through, position, version)"
+    )
+
+
 def create_entries_sql(tables: Tables, *, is_postgres: bool) -> str:
     """The entries table: beside each prefix, the action's progress entries and evidence
     items new or changed in the versions since the one before (JSON)."""

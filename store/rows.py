@@ -109,6 +109,12 @@ class Tables:
         return self._own("prefixes")
 
     @property
+    def prefixes_by_date(self) -> str:
+        """The index of :attr:`prefixes` that chooses each action's prefix for a date without
+        reading the prefixes themselves (named in the same schema)."""
+        return self._own("prefixes_through")
+
+    @property
     def entries(self) -> str:
         """Beside each prefix, the progress entries and evidence items that changed in its
         versions (prefixes.py): the whole plan as at a date without a replay."""

@@ -598,6 +598,32 @@ def test_the_whole_plan_as_at_a_date_comes_from_prefixes_and_the_entries_beside_
         check()
 
 
+def test_choosing_prefixes_for_a_date_reads_their_index_not_their_states(sqlite_service):
+    """Choosing each action's prefix for a date scans an index holding all the choice reads
+    (at 1,000,000 events it read every prefix's state: 0.22-0.28 s a choice, now 0.06-0.09 s).
+    A log from before the index gets it with its next write."""
+    from plantrail.store.prefixes import FOLD_VERSION
+
+    make_plan(sqlite_service)
+    reader, tables = sqlite_service.prefixes, sqlite_service.tables
+    params = (FOLD_VERSION, "2026-01-01", 10**6, FOLD_VERSION)
+    for sql in (reader.choose_sql, reader.entries_sql):
+        plan = " ".join(
+            str(row[-1]) for row in sqlite_service.rows.fetch("EXPLAIN QUERY PLAN " + sql, params)
+        )
+        assert "COVERING INDEX plantrail_prefixes_through" in plan, plan
+    sqlite_service.rows.write(f"DROP INDEX {tables.prefixes_by_date}")
+    later = PlanService.open(sqlite_service.database.target)
+    try:
+        later.record_progress(
+            c.validate(c.RecordProgress, ref="1.1", period="Later", narrative="n"), "Bea Lowe"
+        )
+        index = "SELECT name FROM sqlite_master WHERE name = 'plantrail_prefixes_through'"
+        assert later.rows.fetch(index) == [("plantrail_prefixes_through",)]
+    finally:
+        later.close()
+
+
 def test_evidence_withdrawn_behind_a_prefix_is_withdrawn_as_at_every_date(service, monkeypatch):
     """An item added in error, folded into a prefix's count, then withdrawn: as at each date
     the overview, the plan without progress (a report's) and the plan in full say what a plain
