@@ -37,7 +37,7 @@ from typing import Any
 
 import orjson
 
-from .fold import FOLD_VERSION, FoldedAway, View, apply, empty_view, tally
+from .fold import FOLD_VERSION, FoldedAway, View, apply, counted, empty_view, tally
 from .records import EventRecord, LogReader, _topic, decode_row, hex_id
 from .rows import Rows, Tables
 
@@ -222,8 +222,10 @@ def _unfolded(action: dict[str, Any], changes: list[tuple[int, bytes]]) -> dict[
     for kind, latest in amended.items():
         if latest:  # (few actions have any: the rest are only joined)
             lists[kind] = [latest.get(item["id"], item) for item in lists[kind]]
-    action.pop("folded", None)
+    folded = action.pop("folded", None)
     action.update(lists)
+    if folded is not None:
+        counted(action, folded)
     return action
 
 
