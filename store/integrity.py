@@ -242,7 +242,11 @@ class Sealer:
             + ", ".join(f"'{name.split('.')[-1]}'" for name in names)
             + ")"
         )
-        self.prefixes = prefixes.PrefixWriter(t)
+        self.prefixes = prefixes.PrefixWriter(t, is_postgres=is_postgres)
+        #: Every prefix up to the last sealed position this process saw has its entries (or
+        #: no more than ENTER_EACH actions lacked them): :meth:`_enter_older_prefixes`.
+        self._entered = False
+        self._entered_at = 0
         self._indexed = False
         self._marked = 0  # the mark as this process last set or saw it
         #: True while older events are being indexed (a slow first write says why it is slow).
@@ -264,9 +268,10 @@ class Sealer:
             f"ON x.position = e.{t.position} WHERE x.position IS NULL AND e.{t.position} > {m} "
             f"AND e.{t.position} <= {m} ORDER BY e.{t.position}"
         )
-        self.mark_sql = f"SELECT position FROM {t.marks} WHERE name = 'indexed'"
+        # Marks by name: "indexed" (the effective-date index), "entered" (prefixes' entries).
+        self.mark_sql = f"SELECT position FROM {t.marks} WHERE name = {m}"
         self.set_mark_sql = (
-            f"INSERT INTO {t.marks} (name, position) VALUES ('indexed', {m}) ON CONFLICT (name) "
+            f"INSERT INTO {t.marks} (name, position) VALUES ({m}, {m}) ON CONFLICT (name) "
             "DO UPDATE SET position = excluded.position"
         )
         self.state_sql = f"SELECT size, last_position, frontier, log_id FROM {t.tree} WHERE id = 1"
@@ -347,6 +352,8 @@ class Sealer:
         size, last, log_id = size or 0, last or 0, log_id or ""
         if not self._indexed or last - self._marked >= REMARK_EVERY:
             self._index_older_events(run, many, last)
+        if not self._entered or last - self._entered_at >= REMARK_EVERY:
+            self._enter_older_prefixes(run, many, last)
         frontier = Frontier.from_bytes(size, bytes(frontier_bytes or b""))
         rows = [row[7:] for row in found if row[7] is not None]
         if not rows:
@@ -404,7 +411,7 @@ class Sealer:
         the mark then moves to the last sealed event. Positions only grow, so nothing can
         appear below the mark later.
         """
-        found = run(self.mark_sql, ())
+        found = run(self.mark_sql, ("indexed",))
         marked = int(found[0][0]) if found else 0
         if marked < sealed_upto:
             counts = run(self.counts_sql, (marked, sealed_upto, marked, sealed_upto))
@@ -419,9 +426,27 @@ class Sealer:
                         many(self.index_sql, dates)
                 finally:
                     self.indexing = False
-            run(self.set_mark_sql, (sealed_upto,))
+            run(self.set_mark_sql, ("indexed", sealed_upto))
         self._marked = max(marked, sealed_upto)
         self._indexed = True
+
+    def _enter_older_prefixes(self, run: Run, many: Many, sealed_upto: int) -> None:
+        """On a process's first write, and again every ``REMARK_EVERY`` positions: give
+        prefixes an older plantrail stored without entries theirs, a few actions a write
+        (``prefixes.PrefixWriter.enter_older``), so an upgraded log's whole plan as at a
+        date is read from prefixes, not folded action by action. Checked only after a mark
+        kept beside the log (prefixes stored since it), and only once the log has grown
+        ``REMARK_EVERY`` positions past it: a process's first write costs one tiny query.
+        The mark moves on once none is left; until then every write gives a few more."""
+        found = run(self.mark_sql, ("entered",))
+        marked = int(found[0][0]) if found else 0
+        if found and sealed_upto - marked < REMARK_EVERY:
+            self._entered, self._entered_at = True, marked
+            return
+        self._entered = self.prefixes.enter_older(run, many, marked, sealed_upto)
+        if self._entered:
+            run(self.set_mark_sql, ("entered", sealed_upto))
+            self._entered_at = sealed_upto
 
     def record_now(self, run: Run) -> Checkpoint | None:
         """A checkpoint of the log as sealed, recorded (and signed when there is a key) now,

@@ -23,7 +23,8 @@ whole plan as at a date, every entry in full, is prefixes + entries + the events
 never a replay (:meth:`~.queries.PlanReader.as_at`). Each entry is stored once more for each
 time it changes: about as many bytes again as the progress events' own (34 MB beside 38 MB of
 events at 100,000). An action missing any prefix's entries (written by an older plantrail) is
-folded from its first event.
+folded from its first event, until writers give its prefixes theirs, a few actions a write
+(:meth:`PrefixWriter.enter_older`).
 
 Written by the :class:`~.integrity.Sealer` in the transaction that stores the events; read by
 :meth:`~.queries.PlanReader.overview_at` and :meth:`~.queries.PlanReader.as_at`.
@@ -46,6 +47,10 @@ from .rows import Rows, Tables
 #: than 20: the as-at overview at 100,000 events 153 -> 101 ms (bench/run.py), for 19.6 MB of
 #: prefixes beside 37.8 MB of event JSON (8.6 MB at 20).
 EVERY = 10
+#: A write gives at most this many actions whose prefixes have no entries beside them (written
+#: by an older plantrail) theirs, each folded from its first event (~1-2 ms an action), so an
+#: upgraded log is brought up a few writes at a time, no write held up long under the lock.
+ENTER_EACH = 25
 Run = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
 Many = Callable[[str, list[Sequence[Any]]], None]
 
@@ -92,8 +97,9 @@ def _folded(action: dict[str, Any]) -> dict[str, Any]:
 class PrefixWriter:
     """Writes the prefixes that newly stored events complete (for the Sealer)."""
 
-    def __init__(self, tables: Tables) -> None:
+    def __init__(self, tables: Tables, *, is_postgres: bool) -> None:
         t, m = tables, tables.mark
+        self.is_postgres = is_postgres
         self.latest_sql = (
             f"SELECT version, through, state FROM {t.prefixes} WHERE originator_id = {m} "
             f"AND fold_version = {m} ORDER BY version DESC LIMIT 1"
@@ -112,6 +118,15 @@ class PrefixWriter:
         self.insert_entries_sql = (
             f"INSERT INTO {t.entries} (originator_id, version, fold_version, body) VALUES "
             f"({m}, {m}, {m}, {m}) ON CONFLICT (originator_id, version, fold_version) DO NOTHING"
+        )
+        # Actions with a prefix (stored after one log position, up to another) that has no
+        # entries beside it, each with the latest such prefix's version. The prefixes' own
+        # index holds all this reads, so it scans that, and stops once it has enough.
+        self.unentered_sql = (
+            f"SELECT p.originator_id, MAX(p.version) FROM {t.prefixes} p WHERE p.fold_version "
+            f"= {m} AND p.position > {m} AND p.position <= {m} AND NOT EXISTS (SELECT 1 FROM "
+            f"{t.entries} c WHERE c.originator_id = p.originator_id AND c.version = p.version "
+            f"AND c.fold_version = p.fold_version) GROUP BY p.originator_id LIMIT {m}"
         )
 
     def write(self, run: Run, many: Many, rows: Iterable[Sequence[Any]]) -> None:
@@ -133,6 +148,21 @@ class PrefixWriter:
             many(self.insert_sql, made)
         if entries:
             many(self.insert_entries_sql, entries)
+
+    def enter_older(self, run: Run, many: Many, after: int, upto: int) -> bool:
+        """Give prefixes stored after log position ``after`` and up to ``upto`` that have no
+        entries beside them (an older plantrail wrote them) their entries: for at most
+        ENTER_EACH actions, each folded from its first event to its latest such prefix. Until
+        an action has them all, the whole plan as at a date folds it from its first event.
+        True when none is left in that stretch."""
+        missing = run(self.unentered_sql, (FOLD_VERSION, after, upto, ENTER_EACH + 1))
+        for key, last in missing[:ENTER_EACH]:
+            originator_id = uuid.UUID(key) if self.is_postgres else key
+            rows = run(self.events_sql, (originator_id, 0, int(last)))
+            _, entries = _made(key, [decode_row(*row) for row in rows], 0, "", None)
+            if entries:
+                many(self.insert_entries_sql, entries)
+        return len(missing) <= ENTER_EACH
 
     def _prefixes(self, run: Run, key: str, originator_id: Any, last: int) -> Made:
         found = run(self.latest_sql, (key, FOLD_VERSION))

@@ -601,6 +601,75 @@ def test_the_whole_plan_as_at_a_date_comes_from_prefixes_and_the_entries_beside_
         check()
 
 
+def test_prefixes_an_older_plantrail_stored_get_their_entries_a_few_actions_a_write(
+    open_service, monkeypatch
+):
+    """Prefixes stored by a plantrail from before entries have none beside them, so the whole
+    plan as at a date folds those actions from their first event. A later writer gives them
+    theirs, at most ENTER_EACH actions a write, byte for byte what it writes itself; then the
+    whole plan as at every date is read from prefixes again and is what a plain fold says. A
+    writer looks again only once the log has grown REMARK_EVERY positions past its mark."""
+    from plantrail.store import integrity, prefixes
+    from plantrail.store.views import build_plan
+
+    monkeypatch.setattr(prefixes, "EVERY", 3)
+    monkeypatch.setattr(prefixes, "ENTER_EACH", 1)
+    service = open_service()
+    corrections_behind_prefixes(service)
+    service.raise_action(
+        c.validate(c.RaiseAction, standard=2, text="Audit", sources=["a"]), "Ada Quill"
+    )
+    for n in range(4):
+        service.record_progress(
+            c.validate(c.RecordProgress, ref="2.1", period=f"P{n}", narrative="n"), "Bea Lowe"
+        )
+    entries, marks = service.tables.entries, service.tables.marks
+    everything = f"SELECT originator_id, version, fold_version, body FROM {entries}"
+
+    def stored() -> set[tuple[str, int, int, bytes]]:
+        return {(k, int(v), int(f), bytes(b)) for k, v, f, b in service.rows.fetch(everything)}
+
+    written = stored()
+    assert len({key for key, *_ in written}) == 2  # both actions have prefixes, so entries
+
+    def as_an_older_plantrail_left_it(*keys: str) -> None:
+        for key in keys:
+            service.rows.write(f"DELETE FROM {entries} WHERE originator_id = '{key}'")
+        service.rows.write(f"DELETE FROM {marks} WHERE name = 'entered'")
+
+    def note(words: str, writer: PlanService) -> None:  # a write that makes no prefix
+        writer.add_note(c.validate(c.AddNote, text=words), "Ada Quill")
+
+    as_an_older_plantrail_left_it(*{key for key, *_ in written})
+    later = open_service()
+    note("first write", later)
+    assert len({key for key, *_ in stored()}) == 1 and stored() < written  # one action a write
+    note("second write", later)
+    assert stored() == written
+    records = list(service.records())
+    for day in sorted({date.fromisoformat(r.effective_on) for r in records}):
+        kept = [r for r in records if r.effective_on <= day.isoformat()]
+        folded = build_plan(fold(kept), day, as_at=day)
+        assert folded is not None
+        assert service.as_at(day).model_dump() == folded.model_dump(), day
+
+    for n in range(3):  # a newer prefix on 2.1, stored as an older plantrail would: bare
+        service.record_progress(
+            c.validate(c.RecordProgress, ref="2.1", period=f"Q{n}", narrative="n"), "Bea Lowe"
+        )
+    newer = stored() - written
+    assert newer
+    for key, version, *_ in newer:
+        service.rows.write(
+            f"DELETE FROM {entries} WHERE originator_id = '{key}' AND version = {version}"
+        )
+    note("marked lately", open_service())
+    assert stored() == written  # the mark is recent: not looked at again yet
+    monkeypatch.setattr(integrity, "REMARK_EVERY", 1)
+    note("the log has grown past the mark", open_service())
+    assert stored() == written | newer
+
+
 def test_choosing_prefixes_for_a_date_reads_their_index_not_their_states(sqlite_service):
     """Choosing each action's prefix for a date scans an index holding all the choice reads
     (at 1,000,000 events it read every prefix's state: 0.22-0.28 s a choice, now 0.06-0.09 s).
