@@ -670,6 +670,38 @@ def test_prefixes_an_older_plantrail_stored_get_their_entries_a_few_actions_a_wr
     assert stored() == written | newer
 
 
+def test_a_prefix_whose_entries_cannot_be_made_never_fails_someone_elses_write(
+    open_service, monkeypatch, caplog
+):
+    """Giving older prefixes their entries runs inside a write for other actions than the
+    writer's: where one action's events cannot be folded, the write is saved all the same, the
+    action is left to be folded from its first event (the whole plan as at a date still what
+    a plain fold says), and a warning names it."""
+    from plantrail.store import prefixes
+    from plantrail.store.views import build_plan
+
+    monkeypatch.setattr(prefixes, "EVERY", 3)
+    service = open_service()
+    corrections_behind_prefixes(service)
+    entries = service.tables.entries
+    service.rows.write(f"DELETE FROM {entries}")
+    service.rows.write(f"DELETE FROM {service.tables.marks} WHERE name = 'entered'")
+
+    def broken(*_: object, **__: object) -> None:
+        raise KeyError("a field this fold does not know")
+
+    monkeypatch.setattr(prefixes, "_made", broken)
+    later = open_service()
+    later.add_note(c.validate(c.AddNote, text="saved all the same"), "Ada Quill")
+    assert "saved all the same" in str(later.current().notes)
+    assert "prefix entries not made" in caplog.text
+    assert service.rows.fetch(f"SELECT COUNT(*) FROM {entries}") == [(0,)]
+    records = list(service.records())
+    day = max(date.fromisoformat(r.effective_on) for r in records)
+    folded = build_plan(fold(records), day, as_at=day)
+    assert folded is not None and later.as_at(day).model_dump() == folded.model_dump()
+
+
 def test_choosing_prefixes_for_a_date_reads_their_index_not_their_states(sqlite_service):
     """Choosing each action's prefix for a date scans an index holding all the choice reads
     (at 1,000,000 events it read every prefix's state: 0.22-0.28 s a choice, now 0.06-0.09 s).
