@@ -359,30 +359,36 @@ class FoldedAway(LookupError):
 
 
 def _find_entry(a: dict[str, Any], entry_id: str) -> dict[str, Any]:
+    action_changed_behind_tally(a)  # (first: entries a prefix made are not dicts to search)
     entry = next((e for e in a["progress"] if e["id"] == entry_id), None)
     if entry is None:
         if "folded" in a:
             raise FoldedAway(entry_id)
         raise LookupError(f"no progress entry {entry_id} on action {a['ref']}")
-    action_changed_behind_tally(a)
     return entry
 
 
-def counted(action: dict[str, Any], tally: dict[str, Any]) -> None:
+def counted(action: dict[str, Any], tally: dict[str, Any], *, made: bool = False) -> None:
     """Mark ``action``'s progress and evidence lists as already summed up in ``tally`` (a
     prefix's, ``prefixes.py``): :func:`tally` then goes through only what is added after
-    them, not the ~85 entries an action has at 100,000 events, as at every date."""
+    them, not the ~85 entries an action has at 100,000 events, as at every date. ``made``:
+    its progress entries so far are no longer dicts but what the plan shows
+    (``entries.ProgressOut``), which the fold neither changes nor counts."""
     action["counted"] = {
         "tally": tally,
         "progress": len(action["progress"]),
         "evidence": len(action["evidence"]),
+        "made": made,
     }
 
 
 def action_changed_behind_tally(a: dict[str, Any]) -> None:
     """An entry or item already listed is about to change (corrected, withdrawn): a tally
-    that counted it would be out of date, so the whole list is counted again."""
-    a.pop("counted", None)
+    that counted it would be out of date, so the whole list is counted again; if its
+    entries were made (:func:`counted`), that action is folded from its first event."""
+    listed = a.pop("counted", None)
+    if listed is not None and listed["made"]:
+        raise FoldedAway(a["id"])
 
 
 def _replaced(

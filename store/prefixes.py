@@ -247,25 +247,34 @@ def _changed(action: dict[str, Any], seen: dict[tuple[str, str], bytes]) -> dict
 def _unfolded(action: dict[str, Any], changes: list[tuple[int, bytes]]) -> dict[str, Any] | None:
     """A prefix's action with its progress entries and evidence items as a plain fold has
     them, from the entries stored beside it and every prefix before it, in version order: new
-    ones in turn, and a later copy of one changed since replacing it in its place. None when
-    any prefix's entries are missing."""
+    ones in turn, and a later copy of one changed since replacing it in its place. Its
+    progress entries are made ProgressOut as they are decoded (``entries.py``), so they are
+    counted in the prefix's tally and never changed: a later event that would change one
+    makes the action fold from its first event (``fold.counted``). None when any prefix's
+    entries are missing, or the prefix has no tally."""
+    from .entries import decode_entries  # (msgspec: only the whole plan in full needs it)
+
     changes = sorted(changes)
-    if [version for version, _ in changes] != list(range(EVERY, action["version"] + 1, EVERY)):
-        return None
-    lists: dict[str, list[dict[str, Any]]] = {"progress": [], "evidence": []}
-    amended: dict[str, dict[str, dict[str, Any]]] = {"progress": {}, "evidence": {}}
-    for _, body in changes:
-        chunk = orjson.loads(body)
-        for kind, items in lists.items():
-            items += chunk[kind]
-            amended[kind].update((item["id"], item) for item in chunk[f"amended_{kind}"])
-    for kind, latest in amended.items():
-        if latest:  # (few actions have any: the rest are only joined)
-            lists[kind] = [latest.get(item["id"], item) for item in lists[kind]]
     folded = action.pop("folded", None)
-    action.update(lists)
-    if folded is not None:
-        counted(action, folded)
+    expected = list(range(EVERY, action["version"] + 1, EVERY))
+    if folded is None or [version for version, _ in changes] != expected:
+        return None
+    progress: list[Any] = []
+    evidence: list[dict[str, Any]] = []
+    amended_progress: dict[str, Any] = {}
+    amended_evidence: dict[str, dict[str, Any]] = {}
+    for _, body in changes:
+        chunk = decode_entries(body)
+        progress += chunk.progress
+        evidence += chunk.evidence
+        amended_progress.update((entry.id, entry) for entry in chunk.amended_progress)
+        amended_evidence.update((item["id"], item) for item in chunk.amended_evidence)
+    if amended_progress:  # (few actions have any: the rest are only joined)
+        progress = [amended_progress.get(entry.id, entry) for entry in progress]
+    if amended_evidence:
+        evidence = [amended_evidence.get(item["id"], item) for item in evidence]
+    action["progress"], action["evidence"] = progress, evidence
+    counted(action, folded, made=True)
     return action
 
 

@@ -15,9 +15,9 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
-from pydantic.dataclasses import dataclass
 
 from . import derive
+from .entries import ProgressOut, newest_first
 
 
 class View(BaseModel):
@@ -76,60 +76,6 @@ class EvidenceOut(View):
     added_by: str
     state: str = "current"  # or "withdrawn": added in error, kept with the reason
     reason: str = ""
-
-
-@dataclass(config=ConfigDict(defer_build=True))
-class ProgressOut:
-    """A progress entry; corrected and withdrawn entries stay, marked as such.
-
-    A pydantic dataclass rather than a model: the whole plan holds one per entry ever written
-    (86,000 at 100,000 events), and pydantic makes these a quarter faster (~40 ms there)."""
-
-    id: str
-    period: str
-    narrative: str
-    next_actions: str
-    author: str
-    effective_on: date
-    recorded_at: datetime
-    state: str
-    corrects: str | None
-    corrected_by: str | None
-    reason: str
-
-
-#: ProgressOut's fields: a folded entry must have exactly these (:func:`progress_out`).
-_PROGRESS_KEYS = frozenset(ProgressOut.__dataclass_fields__)
-_blank = object.__new__
-
-
-def progress_out(entry: dict[str, Any]) -> ProgressOut:
-    """A :class:`ProgressOut` made from a folded progress entry without pydantic validating it.
-
-    The whole plan holds one per entry (86,000 at 100,000 events) and validating them was a
-    quarter of "as at a date" in full (0.2 s); an entry is the store's own, written by the
-    fold from events the domain validated, so only its two dates need parsing (ISO, as the
-    fold keeps them). The entry itself becomes the new object's fields, its dates parsed in
-    place: copying it first cost a tenth of the whole plan as at a date (~50 ms at 100,000
-    events), so the caller must not use it again. An entry with other fields than
-    ProgressOut's is refused, not made, and left as it was; the tests compare every entry of a
-    folded plan with pydantic's own validation of it.
-    """
-    if entry.keys() != _PROGRESS_KEYS:
-        raise ValueError(f"a progress entry's fields are {sorted(entry)}, not ProgressOut's")
-    entry["effective_on"] = date.fromisoformat(entry["effective_on"])
-    entry["recorded_at"] = datetime.fromisoformat(entry["recorded_at"])
-    out = _blank(ProgressOut)
-    out.__dict__ = entry
-    return out
-
-
-def _with_progress_made(fields: dict[str, Any]) -> dict[str, Any]:
-    """An action's fields (``derive.action``) with its progress entries made ProgressOut
-    (:func:`progress_out`, which takes each entry over): pydantic takes a dataclass instance
-    of the right class as it is."""
-    fields["progress"] = [progress_out(entry) for entry in fields["progress"]]
-    return fields
 
 
 class ActionSummary(View):
@@ -277,19 +223,26 @@ def build_plan(
 ) -> PlanOut | None:
     """A full :class:`PlanOut` from a folded view (None before the plan existed); without
     ``history``, each action's progress list is left empty (its latest entry and counts stay):
-    for a report, which shows only the latest, at a fraction of the memory. With ``history``
-    the view is used up: its progress entries become the plan's (:func:`progress_out`)."""
+    for a report, which shows only the latest, at a fraction of the memory."""
     return _assemble(
         PlanOut,
         view,
         lambda plan_date: [
-            _with_progress_made(derive.action(a, plan_date, viewed_on, history))
-            for a in view["actions"].values()
+            _in_full(a, plan_date, viewed_on, history) for a in view["actions"].values()
         ],
         viewed_on,
         as_at,
         as_known_at,
     )
+
+
+def _in_full(a: dict[str, Any], plan_date: date, viewed_on: date, history: bool) -> dict[str, Any]:
+    """An action's fields in full (``derive.action``), its progress entries made ProgressOut
+    newest first (those a prefix's stored entries made already are taken as they are)."""
+    fields = derive.action(a, plan_date, viewed_on, history=False)
+    if history:
+        fields["progress"] = newest_first(a["progress"])
+    return fields
 
 
 def build_plan_without_history(

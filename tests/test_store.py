@@ -533,30 +533,57 @@ def test_as_at_from_folded_prefixes_equals_a_plain_fold_even_when_corrections_re
         assert service.overview_at(day).model_dump() == replayed.model_dump(), day
 
 
-def test_progress_entries_made_without_validation_equal_pydantics_own(service):
-    """The whole plan's progress entries are made without pydantic validating each
-    (``views.progress_out``): every entry of a plan with corrected and withdrawn entries equals
-    pydantic's validation of the same folded entry, and the plan's JSON is the same either way."""
-    from pydantic import TypeAdapter
+def test_progress_entries_made_by_msgspec_equal_pydantics_own(service):
+    """The whole plan's progress entries are msgspec objects (``entries.ProgressOut``): each
+    entry of a plan with corrected and withdrawn entries has the fields pydantic makes of the
+    same folded entry and is written in JSON as pydantic writes them; the plan reads back from
+    its JSON; an entry with a field too many or too few, or a date that is not one, is refused
+    with a message naming it."""
+    import dataclasses
 
-    from plantrail.store.views import PlanOut, ProgressOut, build_plan, progress_out
+    import msgspec
+    from pydantic import TypeAdapter
+    from pydantic.dataclasses import dataclass
+
+    from plantrail.store.entries import ProgressOut, progress_out
+    from plantrail.store.views import PlanOut, build_plan
+
+    @dataclass
+    class Reference:  # ProgressOut as a pydantic dataclass, as it was before msgspec
+        id: str
+        period: str
+        narrative: str
+        next_actions: str
+        author: str
+        effective_on: date
+        recorded_at: datetime
+        state: str
+        corrects: str | None
+        corrected_by: str | None
+        reason: str
 
     corrections_behind_prefixes(service)
     view = fold(service.records())
     entries = [e for a in view["actions"].values() for e in a["progress"]]
     assert {e["state"] for e in entries} == {"current", "corrected", "withdrawn"}
-    validate = TypeAdapter(ProgressOut).validate_python
+    reference, ours = TypeAdapter(Reference), TypeAdapter(ProgressOut)
     for entry in entries:
-        validated = validate(entry)
-        made = progress_out(dict(entry))  # (it takes the entry over: a copy, for the plan below)
-        assert made == validated and made.__dict__ == validated.__dict__
+        made, expected = progress_out(entry), reference.validate_python(entry)
+        assert msgspec.structs.asdict(made) == dataclasses.asdict(expected)
+        assert ours.dump_json(made) == reference.dump_json(expected)
+        assert ours.dump_python(made) == reference.dump_python(expected)
+        assert ours.validate_python(entry) == made and progress_out(made) is made
     plan = build_plan(view, PLAN_START, as_at=PLAN_START)
     assert plan is not None and plan.find("1.1").progress  # type: ignore[union-attr]
-    assert plan.model_dump_json() == PlanOut.model_validate(plan.model_dump()).model_dump_json()
-    surplus = {**entries[0], "surplus": 1}
-    with pytest.raises(ValueError, match="fields"):
-        progress_out(surplus)
-    assert surplus == {**entries[0], "surplus": 1}  # refused and left as it was
+    assert PlanOut.model_validate_json(plan.model_dump_json()) == plan
+    assert PlanOut.model_validate(plan.model_dump()) == plan
+    for wrong, named in [
+        ({**entries[0], "surplus": 1}, "surplus"),
+        ({k: v for k, v in entries[0].items() if k != "author"}, "author"),
+        ({**entries[0], "effective_on": "31/02/2025"}, "effective_on"),
+    ]:
+        with pytest.raises(ValueError, match=named):
+            progress_out(wrong)
 
 
 def test_the_whole_plan_as_at_a_date_comes_from_prefixes_and_the_entries_beside_them(
