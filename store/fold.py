@@ -382,6 +382,12 @@ def counted(action: dict[str, Any], tally: dict[str, Any], *, made: bool = False
     }
 
 
+def made_entries(action: dict[str, Any]) -> int:
+    """How many of ``action``'s first progress entries are made already (:func:`counted`)."""
+    listed = action.get("counted")
+    return listed["progress"] if listed is not None and listed["made"] else 0
+
+
 def action_changed_behind_tally(a: dict[str, Any]) -> None:
     """An entry or item already listed is about to change (corrected, withdrawn): a tally
     that counted it would be out of date, so the whole list is counted again; if its

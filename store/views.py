@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from . import derive
 from .entries import ProgressOut, newest_first
+from .fold import made_entries
 
 
 class View(BaseModel):
@@ -241,7 +242,7 @@ def _in_full(a: dict[str, Any], plan_date: date, viewed_on: date, history: bool)
     newest first (those a prefix's stored entries made already are taken as they are)."""
     fields = derive.action(a, plan_date, viewed_on, history=False)
     if history:
-        fields["progress"] = newest_first(a["progress"])
+        fields["progress"] = newest_first(a["progress"], made_entries(a))
     return fields
 
 

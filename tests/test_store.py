@@ -586,6 +586,39 @@ def test_progress_entries_made_by_msgspec_equal_pydantics_own(service):
             progress_out(wrong)
 
 
+def test_the_whole_plan_lists_progress_newest_effective_first_then_newest_recorded(
+    service, monkeypatch
+):
+    """Each action's progress in the whole plan as at a date is newest effective first, then
+    newest recorded, whether an entry came from the entries beside a prefix (made as they are
+    read) or from the events after it (folded dicts): entries backdated out of recording order,
+    two on one day, a prefix every 3rd version."""
+    from plantrail.store import prefixes
+
+    monkeypatch.setattr(prefixes, "EVERY", 3)
+    make_plan(service)
+    days = [5, 2, 9, 2, 7, 1, 12, 3, 12, 4]  # the order they are recorded in
+    for n, day in enumerate(days):
+        service.record_progress(
+            c.validate(
+                c.RecordProgress,
+                ref="1.1",
+                period=f"Entry {n}",
+                narrative=f"entry {n}",
+                effective_on=PLAN_START + timedelta(days=day),
+            ),
+            "Bea Lowe",
+        )
+    recorded = list(enumerate(days))
+    for as_at in (7, 12):
+        shown = service.as_at(PLAN_START + timedelta(days=as_at)).find("1.1")
+        assert shown is not None
+        kept = [(n, day) for n, day in recorded if day <= as_at]
+        expected = [f"entry {n}" for n, _ in sorted(kept, key=lambda e: (e[1], e[0]))[::-1]]
+        assert [p.narrative for p in shown.progress] == expected, as_at
+    assert service.rows.fetch(f"SELECT COUNT(*) FROM {service.tables.entries}")[0][0] >= 3
+
+
 def test_the_whole_plan_as_at_a_date_comes_from_prefixes_and_the_entries_beside_them(
     service, monkeypatch
 ):
