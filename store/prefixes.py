@@ -251,7 +251,8 @@ def _unfolded(action: dict[str, Any], changes: list[tuple[int, bytes]]) -> dict[
     progress entries are made ProgressOut as they are decoded (``entries.py``), so they are
     counted in the prefix's tally and never changed: a later event that would change one
     makes the action fold from its first event (``fold.counted``). None when any prefix's
-    entries are missing, or the prefix has no tally."""
+    entries are missing or cannot be read (derived data: that action is folded from its
+    first event, with a warning naming it), or the prefix has no tally."""
     from .entries import decode_entries  # (msgspec: only the whole plan in full needs it)
 
     changes = sorted(changes)
@@ -263,8 +264,19 @@ def _unfolded(action: dict[str, Any], changes: list[tuple[int, bytes]]) -> dict[
     evidence: list[dict[str, Any]] = []
     amended_progress: dict[str, Any] = {}
     amended_evidence: dict[str, dict[str, Any]] = {}
-    for _, body in changes:
-        chunk = decode_entries(body)
+    for version, body in changes:
+        try:
+            chunk = decode_entries(body)
+        except ValueError as error:  # (msgspec's errors are ValueErrors)
+            import logging  # only here: loading it costs every command's start ~4 ms
+
+            logging.getLogger(__name__).warning(
+                "entries beside prefix %s of %s unreadable, folded instead: %s",
+                version,
+                action["id"],
+                error,
+            )
+            return None
         progress += chunk.progress
         evidence += chunk.evidence
         amended_progress.update((entry.id, entry) for entry in chunk.amended_progress)

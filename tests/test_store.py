@@ -7,6 +7,7 @@ import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 
+import orjson
 import pytest
 
 from plantrail.domain import commands as c
@@ -584,6 +585,41 @@ def test_progress_entries_made_by_msgspec_equal_pydantics_own(service):
     ]:
         with pytest.raises(ValueError, match=named):
             progress_out(wrong)
+
+
+def test_unreadable_entries_beside_a_prefix_fold_that_action_instead(service, monkeypatch, caplog):
+    """Entries beside a prefix that cannot be read (bytes that are not JSON; JSON whose
+    progress entry has a field too many, as another plantrail might write) never break the
+    whole plan as at a date: that action is folded from its first event, with a warning naming
+    it, and the plan is what a plain fold says."""
+    import logging
+
+    from plantrail.store import prefixes
+    from plantrail.store.views import build_plan
+
+    monkeypatch.setattr(prefixes, "EVERY", 3)
+    corrections_behind_prefixes(service)
+    entries = service.tables.entries
+    stored = service.rows.fetch(f"SELECT originator_id, version, body FROM {entries}")
+    with_progress = [
+        (key, version, body) for key, version, body in stored if orjson.loads(body)["progress"]
+    ]
+    assert len(with_progress) >= 2
+    (key, version, body), (other_key, other_version, _) = with_progress[:2]
+    chunk = orjson.loads(body)
+    chunk["progress"][0]["surplus"] = 1
+    update = f"UPDATE {entries} SET body = {service.tables.mark} WHERE originator_id = "
+    update += f"{service.tables.mark} AND version = {service.tables.mark}"
+    service.rows.write(update, (orjson.dumps(chunk), key, version))
+    service.rows.write(update, (b"\x00 not json", other_key, other_version))
+    records = list(service.records())
+    caplog.set_level(logging.WARNING, logger="plantrail.store.prefixes")
+    for day in sorted({date.fromisoformat(r.effective_on) for r in records}):
+        kept = [r for r in records if r.effective_on <= day.isoformat()]
+        folded = build_plan(fold(kept), day, as_at=day)
+        assert folded is not None
+        assert service.as_at(day).model_dump() == folded.model_dump(), day
+    assert "unreadable, folded instead" in caplog.text and "surplus" in caplog.text
 
 
 def test_the_whole_plan_lists_progress_newest_effective_first_then_newest_recorded(
