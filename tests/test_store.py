@@ -541,6 +541,7 @@ def test_progress_entries_made_by_msgspec_equal_pydantics_own(service):
     its JSON; an entry with a field too many or too few, or a date that is not one, is refused
     with a message naming it."""
     import dataclasses
+    from typing import get_type_hints
 
     import msgspec
     from pydantic import TypeAdapter
@@ -549,19 +550,10 @@ def test_progress_entries_made_by_msgspec_equal_pydantics_own(service):
     from plantrail.store.entries import ProgressOut, progress_out
     from plantrail.store.views import PlanOut, build_plan
 
-    @dataclass
-    class Reference:  # ProgressOut as a pydantic dataclass, as it was before msgspec
-        id: str
-        period: str
-        narrative: str
-        next_actions: str
-        author: str
-        effective_on: date
-        recorded_at: datetime
-        state: str
-        corrects: str | None
-        corrected_by: str | None
-        reason: str
+    # ProgressOut's fields as a pydantic dataclass, as ProgressOut was before msgspec.
+    Reference = dataclass(
+        dataclasses.make_dataclass("Reference", get_type_hints(ProgressOut).items())
+    )
 
     corrections_behind_prefixes(service)
     view = fold(service.records())
