@@ -6,7 +6,8 @@ shared machine move by ±30%.
     python bench/run.py --sizes 1000    # a quick look
 
 Prints one table. Targets (issue 14): progress update in process p50 ≤ 1 ms and p99 ≤ 3 ms at
-100,000 events; as at a random date at 100,000 events, overview ≤ 0.4 s and whole plan ≤ 0.6 s;
+100,000 events; as at a random date at 100,000 events, overview ≤ 0.4 s and whole plan ≤ 0.6 s
+(≤ 1.2x and 1.7x of SELECT + orjson; each date's best of 3 against the raw read's best of 3);
 a read or update command as a whole process ≤ 0.25 s at any plan size. Processes run with
 their bytecode cached, as an installed plantrail does (PYTHONDONTWRITEBYTECODE is dropped).
 The raw limit for a process is Python importing pydantic and validating one model.
@@ -18,6 +19,7 @@ import argparse
 import os
 import random
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -105,7 +107,7 @@ def bench_size(events: int, folder: Path) -> list[list[str]]:
     )
     cold_service.close()
     raw_commits = raw_insert(str(folder / f"raw-{events}.db"), 1000)
-    raw = raw_read(db)
+    raw = min(raw_read(db) for _ in range(3))  # (best of 3, as the reads below are)
 
     def open_current() -> None:
         fresh = PlanService.open(db)
@@ -119,8 +121,9 @@ def bench_size(events: int, folder: Path) -> list[list[str]]:
     dates = [r.effective_on for r in reader.records()]
     first, last = date.fromisoformat(min(dates)), date.fromisoformat(max(dates))
     days = [first + timedelta(days=rng.randint(0, (last - first).days)) for _ in range(5)]
-    as_at = [timed(lambda d=d: reader.overview_at(d), 1)[0] for d in days]
-    as_at_full = [timed(lambda d=d: reader.as_at(d), 1)[0] for d in days]
+    # Each date's best of 3 (the machine is shared), then the median of the 5 dates.
+    as_at = [min(timed(lambda d=d: reader.overview_at(d), 3)) for d in days]
+    as_at_full = [min(timed(lambda d=d: reader.as_at(d), 3)) for d in days]
     detail = [timed(lambda d=d: reader.action_at(refs[0], d), 1)[0] for d in days]
     # The first reader of a log with no overview stored that it can use (a restored backup,
     # another fold version, a read-only copy): built from prefixes, against a full replay.
@@ -157,8 +160,13 @@ def bench_size(events: int, folder: Path) -> list[list[str]]:
             ms(opens),
             f"SELECT + orjson all rows {raw * 1000:.0f} ms",
         ],
-        ["", "as at a random date: overview (median of 5)", ms(as_at), f"all rows {raw_ms}"],
-        ["", "as at a random date: whole plan in full", ms(as_at_full), ""],
+        ["", "as at a random date: overview (median of 5 dates)", ms(as_at), f"all rows {raw_ms}"],
+        [
+            "",
+            "as at a random date: whole plan in full",
+            ms(as_at_full),
+            f"{statistics.median(as_at_full) / raw:.2f}x SELECT + orjson",
+        ],
         ["", "as at a random date: one action in full", ms(detail), ""],
         ["", "overview with none stored (median of 3)", ms(seeded), f"replay {ms(replayed)}"],
         ["", "`plantrail show` process (median of 5)", ms(show), f"`python -c pass` {ms(python)}"],
