@@ -166,9 +166,7 @@ class PrefixWriter:
             try:
                 _, entries = _made(key, [decode_row(*row) for row in rows], 0, "", None)
             except Exception as exc:  # (no SQL in here: the transaction is untouched)
-                import logging  # only here: loading it costs every command's start ~4 ms
-
-                logging.getLogger(__name__).warning("prefix entries not made for %s: %r", key, exc)
+                _warn("prefix entries not made for %s: %r", key, exc)
                 continue
             if entries:
                 many(self.insert_entries_sql, entries)
@@ -268,14 +266,8 @@ def _unfolded(action: dict[str, Any], changes: list[tuple[int, bytes]]) -> dict[
         try:
             chunk = decode_entries(body)
         except ValueError as error:  # (msgspec's errors are ValueErrors)
-            import logging  # only here: loading it costs every command's start ~4 ms
-
-            logging.getLogger(__name__).warning(
-                "entries beside prefix %s of %s unreadable, folded instead: %s",
-                version,
-                action["id"],
-                error,
-            )
+            message = "entries beside prefix %s of %s unreadable, folded instead: %s"
+            _warn(message, version, action["id"], error)
             return None
         progress += chunk.progress
         evidence += chunk.evidence
@@ -288,6 +280,14 @@ def _unfolded(action: dict[str, Any], changes: list[tuple[int, bytes]]) -> dict[
     action["progress"], action["evidence"] = progress, evidence
     counted(action, folded, made=True)
     return action
+
+
+def _warn(message: str, *args: Any) -> None:
+    """Log a warning about derived data left to the fold (logging is imported only here:
+    loading it costs every command's start ~4 ms)."""
+    import logging
+
+    logging.getLogger(__name__).warning(message, *args)
 
 
 class PrefixReader:

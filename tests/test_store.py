@@ -148,16 +148,7 @@ def test_as_at_uses_effective_dates_and_as_known_at_uses_recording_times(service
     with clock_set_to(clock):
         make_plan(service)
         moment[0] = datetime(2026, 4, 3, 9, 0, tzinfo=UTC)  # written late, back-dated to March
-        service.record_progress(
-            c.validate(
-                c.RecordProgress,
-                ref="1.1",
-                period="March 2026",
-                narrative="late entry",
-                effective_on=date(2026, 3, 31),
-            ),
-            "Bea Lowe",
-        )
+        progress_on(service, date(2026, 3, 31), "March 2026", "late entry")
         service.change_step_status(
             c.validate(c.ChangeStepStatus, step="1.1.1", status="completed"), "Bea Lowe"
         )
@@ -183,16 +174,7 @@ def test_as_at_reads_through_the_effective_date_index_and_the_same_without_it(
     service = open_service()
     make_plan(service)
     for day in (10, 20):
-        service.record_progress(
-            c.validate(
-                c.RecordProgress,
-                ref="1.1",
-                period=f"Day {day}",
-                narrative=f"on the {day}th",
-                effective_on=date(2026, 2, day),
-            ),
-            "Bea Lowe",
-        )
+        progress_on(service, date(2026, 2, day), f"Day {day}", f"on the {day}th")
     reader = service.reader
     assert reader.indexed()
     dates = [date(2026, 1, 5), date(2026, 2, 15), date.today()]
@@ -469,22 +451,21 @@ def test_the_audit_trail_folds_without_keeping_any_progress_entry(service):
     ]
 
 
+def progress_on(service: PlanService, on: date, period: str, narrative: str) -> str:
+    """Bea Lowe records progress on 1.1, effective ``on``; the new entry's id."""
+    command = c.validate(
+        c.RecordProgress, ref="1.1", period=period, narrative=narrative, effective_on=on
+    )
+    return service.record_progress(command, "Bea Lowe")
+
+
 def corrections_behind_prefixes(service: PlanService) -> None:
     """The small plan and, on 1.1, a first entry a prefix every 3rd version folds away, then
     corrected and another withdrawn long after, then more entries (the caller sets EVERY)."""
     make_plan(service)
 
     def progress(day: int, words: str) -> str:
-        return service.record_progress(
-            c.validate(
-                c.RecordProgress,
-                ref="1.1",
-                period=f"Day {day}",
-                narrative=words,
-                effective_on=PLAN_START + timedelta(days=day),
-            ),
-            "Bea Lowe",
-        )
+        return progress_on(service, PLAN_START + timedelta(days=day), f"Day {day}", words)
 
     first = progress(1, "first")
     middle = [progress(day, f"entry {day}") for day in range(2, 9)]
@@ -627,16 +608,7 @@ def test_the_whole_plan_lists_progress_newest_effective_first_then_newest_record
     make_plan(service)
     days = [5, 2, 9, 2, 7, 1, 12, 3, 12, 4]  # the order they are recorded in
     for n, day in enumerate(days):
-        service.record_progress(
-            c.validate(
-                c.RecordProgress,
-                ref="1.1",
-                period=f"Entry {n}",
-                narrative=f"entry {n}",
-                effective_on=PLAN_START + timedelta(days=day),
-            ),
-            "Bea Lowe",
-        )
+        progress_on(service, PLAN_START + timedelta(days=day), f"Entry {n}", f"entry {n}")
     recorded = list(enumerate(days))
     for as_at in (7, 12):
         shown = service.as_at(PLAN_START + timedelta(days=as_at)).find("1.1")
