@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from ..domain.errors import NotFound
 from ..domain.timescale import Timescale
 from ..domain.vocabulary import CLOSED_STATUSES, DONE_STATUSES, StepStatus
-from .fold import summarise_action
+from .fold import tally
 
 #: The fields an action summary carries (an overview keeps more in its summaries); the same
 #: as ``views.ActionSummary``'s fields, which tests/test_views.py checks.
@@ -241,7 +241,9 @@ def action(
 ) -> dict[str, Any]:
     """A folded action in full: its summary, progress newest first (corrections kept; none
     without ``history``), evidence."""
-    fields = summary(summarise_action(a), plan_date, viewed_on)
+    # (``summary`` reads only the summary's fields, so the action with its tally over it
+    # serves: a C-level merge, where ``fold.summarise_action``'s copy was 5 µs an action.)
+    fields = summary(a | tally(a), plan_date, viewed_on)
     fields["progress"] = sorted(a["progress"], key=_NEWEST, reverse=True) if history else []
     fields["evidence"] = a["evidence"]
     return fields

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from operator import attrgetter
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
+
+#: What became of an entry. A literal, so every entry decoded shares one string of each (64,000
+#: entries, 64,000 strings fewer to make and free) and any other word is refused by name.
+EntryState = Literal["current", "corrected", "withdrawn"]
 
 
 class ProgressOut(msgspec.Struct, forbid_unknown_fields=True, gc=False):
@@ -28,7 +32,7 @@ class ProgressOut(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     author: str
     effective_on: date
     recorded_at: datetime
-    state: str
+    state: EntryState
     corrects: str | None
     corrected_by: str | None
     reason: str

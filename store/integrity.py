@@ -215,8 +215,11 @@ class Sealer:
             f"CREATE TABLE IF NOT EXISTS {t.checkpoints} (id {serial} PRIMARY KEY, size BIGINT "
             f"NOT NULL, root {blob} NOT NULL, time TEXT NOT NULL, key_id TEXT NOT NULL, "
             f"signature {blob} NOT NULL)",
+            # SQLite: the table is its key's own B-tree, so "as at" finds an event's date in
+            # one lookup, not the key's index and then the table (a log made before keeps its
+            # table as it is: the same rows, a little slower to join).
             f"CREATE TABLE IF NOT EXISTS {t.effective} (position BIGINT PRIMARY KEY, "
-            "effective_on TEXT NOT NULL)",
+            f"effective_on TEXT NOT NULL){'' if is_postgres else ' WITHOUT ROWID'}",
             # By date: counting the events effective by a date reads only those entries.
             f"CREATE INDEX IF NOT EXISTS {t.effective_by_date.split('.')[-1]} ON {t.effective} "
             "(effective_on, position)",

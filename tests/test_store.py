@@ -555,9 +555,88 @@ def test_progress_entries_made_by_msgspec_equal_pydantics_own(service):
         ({**entries[0], "surplus": 1}, "surplus"),
         ({k: v for k, v in entries[0].items() if k != "author"}, "author"),
         ({**entries[0], "effective_on": "31/02/2025"}, "effective_on"),
+        ({**entries[0], "state": "mislaid"}, "state"),
     ]:
         with pytest.raises(ValueError, match=named):
             progress_out(wrong)
+
+
+def test_key_actions_with_the_same_wording_share_one_frozen_timescale_and_latest_is_an_entry(
+    service,
+):
+    """A timescale is made once for each wording (``views._timescale``) and shared by the key
+    actions that have it, so it is frozen: changing one would change them all. An action's
+    latest entry in the whole plan is that entry itself, not a copy."""
+    import pydantic
+
+    make_plan(service)
+    service.add_step(
+        c.validate(
+            c.AddStep,
+            ref="1.1",
+            text="Second huddle",
+            timescale="End Feb 26",
+            leads=["Cal Dunn"],
+            effective_on=PLAN_START,
+        ),
+        "Ada Quill",
+    )
+    progress_on(service, PLAN_START + timedelta(days=3), "Week 1", "Huddles began")
+    for plan in (service.current(), service.as_at(PLAN_START + timedelta(days=5))):
+        action = plan.find("1.1")
+        assert action is not None
+        shared = [step.timescale for step in action.steps if step.timescale.words == "End Feb 26"]
+        assert len(shared) == 2 and shared[0] is shared[1]
+        with pytest.raises(pydantic.ValidationError, match="frozen"):
+            shared[0].words = "End Mar 26"
+        assert action.latest_progress is not None
+        assert any(entry is action.latest_progress for entry in action.progress)
+
+
+def test_the_plans_reservations_of_references_are_left_out_of_as_at_as_the_fold_ignores_them(
+    service,
+):
+    """The whole plan as at a date never reads the plan's ActionRegistered events (the tail
+    leaves out ``prefixes.INERT_TOPIC``): that is safe only while the fold does nothing with
+    them, and while that is their topic as stored."""
+    from plantrail.store.prefixes import INERT_TOPIC
+
+    make_plan(service)
+    records = list(service.records())
+    reserved = [r for r in records if r.name == "ActionRegistered"]
+    assert reserved and {r.topic for r in reserved} == {INERT_TOPIC}
+    with_them, without = fold(records), fold([r for r in records if r not in reserved])
+    for counter in ("events", "position", "last_recorded_at"):  # (as at sets these itself)
+        with_them.pop(counter), without.pop(counter)
+    assert with_them == without
+
+
+def test_a_new_sqlite_log_keeps_effective_dates_in_their_keys_tree_and_an_older_log_reads_the_same(
+    tmp_path,
+):
+    """A new SQLite log's effective-date table is WITHOUT ROWID (one lookup an event, for the
+    whole plan as at a date); a log made before, whose table has a rowid, is read as it is
+    and gives the same plan at every date."""
+    from plantrail.store.views import build_plan
+
+    for name, before in [("new", None), ("older", "position BIGINT PRIMARY KEY, effective_on")]:
+        db = tmp_path / f"{name}.db"
+        if before:
+            with sqlite3.connect(db) as made:
+                made.execute(f"CREATE TABLE plantrail_effective ({before} TEXT NOT NULL)")
+        service = PlanService.open(str(db))
+        corrections_behind_prefixes(service)
+        (ddl,) = service.rows.fetch(
+            "SELECT sql FROM sqlite_master WHERE name = ?", (service.tables.effective,)
+        )[0]
+        assert ("WITHOUT ROWID" in ddl) == (before is None), ddl
+        records = list(service.records())
+        days = sorted({date.fromisoformat(r.effective_on) for r in records})
+        for day in days:
+            plan = service.as_at(day).model_dump()
+            kept = [r for r in records if r.effective_on <= day.isoformat()]
+            assert plan == build_plan(fold(kept), day, as_at=day).model_dump(), (name, day)
+        service.close()
 
 
 def test_unreadable_entries_beside_a_prefix_fold_that_action_instead(service, monkeypatch, caplog):
