@@ -154,23 +154,29 @@ def standards(plan: dict[str, Any], actions: list[dict[str, Any]]) -> list[dict[
 
 
 def summary(s: dict[str, Any], plan_date: date, viewed_on: date) -> dict[str, Any]:
-    """An action summary's fields, derived for ``viewed_on``."""
+    """An action summary's fields, derived for ``viewed_on`` (its key actions counted in one
+    pass: every overview and whole plan runs this once an action)."""
     steps = sorted(
         (step(s["ref"], one, plan_date, viewed_on) for one in s["steps"].values()),
-        key=lambda one: one["number"],
+        key=_NUMBER,
     )
-    open_dues = [
-        due for one in steps if (due := one["due"]) and one["status"] not in CLOSED_STATUSES
-    ]
+    done = total = overdue = 0
+    next_due: date | None = None
+    for one in steps:
+        status, due = one["status"], one["due"]
+        done += status in DONE_STATUSES
+        total += status != StepStatus.WITHDRAWN
+        overdue += one["overdue"]
+        if due and status not in CLOSED_STATUSES and (next_due is None or due < next_due):
+            next_due = due
     fields = {k: s[k] for k in SUMMARY_FIELDS if k in s}
     fields.update(
-        steps=steps,
-        steps_done=sum(one["status"] in DONE_STATUSES for one in steps),
-        steps_total=sum(one["status"] != StepStatus.WITHDRAWN for one in steps),
-        overdue_steps=sum(one["overdue"] for one in steps),
-        next_due=min(open_dues, default=None),
+        steps=steps, steps_done=done, steps_total=total, overdue_steps=overdue, next_due=next_due
     )
     return fields
+
+
+_NUMBER = itemgetter("number")
 
 
 #: What the plan table shows of an action (:func:`row`) as :func:`summary` has them; besides

@@ -593,6 +593,29 @@ def test_key_actions_with_the_same_wording_share_one_frozen_timescale_and_latest
         assert any(entry is action.latest_progress for entry in action.progress)
 
 
+def test_key_actions_are_counted_alike_in_the_overview_the_whole_plan_and_the_table(service):
+    """One done, one withdrawn (never late, nor in the total, though its date has passed) and
+    one late: every view of the plan counts them the same."""
+    make_plan(service)
+    on = {"effective_on": PLAN_START}
+    service.add_step(
+        c.validate(c.AddStep, ref="1.1", text="Dropped", timescale="End Jan 26", **on), "Ada Quill"
+    )
+    for step, status in [("1.1.1", "completed"), ("1.1.3", "withdrawn")]:
+        command = c.validate(c.ChangeStepStatus, step=step, status=status, **on)
+        service.change_step_status(command, "Ada Quill")
+    expected = {
+        "steps_done": 1,
+        "steps_total": 2,
+        "overdue_steps": 1,
+        "next_due": date(2026, 3, 31),
+    }
+    (row,) = [a for s in service.digest().standards for a in s["actions"] if a["ref"] == "1.1"]
+    for action in (service.overview().find("1.1"), service.current().find("1.1"), row):
+        fields = action if isinstance(action, dict) else action.model_dump()  # type: ignore[union-attr]
+        assert {k: fields[k] for k in expected} == expected
+
+
 def test_the_plans_reservations_of_references_are_left_out_of_as_at_as_the_fold_ignores_them(
     service,
 ):
