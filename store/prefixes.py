@@ -405,7 +405,7 @@ class PrefixReader:
         """The events of the actions (and plan) in ``after`` after the version each names,
         effective by ``day`` and stored up to ``upto``, in log order. A plan's reservations
         of references (``INERT_TOPIC``) are left out: the fold does nothing with them, and at
-        1,000 actions they were a fifth of the events read here; left out in Python, as a
+        1,000 actions they were a fifth of the events read here (left out in Python: a
         condition on the topic made SQLite read every later event's row to test it)."""
         params: tuple[Any, ...]
         if self.is_postgres:
