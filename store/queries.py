@@ -157,7 +157,9 @@ class PlanReader:
         if current["plan"] is None or not self.reader.indexed():
             return None
         aggregates = [current["plan"]["id"], *current["summaries"]]
-        return self.prefixes.view_at(day.isoformat(), current["position"], aggregates, full=True)
+        return self.prefixes.view_at(
+            day.isoformat(), current["position"], aggregates, full=True, every=True
+        )
 
     def _evidence_at(self, action_id: str, day: date) -> list[dict[str, Any]]:
         """One action's evidence as at ``day``, in the order it was added, those withdrawn
@@ -374,7 +376,7 @@ class PlanReader:
         upto = self.reader.position()
         if not upto or not self.reader.indexed():
             return None
-        view = self.prefixes.view_at(LAST_DAY, upto, self.reader.aggregate_ids())
+        view = self.prefixes.view_at(LAST_DAY, upto, self.reader.aggregate_ids(), every=True)
         return CurrentPlan.from_full_view(view)
 
     def _view_at(self, day: date | None, moment: datetime | None) -> View:
