@@ -7,23 +7,30 @@ objects, its two dates parsed as it goes, in under half the time, and they cost 
 (no ``__dict__``; never tracked by the cyclic collector: they hold only text, dates and None).
 pydantic takes them as they are inside the plan's models (an instance check in its core) and
 makes one from a dict where a model is validated from one (an overview's latest entry).
+
+Stored, each entry is an array of its fields (``fold.PROGRESS_FIELDS``), not an object: a
+third fewer bytes to read and decode (35 -> 24 MB at 100,000 events). Bodies stored as objects
+(before 24 November) are read too, a little slower.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, Literal
 
 import msgspec
+
+from .fold import PROGRESS_FIELDS
 
 #: What became of an entry. A literal, so every entry decoded shares one string of each (64,000
 #: entries, 64,000 strings fewer to make and free) and any other word is refused by name.
 EntryState = Literal["current", "corrected", "withdrawn"]
 
 
-class ProgressOut(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    """A progress entry; corrected and withdrawn entries stay, marked as such."""
+class ProgressOut(msgspec.Struct, array_like=True, forbid_unknown_fields=True, gc=False):
+    """A progress entry; corrected and withdrawn entries stay, marked as such. msgspec reads
+    and writes it as an array of its fields (pydantic writes it as an object)."""
 
     id: str
     period: str
@@ -53,8 +60,17 @@ class ProgressOut(msgspec.Struct, forbid_unknown_fields=True, gc=False):
         )
 
 
-class StoredEntries(msgspec.Struct):
-    """The entries stored beside a prefix (``prefixes._changed``): progress entries and
+#: ProgressOut's fields by name: what a folded entry (a dict), or a body stored as objects,
+#: is checked against, so anything wrong is named (msgspec names an array's fields by index).
+_Named = msgspec.defstruct(
+    "ProgressFields",
+    [(field.name, field.type) for field in msgspec.structs.fields(ProgressOut)],
+    forbid_unknown_fields=True,
+)
+
+
+class StoredEntries(msgspec.Struct, array_like=True):
+    """The entries stored beside a prefix (``prefixes._stored``): progress entries and
     evidence items new since the prefix before, and apart those changed since."""
 
     progress: list[ProgressOut]
@@ -63,8 +79,36 @@ class StoredEntries(msgspec.Struct):
     amended_evidence: list[dict[str, Any]]
 
 
-#: One stored body of entries, decoded (its progress entries made :class:`ProgressOut`).
-decode_entries = msgspec.json.Decoder(StoredEntries).decode
+class _StoredObjects(msgspec.Struct):
+    """The same, as bodies stored before 24 November were written: objects throughout."""
+
+    progress: list[_Named]  # type: ignore[valid-type]
+    amended_progress: list[_Named]  # type: ignore[valid-type]
+    evidence: list[dict[str, Any]]
+    amended_evidence: list[dict[str, Any]]
+
+
+_decode_rows = msgspec.json.Decoder(StoredEntries).decode
+_decode_objects = msgspec.json.Decoder(_StoredObjects).decode
+
+
+def decode_entries(body: bytes) -> StoredEntries:
+    """One stored body of entries, decoded, its progress entries made :class:`ProgressOut`
+    (either form, told apart by its first byte; a ValueError naming what is wrong if it is
+    not what that form should be)."""
+    if body[:1] == b"[":
+        return _decode_rows(body)
+    chunk = _decode_objects(body)
+    return StoredEntries(
+        [_unnamed(entry) for entry in chunk.progress],
+        [_unnamed(entry) for entry in chunk.amended_progress],
+        chunk.evidence,
+        chunk.amended_evidence,
+    )
+
+
+def _unnamed(entry: Any) -> ProgressOut:
+    return ProgressOut(*msgspec.structs.astuple(entry))
 
 
 def progress_out(entry: Any) -> ProgressOut:
@@ -74,23 +118,31 @@ def progress_out(entry: Any) -> ProgressOut:
     if entry.__class__ is ProgressOut:
         return entry
     try:
-        return msgspec.convert(entry, ProgressOut)
+        return _unnamed(msgspec.convert(entry, _Named))
     except msgspec.ValidationError as error:
         raise ValueError(f"not a progress entry: {error}") from None
 
 
 _NEWEST = attrgetter("effective_on", "recorded_at")
 _MANY = list[ProgressOut]
+_ROW = itemgetter(*PROGRESS_FIELDS)
+_WIDTH = len(PROGRESS_FIELDS)
 
 
 def newest_first(entries: list[Any], made: int = 0) -> list[ProgressOut]:
     """Progress entries made :class:`ProgressOut`, newest effective first, then newest
     recorded; equals keep their order. The first ``made`` are ProgressOut already (a prefix's,
     ``fold.made_entries``); the rest, folded dicts, are made in one call (in C: one Python
-    call an entry was a twentieth of the whole plan as at a date)."""
+    call an entry was a twentieth of the whole plan as at a date), each as the array of its
+    fields; one that is not quite an entry is made by name instead, so what is wrong is named
+    (:func:`progress_out`)."""
+    rest = entries[made:]
     try:
-        out: list[ProgressOut] = entries[:made] + msgspec.convert(entries[made:], _MANY)
-    except msgspec.ValidationError as error:
-        raise ValueError(f"not a progress entry: {error}") from None
+        if any(len(entry) != _WIDTH for entry in rest):
+            raise KeyError("a field too many or too few")
+        fresh: list[ProgressOut] = msgspec.convert([_ROW(entry) for entry in rest], _MANY)
+    except (KeyError, TypeError, msgspec.ValidationError):
+        fresh = [progress_out(entry) for entry in rest]
+    out = entries[:made] + fresh
     out.sort(key=_NEWEST, reverse=True)
     return out

@@ -322,6 +322,23 @@ def _evidence_withdrawn(view: View, a: dict[str, Any], r: EventRecord, changes: 
         )
 
 
+#: A progress entry's fields (:func:`_entry`), in the order ``entries.ProgressOut`` declares
+#: them and the entries beside prefixes store them, as arrays (``prefixes._stored``).
+PROGRESS_FIELDS = (
+    "id",
+    "period",
+    "narrative",
+    "next_actions",
+    "author",
+    "effective_on",
+    "recorded_at",
+    "state",
+    "corrects",
+    "corrected_by",
+    "reason",
+)
+
+
 def _entry(r: EventRecord, corrects: str | None) -> dict[str, Any]:
     d = r.data
     return {

@@ -39,7 +39,16 @@ from typing import Any
 
 import orjson
 
-from .fold import FOLD_VERSION, FoldedAway, View, apply, counted, empty_view, tally
+from .fold import (
+    FOLD_VERSION,
+    PROGRESS_FIELDS,
+    FoldedAway,
+    View,
+    apply,
+    counted,
+    empty_view,
+    tally,
+)
 from .records import EventRecord, LogReader, _topic, decode_row, hex_id
 from .rows import Row, Rows, Tables
 
@@ -221,7 +230,7 @@ def _made(
         through = max(through, record.effective_on)
         action = view["actions"].get(key)
         if record.version % EVERY == 0 and action is not None and record.version >= floor:
-            changed = orjson.dumps(_changed(action, seen))
+            changed = _stored(_changed(action, seen))
             if record.version > floor or floor == 0:
                 body = orjson.dumps(_folded(action))
                 made.append((key, record.version, FOLD_VERSION, through, record.seq, body))
@@ -245,6 +254,25 @@ def _changed(action: dict[str, Any], seen: dict[tuple[str, str], bytes]) -> dict
                 seen[(kind, item["id"])] = body
                 (new if before is None else amended).append(item)
     return changed
+
+
+_ROW = itemgetter(*PROGRESS_FIELDS)
+
+
+def _stored(changed: dict[str, Any]) -> bytes:
+    """The body stored for :func:`_changed`'s entries: a JSON array (progress, amended
+    progress, evidence, amended evidence), each progress entry the array of its fields in
+    ``PROGRESS_FIELDS`` order, which msgspec reads straight into ``entries.ProgressOut``. An
+    entry of any other shape (this fold makes none) is stored as objects instead: readers
+    then refuse it by name and fold that action from its first event, and the write goes on."""
+    progress, amended = changed["progress"], changed["amended_progress"]
+    try:
+        if any(len(entry) != len(PROGRESS_FIELDS) for entry in (*progress, *amended)):
+            raise KeyError("a field too many")
+        rows = [[_ROW(entry) for entry in progress], [_ROW(entry) for entry in amended]]
+    except KeyError:
+        return orjson.dumps(changed)
+    return orjson.dumps([*rows, changed["evidence"], changed["amended_evidence"]])
 
 
 def _unfolded(action: dict[str, Any], changes: list[tuple[int, bytes]]) -> dict[str, Any] | None:

@@ -16,7 +16,7 @@ from plantrail.domain.errors import ChangedSinceRead, InvalidInput, NotAllowed, 
 from plantrail.store import changes
 from plantrail.store.audit import AuditFilter
 from plantrail.store.derive import Heading
-from plantrail.store.fold import apply, fold, lean_view
+from plantrail.store.fold import PROGRESS_FIELDS, apply, fold, lean_view
 from plantrail.store.opening import open_reader
 from plantrail.store.projection import CurrentPlan
 from plantrail.store.service import PlanService
@@ -662,11 +662,56 @@ def test_a_new_sqlite_log_keeps_effective_dates_in_their_keys_tree_and_an_older_
         service.close()
 
 
+def test_entries_are_stored_as_arrays_and_those_stored_as_objects_read_the_same(
+    service, monkeypatch, caplog
+):
+    """Entries beside prefixes are stored as arrays, each progress entry its fields in
+    ``fold.PROGRESS_FIELDS`` order (ProgressOut's own, and a folded entry's keys); bodies
+    stored as objects, as before 24 November, give the same plan at every date, read as
+    they are (no action folded instead)."""
+    import logging
+
+    from plantrail.store import prefixes
+    from plantrail.store.entries import ProgressOut
+
+    monkeypatch.setattr(prefixes, "EVERY", 3)
+    corrections_behind_prefixes(service)
+    assert ProgressOut.__struct_fields__ == PROGRESS_FIELDS
+    view = fold(service.records())
+    assert all(tuple(e) == PROGRESS_FIELDS for a in view["actions"].values() for e in a["progress"])
+    entries = service.tables.entries
+    stored = [
+        (key, version, orjson.loads(body))
+        for key, version, body in service.rows.fetch(
+            f"SELECT originator_id, version, body FROM {entries}"
+        )
+    ]
+    assert stored and all(isinstance(body, list) and len(body) == 4 for _, _, body in stored)
+    assert any(len(row) == len(PROGRESS_FIELDS) for _, _, body in stored for row in body[0])
+    days = sorted({date.fromisoformat(r.effective_on) for r in service.records()})
+    as_arrays = [service.as_at(day).model_dump() for day in days]
+    mark = service.tables.mark
+    for key, version, (progress, amended, evidence, amended_evidence) in stored:
+        as_objects = {
+            "progress": [dict(zip(PROGRESS_FIELDS, e, strict=True)) for e in progress],
+            "amended_progress": [dict(zip(PROGRESS_FIELDS, e, strict=True)) for e in amended],
+            "evidence": evidence,
+            "amended_evidence": amended_evidence,
+        }
+        service.rows.write(
+            f"UPDATE {entries} SET body = {mark} WHERE originator_id = {mark} AND version = {mark}",
+            (orjson.dumps(as_objects), key, version),
+        )
+    caplog.set_level(logging.WARNING, logger="plantrail.store.prefixes")
+    assert [service.as_at(day).model_dump() for day in days] == as_arrays
+    assert "folded instead" not in caplog.text
+
+
 def test_unreadable_entries_beside_a_prefix_fold_that_action_instead(service, monkeypatch, caplog):
-    """Entries beside a prefix that cannot be read (bytes that are not JSON; JSON whose
-    progress entry has a field too many, as another plantrail might write) never break the
-    whole plan as at a date: that action is folded from its first event, with a warning naming
-    it, and the plan is what a plain fold says."""
+    """Entries beside a prefix that cannot be read (bytes that are not JSON; a progress entry
+    with a field too many, as another plantrail might write, in either stored form) never
+    break the whole plan as at a date: that action is folded from its first event, with a
+    warning naming it, and the plan is what a plain fold says."""
     import logging
 
     from plantrail.store import prefixes
@@ -676,25 +721,37 @@ def test_unreadable_entries_beside_a_prefix_fold_that_action_instead(service, mo
     corrections_behind_prefixes(service)
     entries = service.tables.entries
     stored = service.rows.fetch(f"SELECT originator_id, version, body FROM {entries}")
-    with_progress = [
-        (key, version, body) for key, version, body in stored if orjson.loads(body)["progress"]
-    ]
-    assert len(with_progress) >= 2
-    (key, version, body), (other_key, other_version, _) = with_progress[:2]
-    chunk = orjson.loads(body)
-    chunk["progress"][0]["surplus"] = 1
+    (key, version, body) = next(
+        (key, version, bytes(body)) for key, version, body in stored if orjson.loads(body)[0]
+    )
+    rows = orjson.loads(body)
+    as_objects = {
+        "progress": [dict(zip(PROGRESS_FIELDS, entry, strict=True)) for entry in rows[0]],
+        "amended_progress": [dict(zip(PROGRESS_FIELDS, e, strict=True)) for e in rows[1]],
+        "evidence": rows[2],
+        "amended_evidence": rows[3],
+    }
+    as_objects["progress"][0]["surplus"] = 1  # (as objects, the field is named)
+    too_long = [[[*rows[0][0], "surplus"], *rows[0][1:]], *rows[1:]]  # (as arrays, by count)
     update = f"UPDATE {entries} SET body = {service.tables.mark} WHERE originator_id = "
     update += f"{service.tables.mark} AND version = {service.tables.mark}"
-    service.rows.write(update, (orjson.dumps(chunk), key, version))
-    service.rows.write(update, (b"\x00 not json", other_key, other_version))
     records = list(service.records())
     caplog.set_level(logging.WARNING, logger="plantrail.store.prefixes")
-    for day in sorted({date.fromisoformat(r.effective_on) for r in records}):
-        kept = [r for r in records if r.effective_on <= day.isoformat()]
-        folded = build_plan(fold(kept), day, as_at=day)
-        assert folded is not None
-        assert service.as_at(day).model_dump() == folded.model_dump(), day
-    assert "unreadable, folded instead" in caplog.text and "surplus" in caplog.text
+    for unreadable, named in [
+        (orjson.dumps(as_objects), "unknown field `surplus`"),
+        (orjson.dumps(too_long), "at most length 11"),
+        (b"\x00 not json", "malformed"),
+    ]:
+        caplog.clear()
+        service.rows.write(update, (unreadable, key, version))
+        for day in sorted({date.fromisoformat(r.effective_on) for r in records}):
+            kept = [r for r in records if r.effective_on <= day.isoformat()]
+            folded = build_plan(fold(kept), day, as_at=day)
+            assert folded is not None
+            assert service.as_at(day).model_dump() == folded.model_dump(), day
+        assert "unreadable, folded instead" in caplog.text and named in caplog.text
+        assert key in caplog.text
+    service.rows.write(update, (body, key, version))
 
 
 def test_the_whole_plan_lists_progress_newest_effective_first_then_newest_recorded(
