@@ -1301,6 +1301,22 @@ def test_replaying_queries_pause_the_collector_only_while_they_run(service):
     seen: list[bool] = []
     replaying(lambda: seen.append(gc.isenabled()))()
     assert seen == [False] and gc.isenabled()
+    # What a paused query made is in the oldest generation, and the count of new objects
+    # starts again: no young collection walks the result while it is held.
+    started: list[int] = []
+
+    def record(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    gc.callbacks.append(record)
+    try:
+        made = replaying(lambda: [[n] for n in range(5_000)])()
+        after = [[n] for n in range(100)]  # fewer new objects than a young collection waits for
+    finally:
+        gc.callbacks.remove(record)
+    assert started == [] and len(after) == 100
+    assert any(o is made for o in gc.get_objects(generation=2)) and not gc.get_freeze_count()
     make_plan(service)
     with pytest.raises(NotFound):  # before the plan existed
         service.as_at(date(2025, 12, 31))
