@@ -303,9 +303,12 @@ def _unfolded(action: dict[str, Any], changes: list[tuple[int, bytes]]) -> dict[
             _warn(message, version, action["id"], error)
             return None
         progress += chunk.progress
-        evidence += chunk.evidence
-        amended_progress.update((entry.id, entry) for entry in chunk.amended_progress)
-        amended_evidence.update((item["id"], item) for item in chunk.amended_evidence)
+        if chunk.evidence:  # (most bodies have no items and nothing amended: no work then)
+            evidence += chunk.evidence
+        if chunk.amended_progress:
+            amended_progress.update((entry.id, entry) for entry in chunk.amended_progress)
+        if chunk.amended_evidence:
+            amended_evidence.update((item["id"], item) for item in chunk.amended_evidence)
     if amended_progress:  # (few actions have any: the rest are only joined)
         progress = [amended_progress.get(entry.id, entry) for entry in progress]
     if amended_evidence:
