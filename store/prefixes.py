@@ -21,10 +21,10 @@ holds them at its version. All of an action's entries up to a prefix, taken in v
 (a later copy replacing an earlier one in its place), are its lists at that prefix; so the
 whole plan as at a date, every entry in full, is prefixes + entries + the events after them,
 never a replay (:meth:`~.queries.PlanReader.as_at`). Each entry is stored once more for each
-time it changes: about as many bytes again as the progress events' own (34 MB beside 38 MB of
-events at 100,000). An action missing any prefix's entries (written by an older plantrail) is
-folded from its first event, until writers give its prefixes theirs, a few actions a write
-(:meth:`PrefixWriter.enter_older`).
+time it changes, each progress entry as the array of its fields (:func:`_stored`): 24 MB beside
+38 MB of events at 100,000. An action missing any prefix's entries (written by an older
+plantrail) is folded from its first event, until writers give its prefixes theirs, a few
+actions a write (:meth:`PrefixWriter.enter_older`).
 
 Written by the :class:`~.integrity.Sealer` in the transaction that stores the events; read by
 :meth:`~.queries.PlanReader.overview_at` and :meth:`~.queries.PlanReader.as_at`.
@@ -94,7 +94,7 @@ def create_index_sql(tables: Tables) -> str:
 
 def create_entries_sql(tables: Tables, *, is_postgres: bool) -> str:
     """The entries table: beside each prefix, the action's progress entries and evidence
-    items new or changed in the versions since the one before (JSON)."""
+    items new or changed in the versions since the one before (JSON, :func:`_stored`)."""
     blob = "BYTEA" if is_postgres else "BLOB"
     return (
         f"CREATE TABLE IF NOT EXISTS {tables.entries} (originator_id TEXT NOT NULL, "
@@ -364,7 +364,7 @@ class PrefixReader:
             f"originator_id AS id, MAX(version) AS best FROM {t.prefixes} WHERE fold_version = "
             f"{m} AND through <= {m} AND position <= {m} GROUP BY originator_id) b ON "
             f"c.originator_id = b.id AND c.version <= b.best WHERE c.fold_version = {m}"
-        )  # (unordered: sorting 35 MB of them in SQL took longer than reading them)
+        )  # (unordered: sorting them in SQL took longer than reading them)
         self.row_sql = (
             f"SELECT {t.position} AS seq, originator_id, originator_version, topic, state FROM "
             f"{t.events} WHERE {t.position} = {m}"
