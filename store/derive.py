@@ -169,7 +169,10 @@ def summary(s: dict[str, Any], plan_date: date, viewed_on: date) -> dict[str, An
         overdue += one["overdue"]
         if due and status not in CLOSED_STATUSES and (next_due is None or due < next_due):
             next_due = due
-    fields = {k: s[k] for k in SUMMARY_FIELDS if k in s}
+    try:  # (every field there, as a fold or a prefix has them: in C)
+        fields = dict(zip(_STORED_FIELDS, _STORED(s), strict=True))
+    except KeyError:  # an overview stored by an older plantrail may lack some
+        fields = {k: s[k] for k in _STORED_FIELDS if k in s}
     fields.update(
         steps=steps, steps_done=done, steps_total=total, overdue_steps=overdue, next_due=next_due
     )
@@ -177,6 +180,11 @@ def summary(s: dict[str, Any], plan_date: date, viewed_on: date) -> dict[str, An
 
 
 _NUMBER = itemgetter("number")
+#: The summary's fields an action has as folded (the rest :func:`summary` counts).
+_STORED_FIELDS = tuple(
+    f for f in SUMMARY_FIELDS if f not in {"steps_done", "steps_total", "overdue_steps", "next_due"}
+)
+_STORED = itemgetter(*_STORED_FIELDS)
 
 
 #: What the plan table shows of an action (:func:`row`) as :func:`summary` has them; besides
@@ -290,5 +298,7 @@ def step(action_ref: str, s: dict[str, Any], plan_date: date, viewed_on: date) -
                 "by": r["by"],
             }
             for r in s["reschedules"]
-        ],
+        ]
+        if s["reschedules"]
+        else [],
     }

@@ -500,7 +500,7 @@ def tally(action: dict[str, Any]) -> dict[str, Any]:
             latest, newest = entry, (on, at)  # the first of equals wins
         if on > authors.get(author, ""):
             authors[author] = on
-    withdrawn = sum(e.get("state") == "withdrawn" for e in evidence)
+    withdrawn = sum(e.get("state") == "withdrawn" for e in evidence) if evidence else 0
     current = len(evidence) - withdrawn + (before["evidence_count"] if before else 0)
     return {
         "latest_progress": latest,
