@@ -18,7 +18,8 @@ from ..domain.clock import in_london
 from ..domain.text import all_visible, visible, visible_everywhere
 from ..store.integrity import Checkpoint
 from ..store.records import EventRecord
-from ..store.views import ActionOut, PlanOut, StepOut
+from ..store.steps import StepOut
+from ..store.views import ActionOut, PlanOut
 
 CORRECTIONS = {"ProgressCorrected", "ProgressWithdrawn"}
 ENTRIES = {"ProgressRecorded", "ProgressCorrected"}

@@ -48,16 +48,20 @@ class ProgressOut(msgspec.Struct, array_like=True, forbid_unknown_fields=True, g
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
         """An instance as it is; anything else made one by :func:`progress_out`; written out
         as its fields (JSON: the dates as ISO text, as a pydantic dataclass writes them)."""
-        from pydantic_core import core_schema
+        return made_in_c(cls, progress_out, msgspec.structs.asdict)
 
-        return core_schema.union_schema(
-            [
-                core_schema.is_instance_schema(cls),
-                core_schema.no_info_plain_validator_function(progress_out),
-            ],
-            mode="left_to_right",
-            serialization=core_schema.plain_serializer_function_ser_schema(msgspec.structs.asdict),
-        )
+
+def made_in_c(cls: type, make: Any, fields: Any) -> Any:
+    """The pydantic core schema of a msgspec Struct ``cls`` inside a pydantic model: an
+    instance taken as it is (an instance check in pydantic's core), anything else given to
+    ``make``; written out as ``fields`` of it (a dict pydantic writes as it writes any)."""
+    from pydantic_core import core_schema
+
+    return core_schema.union_schema(
+        [core_schema.is_instance_schema(cls), core_schema.no_info_plain_validator_function(make)],
+        mode="left_to_right",
+        serialization=core_schema.plain_serializer_function_ser_schema(fields),
+    )
 
 
 #: ProgressOut's fields by name: what a folded entry (a dict), or a body stored as objects,

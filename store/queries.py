@@ -39,7 +39,8 @@ from .viewstore import ViewStore
 
 if TYPE_CHECKING:
     from . import integrity
-    from .views import ActionOut, AuditRow, PlanOut, PlanOverview, StepOut
+    from .steps import StepOut
+    from .views import ActionOut, AuditRow, PlanOut, PlanOverview
 
 #: Later than any effective date: "as at" this day is the plan with every event.
 LAST_DAY = "9999-12-31"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
+from itertools import islice
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from . import derive
 from .entries import ProgressOut, newest_first
 from .fold import made_entries
+from .steps import StepOut, TimescaleOut, made_steps
 
 
 class View(BaseModel):
@@ -27,47 +29,6 @@ class View(BaseModel):
     imported: the interface builds the overview's models only, never the audit trail's."""
 
     model_config = ConfigDict(defer_build=True)
-
-
-class StageOut(View):
-    words: str
-    due: date
-
-
-class TimescaleOut(View):
-    """The plan's words for when, and how plantrail read them. Frozen: one is made for each
-    wording and plan date (:func:`_timescale`) and shared by every key action that has it."""
-
-    model_config = ConfigDict(defer_build=True, frozen=True)
-
-    words: str
-    kind: str
-    start: date | None
-    due: date | None
-    stages: list[StageOut]
-    note: str
-
-
-class RescheduleOut(View):
-    from_words: str
-    to_words: str
-    reason: str
-    effective_on: date
-    by: str
-
-
-class StepOut(View):
-    """A key action as shown: its words, timescale, leads, status and whether it is late."""
-
-    ref: str
-    number: int
-    text: str
-    timescale: TimescaleOut
-    leads: list[str]
-    status: str
-    status_on: date
-    overdue: bool
-    reschedules: list[RescheduleOut]
 
 
 class EvidenceOut(View):
@@ -315,9 +276,12 @@ def _assemble(
         return None
     plan_date = date.fromisoformat(view["plan"]["plan_date"])
     made = actions(plan_date)
+    steps = [step for action in made for step in action["steps"]]
+    for step in steps:
+        step["timescale"] = _timescale(step["timescale"]["words"], plan_date)
+    built = iter(made_steps(steps))  # (all the plan's key actions in one call: steps.py)
     for action in made:
-        for step in action["steps"]:
-            step["timescale"] = _timescale(step["timescale"]["words"], plan_date)
+        action["steps"] = list(islice(built, len(action["steps"])))
     standards = derive.standards(view["plan"], made)
     header = derive.header(view, viewed_on, as_at, as_known_at)
     return model.model_validate({**header, "standards": standards})

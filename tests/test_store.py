@@ -631,6 +631,72 @@ def test_sqlite_connections_read_through_a_memory_map(sqlite_service):
     reader.close()
 
 
+def test_key_actions_made_by_msgspec_are_written_and_read_back_as_the_models_were(service):
+    """Key actions (``steps.StepOut``, its reschedules ``RescheduleOut``) are msgspec objects
+    inside the plan's models: a rescheduled one is written in JSON field by field as the
+    pydantic models wrote it, the plan reads back equal from its JSON and from its dump (its
+    timescale made a TimescaleOut again), and a key action with a field missing or a date
+    that is not one is refused by name."""
+    import json
+
+    from plantrail.store.steps import RescheduleOut, StepOut, TimescaleOut, step_json
+    from plantrail.store.views import PlanOut
+
+    make_plan(service)
+    on = {"effective_on": PLAN_START + timedelta(days=2)}
+    service.reschedule_step(
+        c.validate(
+            c.RescheduleStep, step="1.1.1", timescale="End Apr 26", reason="Staff away", **on
+        ),
+        "Ada Quill",
+    )
+    plan = service.current()
+    action = plan.find("1.1")
+    assert action is not None
+    step = action.steps[0]
+    assert isinstance(step, StepOut) and isinstance(step.reschedules[0], RescheduleOut)
+    assert isinstance(step.timescale, TimescaleOut)
+    assert json.loads(step_json(step)) == {
+        "ref": "1.1.1",
+        "number": 1,
+        "text": "Daily huddle",
+        "timescale": {
+            "words": "End Apr 26",
+            "kind": "month",
+            "start": "2026-04-01",
+            "due": "2026-04-30",
+            "stages": [],
+            "note": "'Apr 26' read as April 2026",
+        },
+        "leads": ["Bea Lowe"],
+        "status": "not started",
+        "status_on": PLAN_START.isoformat(),
+        "overdue": True,
+        "reschedules": [
+            {
+                "from_words": "End Feb 26",
+                "to_words": "End Apr 26",
+                "reason": "Staff away",
+                "effective_on": on["effective_on"].isoformat(),
+                "by": "Ada Quill",
+            }
+        ],
+    }
+    assert list(json.loads(step_json(step))) == list(StepOut.__struct_fields__)
+    assert PlanOut.model_validate_json(plan.model_dump_json()) == plan
+    assert PlanOut.model_validate(plan.model_dump()) == plan
+    dumped = plan.model_dump()
+    one = dumped["standards"][0]["actions"][0]["steps"][0]
+    assert one["timescale"]["due"] == date(2026, 4, 30)  # (python dump: dates as dates)
+    for wrong, named in [
+        ({k: v for k, v in one.items() if k != "status"}, "status"),
+        ({**one, "status_on": "31/02/2026"}, "status_on"),
+    ]:
+        dumped["standards"][0]["actions"][0]["steps"][0] = wrong
+        with pytest.raises(ValueError, match=named):
+            PlanOut.model_validate(dumped)
+
+
 def test_the_plans_reservations_of_references_are_left_out_of_as_at_as_the_fold_ignores_them(
     service,
 ):

@@ -55,7 +55,9 @@ def _show(args: argparse.Namespace) -> int:
             plan = plan_store.digest(**when)
     if step is not None:
         if as_json:
-            say_json(step.model_dump_json(indent=2))
+            from ...store.steps import step_json
+
+            say_json(step_json(step, indent=2))
         else:
             say(key_action_detail(plan, action, step))
     elif action is not None:

@@ -16,7 +16,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from ...store.views import ActionOut, PlanOverview, StandardSummary, StepOut
+from ...store.steps import StepOut
+from ...store.views import ActionOut, PlanOverview, StandardSummary
 from ..format import OVERDUE_STYLE, brag_chip, brag_label, clip, day, london, plain_line, plural
 from .pane_keys import ACTION_KEYS, PLAN_KEYS, STEP_KEYS, PaneKeysMixin, pane_bindings
 
