@@ -6,6 +6,7 @@ import sqlite3
 import threading
 import time
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import orjson
 import pytest
@@ -743,6 +744,17 @@ def test_a_new_sqlite_log_keeps_effective_dates_in_their_keys_tree_and_an_older_
         service.close()
 
 
+def stored_as_objects(rows: list[Any]) -> dict[str, Any]:
+    """A body of entries stored as arrays, as the objects plantrail stored before 24 November."""
+    progress, amended, evidence, amended_evidence = rows
+    return {
+        "progress": [dict(zip(PROGRESS_FIELDS, entry, strict=True)) for entry in progress],
+        "amended_progress": [dict(zip(PROGRESS_FIELDS, entry, strict=True)) for entry in amended],
+        "evidence": evidence,
+        "amended_evidence": amended_evidence,
+    }
+
+
 def test_entries_are_stored_as_arrays_and_those_stored_as_objects_read_the_same(
     service, monkeypatch, caplog
 ):
@@ -772,16 +784,10 @@ def test_entries_are_stored_as_arrays_and_those_stored_as_objects_read_the_same(
     days = sorted({date.fromisoformat(r.effective_on) for r in service.records()})
     as_arrays = [service.as_at(day).model_dump() for day in days]
     mark = service.tables.mark
-    for key, version, (progress, amended, evidence, amended_evidence) in stored:
-        as_objects = {
-            "progress": [dict(zip(PROGRESS_FIELDS, e, strict=True)) for e in progress],
-            "amended_progress": [dict(zip(PROGRESS_FIELDS, e, strict=True)) for e in amended],
-            "evidence": evidence,
-            "amended_evidence": amended_evidence,
-        }
+    for key, version, body in stored:
         service.rows.write(
             f"UPDATE {entries} SET body = {mark} WHERE originator_id = {mark} AND version = {mark}",
-            (orjson.dumps(as_objects), key, version),
+            (orjson.dumps(stored_as_objects(body)), key, version),
         )
     caplog.set_level(logging.WARNING, logger="plantrail.store.prefixes")
     assert [service.as_at(day).model_dump() for day in days] == as_arrays
@@ -806,12 +812,7 @@ def test_unreadable_entries_beside_a_prefix_fold_that_action_instead(service, mo
         (key, version, bytes(body)) for key, version, body in stored if orjson.loads(body)[0]
     )
     rows = orjson.loads(body)
-    as_objects = {
-        "progress": [dict(zip(PROGRESS_FIELDS, entry, strict=True)) for entry in rows[0]],
-        "amended_progress": [dict(zip(PROGRESS_FIELDS, e, strict=True)) for e in rows[1]],
-        "evidence": rows[2],
-        "amended_evidence": rows[3],
-    }
+    as_objects = stored_as_objects(rows)
     as_objects["progress"][0]["surplus"] = 1  # (as objects, the field is named)
     too_long = [[[*rows[0][0], "surplus"], *rows[0][1:]], *rows[1:]]  # (as arrays, by count)
     update = f"UPDATE {entries} SET body = {service.tables.mark} WHERE originator_id = "
