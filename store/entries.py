@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from operator import attrgetter, itemgetter
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
+from pydantic import WrapValidator
 
 from .fold import PROGRESS_FIELDS
 
@@ -127,13 +128,27 @@ def progress_out(entry: Any) -> ProgressOut:
         raise ValueError(f"not a progress entry: {error}") from None
 
 
+class Newest(list[ProgressOut]):
+    """Progress entries newest first, every one a :class:`ProgressOut`: only
+    :func:`newest_first` makes these, so a plan's model takes one as it is, not item by item
+    (85,000 instance checks were a third of validating the whole plan at 100,000 events)."""
+
+
+def _take_newest(value: Any, handler: Any) -> Any:
+    return value if value.__class__ is Newest else handler(value)
+
+
+#: An action's progress list in a model: a :class:`Newest` as it is, anything else (a list
+#: of dicts read back from JSON, say) validated entry by entry, its errors as the list's own.
+Entries = Annotated[list[ProgressOut], WrapValidator(_take_newest)]
+
 _NEWEST = attrgetter("effective_on", "recorded_at")
 _MANY = list[ProgressOut]
 _ROW = itemgetter(*PROGRESS_FIELDS)
 _WIDTH = len(PROGRESS_FIELDS)
 
 
-def newest_first(entries: list[Any], made: int = 0) -> list[ProgressOut]:
+def newest_first(entries: list[Any], made: int = 0) -> Newest:
     """Progress entries made :class:`ProgressOut`, newest effective first, then newest
     recorded; equals keep their order. The first ``made`` are ProgressOut already (a prefix's,
     ``fold.made_entries``); the rest, folded dicts, are made in one call (in C: one Python
@@ -147,6 +162,7 @@ def newest_first(entries: list[Any], made: int = 0) -> list[ProgressOut]:
         fresh: list[ProgressOut] = msgspec.convert([_ROW(entry) for entry in rest], _MANY)
     except (KeyError, TypeError, msgspec.ValidationError):
         fresh = [progress_out(entry) for entry in rest]
-    out = entries[:made] + fresh
+    out = Newest(entries[:made])
+    out += fresh
     out.sort(key=_NEWEST, reverse=True)
     return out

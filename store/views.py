@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from . import derive
-from .entries import ProgressOut, newest_first
+from .entries import Entries, ProgressOut, newest_first
 from .fold import made_entries
 from .steps import StepOut, TimescaleOut, made_steps
 
@@ -78,7 +78,7 @@ class ActionSummary(View):
 class ActionOut(ActionSummary):
     """An action in full: its progress entries (newest first, corrections kept) and evidence."""
 
-    progress: list[ProgressOut]
+    progress: Entries
     evidence: list[EvidenceOut]
 
     @property

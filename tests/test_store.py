@@ -562,6 +562,35 @@ def test_progress_entries_made_by_msgspec_equal_pydantics_own(service):
             progress_out(wrong)
 
 
+def test_a_progress_list_made_newest_first_is_taken_as_it_is_and_any_other_is_checked(service):
+    """An action's progress list made by ``entries.newest_first`` (every entry a ProgressOut
+    by construction) goes into the model as it is, not checked entry by entry; any other list
+    (entries as dicts, read back from JSON) is checked and made entry by entry, and a wrong
+    entry is refused by its place and field. Both are written out alike."""
+    import msgspec
+    import pydantic
+
+    from plantrail.store.entries import Newest
+    from plantrail.store.views import ActionOut, build_plan
+
+    corrections_behind_prefixes(service)
+    plan = build_plan(fold(service.records()), PLAN_START, as_at=PLAN_START)
+    action = plan.find("1.1") if plan is not None else None
+    assert action is not None and len(action.progress) >= 3
+    made = action.progress
+    assert isinstance(made, Newest)
+    fields = dict(action)
+    assert ActionOut.model_validate({**fields, "progress": made}).progress is made
+    as_dicts = [msgspec.structs.asdict(entry) for entry in made]
+    checked = ActionOut.model_validate({**fields, "progress": as_dicts})
+    assert type(checked.progress) is list and checked.progress == list(made)
+    assert checked.model_dump_json() == action.model_dump_json()
+    assert ActionOut.model_validate_json(action.model_dump_json()) == checked
+    wrong = [as_dicts[0], {k: v for k, v in as_dicts[1].items() if k != "author"}]
+    with pytest.raises(pydantic.ValidationError, match=r"(?s)progress\.1\..*field `author`"):
+        ActionOut.model_validate({**fields, "progress": wrong})
+
+
 def test_key_actions_with_the_same_wording_share_one_frozen_timescale_and_latest_is_an_entry(
     service,
 ):
