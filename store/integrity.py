@@ -162,8 +162,30 @@ def runners(cursor: Any, *, is_postgres: bool) -> tuple[Run, Many]:
 REMARK_EVERY = 1_000
 
 
+#: How many log positions a writer reads at a time when it gives older events their rows in
+#: an index by date (:meth:`Sealer._index_older_events`): each event's JSON is read to find
+#: its date, and a log of 1,000,000 events read at once would hold 400 MB of it.
+INDEX_WINDOW = 10_000
+
 #: The most events a seal's first read brings (:attr:`Sealer.seal_read_sql`).
 SEAL_READ = 1_000
+
+
+@dataclass(frozen=True)
+class DateIndex:
+    """One of the log's indexes by effective date, which sealing keeps: each event gets its
+    row in the transaction that stores it, and a writer gives older events theirs (a log
+    from before the index, or written meanwhile by an older plantrail), checked after the
+    mark called ``mark``. ``counts_sql``: how many events in a stretch of positions have a
+    row, and how many there are; ``missing_sql``: those without one, as sealing reads them
+    (position, aggregate id, version, topic, state); ``row``: the index row of one of those
+    and its effective date."""
+
+    mark: str
+    insert_sql: str
+    counts_sql: str
+    missing_sql: str
+    row: Callable[[Sequence[Any], str], Sequence[Any]]
 
 
 class StaleRead(Exception):
@@ -223,6 +245,13 @@ class Sealer:
             # By date: counting the events effective by a date reads only those entries.
             f"CREATE INDEX IF NOT EXISTS {t.effective_by_date.split('.')[-1]} ON {t.effective} "
             "(effective_on, position)",
+            # By aggregate and version, each event's date and position beside: the events after
+            # each action's prefix that are effective by a date are read from this alone
+            # (prefixes.PrefixReader), with no lookup of each later event's date by position.
+            f"CREATE TABLE IF NOT EXISTS {t.versions} (originator_id "
+            f"{'UUID' if is_postgres else 'TEXT'} NOT NULL, version INTEGER NOT NULL, "
+            "effective_on TEXT NOT NULL, position BIGINT NOT NULL, PRIMARY KEY (originator_id, "
+            f"version){' INCLUDE (effective_on, position))' if is_postgres else ') WITHOUT ROWID'}",
             prefixes.create_sql(t, is_postgres=is_postgres),
             prefixes.create_index_sql(t),
             prefixes.create_entries_sql(t, is_postgres=is_postgres),
@@ -232,8 +261,8 @@ class Sealer:
         # How many of these tables (and the index) exist: a log made before one of them gets
         # the missing ones.
         names = [
-            t.leaves, t.tree, t.checkpoints, t.effective, t.effective_by_date, t.prefixes,
-            t.prefixes_by_date, t.entries, t.marks,
+            t.leaves, t.tree, t.checkpoints, t.effective, t.effective_by_date, t.versions,
+            t.prefixes, t.prefixes_by_date, t.entries, t.marks,
         ]  # fmt: skip
         self.expected = len(names)
         self.exists_sql = (
@@ -256,22 +285,21 @@ class Sealer:
         self.indexing = False
         # An event's effective date never changes, so a row already there is the same row (a
         # log whose hashes are made after its index, when its older events are sealed at last).
-        self.index_sql = (
-            f"INSERT INTO {t.effective} (position, effective_on) VALUES ({m}, {m}) "
-            "ON CONFLICT (position) DO NOTHING"
-        )
-        # Counted over the stretch after the last check only (the "indexed" mark).
-        self.counts_sql = (
-            f"SELECT (SELECT COUNT(*) FROM {t.effective} WHERE position > {m} AND position <= "
-            f"{m}) AS indexed, (SELECT COUNT(*) FROM {t.events} WHERE {t.position} > {m} AND "
-            f"{t.position} <= {m}) AS sealed"
-        )
-        self.unindexed_sql = (
-            f"SELECT e.{t.position}, e.state FROM {t.events} e LEFT JOIN {t.effective} x "
-            f"ON x.position = e.{t.position} WHERE x.position IS NULL AND e.{t.position} > {m} "
-            f"AND e.{t.position} <= {m} ORDER BY e.{t.position}"
-        )
-        # Marks by name: "indexed" (the effective-date index), "entered" (prefixes' entries).
+        # Each counted over the stretch after its last check only (its mark).
+        self.indexes = [
+            self._date_index(
+                "indexed", t.effective, "position, effective_on", "position",
+                f"x.position = e.{t.position}", lambda row, on: (row[0], on),
+            ),
+            self._date_index(
+                "versioned", t.versions, "originator_id, version, effective_on, position",
+                "originator_id, version",
+                "x.originator_id = e.originator_id AND x.version = e.originator_version",
+                lambda row, on: (row[1], row[2], on, row[0]),
+            ),
+        ]  # fmt: skip
+        # Marks by name: "indexed" (the effective-date index), "versioned" (the index by
+        # aggregate and version), "entered" (prefixes' entries).
         self.mark_sql = f"SELECT position FROM {t.marks} WHERE name = {m}"
         self.set_mark_sql = (
             f"INSERT INTO {t.marks} (name, position) VALUES ({m}, {m}) ON CONFLICT (name) "
@@ -366,9 +394,8 @@ class Sealer:
         if self.read_at is not None and self.read_at.checked:
             self.read_at.upto = rows[-1][0]
         leaves: list[Sequence[Any]] = []
-        dates: list[Sequence[Any]] = []
+        dates = [effective_on_of(bytes(row[4])) for row in rows]
         for position, originator_id, version, topic, state in rows:
-            dates.append((position, effective_on_of(bytes(state))))
             key = _hex_id(originator_id)
             leaf = event_leaf(frontier.size + 1, key, version, topic, bytes(state))
             frontier.append(leaf)
@@ -376,7 +403,10 @@ class Sealer:
             leaves.append((frontier.size, position, key, version, leaf, body))
             log_id = log_id or leaf.hex()
         many(self.leaf_sql, leaves)
-        many(self.index_sql, dates)
+        for index in self.indexes:
+            many(
+                index.insert_sql, [index.row(row, on) for row, on in zip(rows, dates, strict=True)]
+            )
         self.prefixes.write(run, many, rows)
         run(self.tree_sql, (frontier.size, rows[-1][0], frontier.to_bytes(), log_id))
         checkpoint = Checkpoint(log_id, frontier.size, frontier.root(), _now())
@@ -402,35 +432,70 @@ class Sealer:
                 raise StaleRead(read.others, max(int(row[1]) for row in changed))
         read.checked = True
 
+    def _date_index(
+        self,
+        mark: str,
+        table: str,
+        columns: str,
+        key: str,
+        joined: str,
+        row: Callable[[Sequence[Any], str], Sequence[Any]],
+    ) -> DateIndex:
+        """A :class:`DateIndex` in ``table`` (its ``columns``, unique on ``key``), whose row
+        for an event is the one ``joined`` to it."""
+        t, m = self.tables, self.tables.mark
+        stretch = f"e.{t.position} > {m} AND e.{t.position} <= {m}"
+        values = ", ".join([m] * len(columns.split(",")))
+        return DateIndex(
+            mark=mark,
+            insert_sql=(
+                f"INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT ({key}) DO NOTHING"
+            ),
+            counts_sql=(
+                f"SELECT COUNT(x.effective_on) AS indexed, COUNT(*) AS sealed FROM {t.events} e "
+                f"LEFT JOIN {table} x ON {joined} WHERE {stretch}"
+            ),
+            missing_sql=(
+                f"SELECT e.{t.position}, e.originator_id, e.originator_version, e.topic, e.state "
+                f"FROM {t.events} e LEFT JOIN {table} x ON {joined} WHERE x.effective_on IS NULL "
+                f"AND {stretch} ORDER BY e.{t.position}"
+            ),
+            row=row,
+        )
+
     def _index_older_events(self, run: Run, many: Many, sealed_upto: int) -> None:
         """On a process's first write, and again every ``REMARK_EVERY`` positions: give sealed
-        events that have no row in the effective-date index theirs (a log sealed before the
-        index existed, or written meanwhile by an older plantrail); new events get theirs as
-        they are sealed. Moving the mark on as the log grows keeps what every reader counts
-        short (``LogReader.indexed``): a long-running writer used to leave it where it began.
+        events that have no row in an index by date (:attr:`indexes`) theirs (a log sealed
+        before the index existed, or written meanwhile by an older plantrail); new events get
+        theirs as they are sealed. Moving the marks on as the log grows keeps what every
+        reader counts short (``LogReader.indexed``, ``LogReader.versioned``): a long-running
+        writer used to leave them where it began.
 
-        The log is known indexed up to a mark kept beside it, so only the events after the
-        mark are counted (two counts over that stretch decide whether any is missing), and
-        the mark then moves to the last sealed event. Positions only grow, so nothing can
-        appear below the mark later.
+        Each index is known complete up to a mark kept beside the log, so only the events
+        after the mark are counted (how many have a row, and how many there are), and the
+        mark then moves to the last sealed event. Positions only grow, so nothing can appear
+        below a mark later.
         """
-        found = run(self.mark_sql, ("indexed",))
-        marked = int(found[0][0]) if found else 0
-        if marked < sealed_upto:
-            counts = run(self.counts_sql, (marked, sealed_upto, marked, sealed_upto))
-            if counts and counts[0][0] != counts[0][1]:
-                self.indexing = True
-                try:
-                    older = run(self.unindexed_sql, (marked, sealed_upto))
-                    if older:
-                        dates: list[Sequence[Any]] = [
-                            (p, effective_on_of(bytes(state))) for p, state in older
-                        ]
-                        many(self.index_sql, dates)
-                finally:
-                    self.indexing = False
-            run(self.set_mark_sql, ("indexed", sealed_upto))
-        self._marked = max(marked, sealed_upto)
+        lowest = sealed_upto
+        for index in self.indexes:
+            found = run(self.mark_sql, (index.mark,))
+            marked = int(found[0][0]) if found else 0
+            if marked < sealed_upto:
+                counts = run(index.counts_sql, (marked, sealed_upto))
+                if counts and counts[0][0] != counts[0][1]:
+                    self.indexing = True
+                    try:  # a window of positions at a time: memory bounded in a long log
+                        for start in range(marked, sealed_upto, INDEX_WINDOW):
+                            end = min(start + INDEX_WINDOW, sealed_upto)
+                            older = run(index.missing_sql, (start, end))
+                            made = [index.row(r, effective_on_of(bytes(r[4]))) for r in older]
+                            if made:
+                                many(index.insert_sql, made)
+                    finally:
+                        self.indexing = False
+                run(self.set_mark_sql, (index.mark, sealed_upto))
+            lowest = min(lowest, max(marked, sealed_upto))
+        self._marked = lowest
         self._indexed = True
 
     def _enter_older_prefixes(self, run: Run, many: Many, sealed_upto: int) -> None:

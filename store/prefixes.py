@@ -349,12 +349,24 @@ class PrefixReader:
                 f"(SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS "
                 f"after FROM json_each({m})) m"
             )
+        # The events after each prefix effective by the date, from the index by aggregate and
+        # version, which holds each one's date: only those kept are read from the log. At
+        # 100,000 events SQLite walks ~35,000 later events to keep ~5,500; by the log's own
+        # key with each date looked up by position, that took 24-40 -> 12-15 ms at dates in
+        # the plan's first half, 15 -> 10 ms later (``tail_by_position_sql``: a log whose
+        # index by version is not complete yet, LogReader.versioned).
         self.tail_sql = (
+            f"SELECT e.{t.position} AS seq, e.originator_id, e.originator_version, e.topic, "
+            f"e.state FROM {marks} JOIN {t.versions} y ON y.originator_id = m.id AND "
+            f"y.version > m.after JOIN {t.events} e ON e.{t.position} = y.position "
+            f"WHERE y.effective_on <= {m} AND y.position <= {m}"
+        )  # (unordered: sorted in Python, the rows' states are not carried through a sort)
+        self.tail_by_position_sql = (
             f"SELECT e.{t.position} AS seq, e.originator_id, e.originator_version, e.topic, "
             f"e.state FROM {marks} JOIN {t.events} e ON e.originator_id = m.id AND "
             f"e.originator_version > m.after JOIN {t.effective} x ON x.position = e.{t.position} "
             f"WHERE x.effective_on <= {m} AND e.{t.position} <= {m}"
-        )  # (unordered: sorted in Python, the rows' states are not carried through a sort)
+        )
         self.span_sql = (
             f"SELECT COUNT(*) AS n, MAX(position) AS last FROM {t.effective} "
             f"WHERE effective_on <= {m} AND position <= {m}"
@@ -468,6 +480,7 @@ class PrefixReader:
             params = ([uuid.UUID(k) for k in after], list(after.values()), day, upto)
         else:
             params = (orjson.dumps(list(after.items())).decode(), day, upto)
-        rows = self.rows.fetch(self.tail_sql, params)
+        sql = self.tail_sql if self.reader.versioned() else self.tail_by_position_sql
+        rows = self.rows.fetch(sql, params)
         rows.sort(key=_position)
         return rows

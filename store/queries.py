@@ -455,7 +455,7 @@ class PlanReader:
         if not self.rows.is_postgres:
             return
         t = self.tables
-        for table in (t.events, t.effective, t.prefixes, t.entries, t.leaves):
+        for table in (t.events, t.effective, t.versions, t.prefixes, t.entries, t.leaves):
             self.rows.write(f"ANALYZE {table}")
 
     # -- integrity ------------------------------------------------------------------------------

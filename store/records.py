@@ -175,9 +175,28 @@ class LogReader:
             f"SELECT COUNT(*) AS n, MIN({seq}) AS first, MAX({seq}) AS last FROM {table} "
             f"WHERE {seq} > {mark}"
         )
-        #: The log is known to be indexed up to this position (see :meth:`indexed`).
+        # Whether that index is there (a log no writer of this plantrail has sealed has none):
+        # asked, not tried, because a failed query costs the library's pooled connection.
+        versions = tables.versions
+        self.versions_exist_sql = (
+            f"SELECT to_regclass('{versions}') IS NOT NULL AS found"
+            if self.is_postgres
+            else "SELECT COUNT(*) AS found FROM sqlite_master WHERE type = 'table' AND name = "
+            f"'{versions}'"
+        )
+        self._versions_exist = False
+        # The log's events after a position without a row in the index by aggregate and
+        # version (and the last of them all): one probe each, after the writers' mark.
+        self.unversioned_sql = (
+            f"SELECT COUNT(*) - COUNT(y.position) AS missing, MAX(e.{seq}) AS last FROM {table} "
+            f"e LEFT JOIN {tables.versions} y ON y.originator_id = e.originator_id AND "
+            f"y.version = e.originator_version WHERE e.{seq} > {mark}"
+        )
+        #: The log is known to be indexed up to this position (see :meth:`indexed`), and
+        #: known to be in the index by aggregate and version up to this one (:meth:`versioned`).
         self._indexed_through = 0
-        self.mark_sql = f"SELECT position AS position FROM {tables.marks} WHERE name = 'indexed'"
+        self._versioned_through = 0
+        self.mark_sql = f"SELECT position AS position FROM {tables.marks} WHERE name = {mark}"
 
     def position(self) -> int:
         rows = self.rows.fetch(self.max_sql)
@@ -203,7 +222,7 @@ class LogReader:
         PostgreSQL inserts under a table lock), so no event can appear later inside a stretch
         already counted.
         """
-        through = self._indexed_through or self._marked()
+        through = self._indexed_through or self._marked("indexed")
         try:
             index = self.rows.fetch(self.index_span_sql, (through,))
         except Exception:  # no such table: a log no writer has sealed since the index came
@@ -211,9 +230,25 @@ class LogReader:
         log = self.rows.fetch(self.log_span_sql, (through,))
         if not (index and log and tuple(index[0]) == tuple(log[0])):
             return False
-        if log[0][0]:
-            self._indexed_through = int(log[0][2])
+        self._indexed_through = int(log[0][2]) if log[0][0] else through
         return self._indexed_through > 0
+
+    def versioned(self) -> bool:
+        """Every event of the log has its row in the index by aggregate and version (a log
+        written by an older plantrail may have none, or lack some, until a writer gives them
+        theirs). As :meth:`indexed`, only the events after a stretch found complete (here, or
+        by a writer: its mark) are checked, each by its own key."""
+        if not self._versions_exist:
+            self._versions_exist = bool(self.rows.fetch(self.versions_exist_sql)[0][0])
+            if not self._versions_exist:
+                return False
+        through = self._versioned_through or self._marked("versioned")
+        found = self.rows.fetch(self.unversioned_sql, (through,))
+        missing, last = found[0] if found else (1, None)
+        if missing:
+            return False
+        self._versioned_through = int(last) if last else through
+        return self._versioned_through > 0
 
     def read(
         self,
@@ -270,10 +305,11 @@ class LogReader:
                 continue
             yield decode_row(seq, originator_id, version, topic, bytes(state))
 
-    def _marked(self) -> int:
-        """How far a writer has checked the index (``integrity.Sealer``), 0 if none has."""
+    def _marked(self, name: str) -> int:
+        """How far a writer has checked the index its mark ``name`` is for
+        (``integrity.Sealer``), 0 if none has."""
         try:
-            rows = self.rows.fetch(self.mark_sql)
+            rows = self.rows.fetch(self.mark_sql, (name,))
         except Exception:  # a log from before the mark: count it all
             return 0
         return int(rows[0][0]) if rows else 0

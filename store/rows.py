@@ -115,6 +115,13 @@ class Tables:
         return self._own("effective_on")
 
     @property
+    def versions(self) -> str:
+        """Each event's effective date and log position by aggregate and version: "as at"
+        finds the events after each action's prefix that are effective by a date in one
+        index, not by looking each one's date up by position (integrity.py)."""
+        return self._own("versions")
+
+    @property
     def marks(self) -> str:
         """Named log positions plantrail keeps: how far the effective-date index is checked."""
         return self._own("marks")

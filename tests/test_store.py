@@ -228,6 +228,97 @@ def test_as_at_reads_through_the_effective_date_index_and_the_same_without_it(
     assert open_service().reader.indexed()
 
 
+def test_as_at_finds_the_events_after_prefixes_by_version_and_the_same_without_that_index(
+    open_service, monkeypatch
+):
+    """Every event has its row in the index by aggregate and version (its effective date and
+    position), written as it is stored, and "as at" reads the events after each prefix
+    through it. A log without that index (an older plantrail's), or with an event it lacks,
+    is read by position as before, the same; the next process that writes gives every older
+    event its row."""
+    from plantrail.store import prefixes
+    from plantrail.store.records import effective_on_of, hex_id
+
+    monkeypatch.setattr(prefixes, "EVERY", 3)
+    service = open_service()
+    corrections_behind_prefixes(service)
+    t = service.tables
+
+    def stored(reading: PlanService) -> list[tuple[Any, ...]]:
+        found = reading.rows.fetch(
+            f"SELECT originator_id, version, effective_on, position FROM {t.versions}"
+        )
+        return sorted((hex_id(key), *rest) for key, *rest in found)
+
+    def expected(reading: PlanService) -> list[tuple[Any, ...]]:
+        raw = reading.reader.raw()
+        return sorted((key, v, effective_on_of(state), seq) for seq, key, v, _, state in raw)
+
+    def tails(reading: PlanService) -> tuple[list[dict[str, Any]], list[str]]:
+        """The plan as at each date, and which index found the events after the prefixes."""
+        used: list[str] = []
+        fetch = reading.rows.fetch
+
+        def spy(sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+            if sql == reading.prefixes.tail_sql:
+                used.append("by version")
+            elif sql == reading.prefixes.tail_by_position_sql:
+                used.append("by position")
+            return fetch(sql, params)
+
+        monkeypatch.setattr(reading.rows, "fetch", spy)
+        try:
+            return [reading.as_at(day).model_dump() for day in days], used
+        finally:
+            monkeypatch.setattr(reading.rows, "fetch", fetch)
+
+    assert stored(service) == expected(service) and service.reader.versioned()
+    # A late entry back-dated before others (effective dates out of version order), written
+    # as an older plantrail would: no row for it. Read by position.
+    progress_on(service, PLAN_START + timedelta(days=2), "Day 2", "written late")
+    service.rows.write(f"DELETE FROM {t.versions} WHERE position = {service.reader.position()}")
+    assert not service.reader.versioned()
+    days = sorted({date.fromisoformat(on) for _, _, on, _ in expected(service)})
+    plans, used = tails(service)
+    assert set(used) == {"by position"}
+    assert any(a["narrative"] == "written late" for a in _entries_of(plans[-1]))
+    # A log from before the index: no table, no mark. Read the same, by position.
+    service.rows.write(f"DROP TABLE {t.versions}")
+    service.rows.write(f"DELETE FROM {t.marks} WHERE name = 'versioned'")
+    later = open_service()
+    assert not later.reader.versioned()
+    plans_later, used = tails(later)
+    assert plans_later == plans and set(used) == {"by position"}
+    # The next process that writes gives every older event its row (its own is effective
+    # after every date read here): the same plans, read by version.
+    progress_on(open_service(), PLAN_START + timedelta(days=90), "Day 90", "after the upgrade")
+    assert stored(later) == expected(later) and later.reader.versioned()
+    plans_later, used = tails(later)
+    assert plans_later == plans and set(used) == {"by version"}
+
+
+def test_a_log_checked_up_to_its_last_event_reads_through_its_indexes(open_service):
+    """A writer that checked both indexes up to the log's last event (its marks there, no
+    event after them): a new reader finds them complete, with nothing after the marks to
+    count, and reads through them."""
+    service = open_service()
+    make_plan(service)
+    last, marks = service.reader.position(), service.tables.marks
+    for name in ("indexed", "versioned"):
+        service.rows.write(
+            f"INSERT INTO {marks} (name, position) VALUES ('{name}', {last}) "
+            "ON CONFLICT (name) DO UPDATE SET position = excluded.position"
+        )
+    reader = open_service().reader
+    assert reader.indexed() and reader.versioned()
+
+
+def _entries_of(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every progress entry in a dumped plan."""
+    actions = [a for standard in plan["standards"] for a in standard["actions"]]
+    return [entry for a in actions for entry in a["progress"]]
+
+
 def test_rescheduling_and_reassigning_keep_the_old_values(service):
     make_plan(service)
     service.reschedule_step(
