@@ -89,7 +89,7 @@ def analyse(schema: str) -> None:
 
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         conn.execute(f"ANALYZE {schema}.plantrail_events")
-        for table in ("effective", "prefixes", "leaves"):
+        for table in ("effective", "versions", "prefixes", "entries", "leaves"):
             conn.execute(f"ANALYZE {schema}.plantrail_{table}")
 
 

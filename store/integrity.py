@@ -144,12 +144,18 @@ def runners(cursor: Any, *, is_postgres: bool) -> tuple[Run, Many]:
     """Run SQL on a library cursor (sqlite3 rows, or psycopg dict rows) as plain tuples."""
 
     def run(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-        cursor.execute(sql, params)
         if not is_postgres:
+            cursor.execute(sql, params)
             return [tuple(row) for row in cursor.fetchall()]
         if not sql.lstrip().upper().startswith("SELECT"):
+            cursor.execute(sql, params)
             return []  # in psycopg's pipeline mode results arrive on fetch: fetch queries only
-        return [tuple(row.values()) for row in cursor.fetchall()]
+        # A query on a cursor of its own: in pipeline mode, a cursor that has sent an
+        # executemany can be handed one of its INSERTs' results for a later query's (psycopg
+        # 3.3; it happened in a save of ~100 events once a seal sent three executemanys).
+        with cursor.connection.cursor() as own:
+            own.execute(sql, params)
+            return [tuple(row.values()) for row in own.fetchall()]
 
     def many(sql: str, rows: list[Sequence[Any]]) -> None:
         cursor.executemany(sql, rows)

@@ -313,6 +313,49 @@ def test_a_log_checked_up_to_its_last_event_reads_through_its_indexes(open_servi
     assert reader.indexed() and reader.versioned()
 
 
+def test_saves_of_a_hundred_events_each_are_sealed_and_read_back(service):
+    """Actions saved with ~100 events each (as an import or the benchmarks save them): every
+    event is sealed and indexed, and the plan as at a date reads them. On PostgreSQL the seal
+    sends its inserts as executemanys in the library's pipeline, and a query on the same
+    cursor was once handed an INSERT's result instead of its own rows (the fifth save)."""
+    from plantrail.domain.action import Action
+
+    SAVES = 40
+    make_plan(service)
+    for n in range(1, SAVES + 1):
+        plan = service._plan()
+        ref = f"1.{plan.next_action_number(1)}"
+        on = PLAN_START.isoformat()
+        action = Action(
+            plan_id=str(plan.id), ref=ref, standard=1, number=int(ref[2:]), text=f"Action {n}",
+            sources=[], key_outcome="outcome", expected_evidence="audit", actor="Ada Quill",
+            effective_on=on,
+        )  # fmt: skip
+        plan.register_action(ref, str(action.id), "Ada Quill", on, on)
+        for step in range(3):
+            action.add_step(f"Step {step}", "End Mar 27", ["Bea Lowe"], "Ada Quill", on, on)
+        for k in range(100):
+            day = (PLAN_START + timedelta(days=k)).isoformat()
+            if k % 10 == 9:
+                action.rate(
+                    c.Brag.GREEN if k % 20 == 9 else c.Brag.AMBER, "why", "Bea Lowe", day, day
+                )
+                continue
+            entry = f"{n:04d}{k:012d}"
+            action.record_progress(
+                entry, f"Day {k}", "words " * 30, "next " * 5, "Bea Lowe", day, day
+            )  # fmt: skip
+        service.save(action, plan)
+    assert service.verify_log({}).ok
+    assert service.reader.indexed() and service.reader.versioned()
+    day = PLAN_START + timedelta(days=49)
+    whole = service.as_at(day)
+    latest = [
+        a.latest_progress for s in whole.standards for a in s.actions if a.text.startswith("Action")
+    ]
+    assert len(latest) == SAVES and all(entry and entry.period == "Day 48" for entry in latest)
+
+
 def _entries_of(plan: dict[str, Any]) -> list[dict[str, Any]]:
     """Every progress entry in a dumped plan."""
     actions = [a for standard in plan["standards"] for a in standard["actions"]]
