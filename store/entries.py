@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from pydantic import WrapValidator
 
-from .fold import PROGRESS_FIELDS
+from .fold import PROGRESS_FIELDS, Order, in_order
 
 #: What became of an entry. A literal, so every entry decoded shares one string of each (64,000
 #: entries, 64,000 strings fewer to make and free) and any other word is refused by name.
@@ -148,13 +148,15 @@ _ROW = itemgetter(*PROGRESS_FIELDS)
 _WIDTH = len(PROGRESS_FIELDS)
 
 
-def newest_first(entries: list[Any], made: int = 0) -> Newest:
+def newest_first(entries: list[Any], made: int = 0, order: Order | None = None) -> Newest:
     """Progress entries made :class:`ProgressOut`, newest effective first, then newest
     recorded; equals keep their order. The first ``made`` are ProgressOut already (a prefix's,
     ``fold.made_entries``); the rest, folded dicts, are made in one call (in C: one Python
     call an entry was a twentieth of the whole plan as at a date), each as the array of its
     fields; one that is not quite an entry is made by name instead, so what is wrong is named
-    (:func:`progress_out`)."""
+    (:func:`progress_out`). ``order``: the prefix's word on whether the first ``made`` came
+    in strictly increasing order (:func:`~.fold.in_order`); if they did and the rest carry
+    it on, the list is reversed, not sorted (the same list: no two are equal)."""
     rest = entries[made:]
     try:
         if any(len(entry) != _WIDTH for entry in rest):
@@ -164,5 +166,8 @@ def newest_first(entries: list[Any], made: int = 0) -> Newest:
         fresh = [progress_out(entry) for entry in rest]
     out = Newest(entries[:made])
     out += fresh
-    out.sort(key=_NEWEST, reverse=True)
+    if made and order and in_order(order, rest) is not False:
+        out.reverse()
+    else:
+        out.sort(key=_NEWEST, reverse=True)
     return out

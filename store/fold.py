@@ -15,7 +15,7 @@ but keeping no progress entries, so exporting any length of history holds only t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Literal
 
 from .records import EventRecord
 
@@ -461,8 +461,35 @@ def _state(new_state: str) -> Any:
     return handler
 
 
-#: An action's keys its summary leaves out: its lists, and what a prefix counted of them.
-_NOT_SUMMARISED = frozenset({"progress", "evidence", "folded", "counted"})
+#: Whether an action's progress entries up to a prefix came in strictly increasing order of
+#: (effective date, recording instant), the order the plan lists them in reverse: the last
+#: one's pair if so, False if not. Almost always so (an entry back-dated before one already
+#: written is the exception), and then the whole plan lists them newest first by reversing
+#: them, not sorting (``entries.newest_first``: sorting 85,000 entries was 8 ms of the whole
+#: plan as at a date at 100,000 events). Prefixes from before it have none: sorted.
+Order = list[str] | Literal[False]
+#: The order before any entry: every pair comes after it.
+NO_ENTRIES: Order = ["", ""]
+
+
+def in_order(order: Order, entries: Iterable[dict[str, Any]]) -> Order:
+    """``order`` carried on past ``entries`` (folded dicts, ISO text: an ISO date or UTC
+    instant sorts as text as it does as a date), each of which must come strictly after the
+    one before; False once one does not (two entries of one instant never count as in order)."""
+    if order is False:
+        return False
+    last = order
+    for entry in entries:
+        pair = [entry["effective_on"], entry["recorded_at"]]
+        if pair <= last:
+            return False
+        last = pair
+    return last
+
+
+#: An action's keys its summary leaves out: its lists, what a prefix counted of them, and
+#: whether they came in order (:func:`in_order`).
+_NOT_SUMMARISED = frozenset({"progress", "evidence", "folded", "counted", "order"})
 
 
 def summarise_action(action: dict[str, Any]) -> dict[str, Any]:

@@ -41,12 +41,15 @@ import orjson
 
 from .fold import (
     FOLD_VERSION,
+    NO_ENTRIES,
     PROGRESS_FIELDS,
     FoldedAway,
+    Order,
     View,
     apply,
     counted,
     empty_view,
+    in_order,
     tally,
 )
 from .records import EventRecord, LogReader, _topic, decode_row, hex_id
@@ -104,9 +107,10 @@ def create_entries_sql(tables: Tables, *, is_postgres: bool) -> str:
     )
 
 
-def _folded(action: dict[str, Any]) -> dict[str, Any]:
-    """``action`` with its progress and evidence folded into their tally."""
-    return {**action, "progress": [], "evidence": [], "folded": tally(action)}
+def _folded(action: dict[str, Any], order: Order) -> dict[str, Any]:
+    """``action`` with its progress and evidence folded into their tally, and whether all its
+    progress entries so far were recorded in the order the plan lists them (``order``)."""
+    return {**action, "progress": [], "evidence": [], "folded": tally(action), "order": order}
 
 
 class PrefixWriter:
@@ -218,8 +222,10 @@ def _made(
     (:func:`_changed`); ``events`` follow the prefix ``state`` at version ``start`` (or the
     beginning). With ``after``, only those after that version (the rest are stored)."""
     view = empty_view()
+    order: Order = NO_ENTRIES
     if state is not None:
         view["actions"][key] = orjson.loads(bytes(state))
+        order = view["actions"][key].get("order", False)  # (none from before it: unknown)
     made: list[Sequence[Any]] = []
     entries: list[Sequence[Any]] = []
     # Each entry's and item's JSON as at the last prefix point: a prefix state's lists are
@@ -231,9 +237,11 @@ def _made(
         through = max(through, record.effective_on)
         action = view["actions"].get(key)
         if record.version % EVERY == 0 and action is not None and record.version >= floor:
-            changed = _stored(_changed(action, seen))
+            since = _changed(action, seen)
+            order = in_order(order, since["progress"])
+            changed = _stored(since)
             if record.version > floor or floor == 0:
-                body = orjson.dumps(_folded(action))
+                body = orjson.dumps(_folded(action, order))
                 made.append((key, record.version, FOLD_VERSION, through, record.seq, body))
                 entries.append((key, record.version, FOLD_VERSION, changed))
     return made, entries

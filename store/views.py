@@ -207,7 +207,8 @@ def _in_full(a: dict[str, Any], plan_date: date, viewed_on: date, history: bool)
     newest first (those a prefix's stored entries made already are taken as they are)."""
     fields = derive.action(a, plan_date, viewed_on, history=False)
     if history:
-        progress = fields["progress"] = newest_first(a["progress"], made_entries(a))
+        made = made_entries(a)
+        progress = fields["progress"] = newest_first(a["progress"], made, a.get("order"))
         latest = fields["latest_progress"]
         if latest is not None:  # the same entry, made once (near the front: newest first)
             wanted = latest["id"]

@@ -1023,6 +1023,79 @@ def test_the_whole_plan_lists_progress_newest_effective_first_then_newest_record
     assert service.rows.fetch(f"SELECT COUNT(*) FROM {service.tables.entries}")[0][0] >= 3
 
 
+def test_entries_written_in_order_are_listed_by_reversing_and_others_by_sorting(
+    service, monkeypatch
+):
+    """A prefix says whether its action's progress entries so far came in strictly increasing
+    order of (effective date, recording instant): if they did, and the entries after it carry
+    that on, the whole plan lists them newest first by reversing them; otherwise it sorts
+    them. Either way the list is the one sorting gives: one back-dated before others goes to
+    its place, and two of one instant on one day keep the order they were written in."""
+    import orjson
+
+    from plantrail.store import prefixes
+    from plantrail.store.entries import Newest
+
+    monkeypatch.setattr(prefixes, "EVERY", 3)
+    sorted_for: set[str] = set()
+    sort = Newest.sort
+
+    def spy(self: Newest, **kw: Any) -> None:
+        sorted_for.update(entry.period.split()[0] for entry in self)
+        sort(self, **kw)
+
+    monkeypatch.setattr(Newest, "sort", spy)
+    moment = [datetime(2026, 3, 2, 9, 0, tzinfo=UTC)]
+    written: dict[str, list[tuple[int, datetime, str]]] = {"1.1": [], "1.2": [], "1.3": []}
+
+    def write(ref: str, day: int, words: str, *, tick: bool = True) -> None:
+        moment[0] += timedelta(seconds=1 if tick else 0)
+        on = PLAN_START + timedelta(days=day)
+        command = c.validate(
+            c.RecordProgress, ref=ref, period=f"{ref} day {day}", narrative=words, effective_on=on
+        )
+        service.record_progress(command, "Bea Lowe")
+        written[ref].append((day, moment[0], words))
+
+    def listed(ref: str, day: int) -> list[str]:
+        shown = service.as_at(PLAN_START + timedelta(days=day)).find(ref)
+        assert shown is not None
+        return [entry.narrative for entry in shown.progress]
+
+    def expected(ref: str, day: int) -> list[str]:
+        kept = [entry for entry in written[ref] if entry[0] <= day]
+        return [words for *_, words in sorted(kept, key=lambda e: e[:2], reverse=True)]
+
+    def orders(ref: str) -> list[Any]:
+        stored = service.rows.fetch(f"SELECT version, state FROM {service.tables.prefixes}")
+        states = [orjson.loads(bytes(state)) for _, state in sorted(stored)]
+        return [state["order"] for state in states if state.get("ref") == ref]
+
+    with clock_set_to(lambda: moment[0]):
+        make_plan(service)
+        for text in ("Second action", "Third action"):
+            service.raise_action(
+                c.validate(c.RaiseAction, standard=1, text=text, effective_on=PLAN_START),
+                "Ada Quill",
+            )
+        for day in range(1, 8):
+            write("1.1", day, f"in order {day}")
+            write("1.2", day, f"in order {day}")
+        write("1.2", 2, "back-dated")
+        write("1.3", 1, "first")
+        write("1.3", 4, "one instant")
+        write("1.3", 4, "the same instant", tick=False)
+        for day in (5, 6, 7):
+            write("1.3", day, f"after {day}")
+    assert len(orders("1.1")) >= 2 and False not in orders("1.1")
+    assert orders("1.3")[-1] is False
+    for day in (3, 4, 20):
+        for ref in written:
+            assert listed(ref, day) == expected(ref, day), (ref, day)
+    assert "1.1" not in sorted_for and {"1.2", "1.3"} <= sorted_for
+    assert listed("1.3", 20)[-3:-1] == ["one instant", "the same instant"]
+
+
 def test_the_whole_plan_as_at_a_date_comes_from_prefixes_and_the_entries_beside_them(
     service, monkeypatch
 ):
