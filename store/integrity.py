@@ -482,7 +482,7 @@ class Sealer:
         mark then moves to the last sealed event. Positions only grow, so nothing can appear
         below a mark later.
         """
-        lowest = sealed_upto
+        reached: list[int] = []  # how far each index is known complete
         for index in self.indexes:
             found = run(self.mark_sql, (index.mark,))
             marked = int(found[0][0]) if found else 0
@@ -500,8 +500,8 @@ class Sealer:
                     finally:
                         self.indexing = False
                 run(self.set_mark_sql, (index.mark, sealed_upto))
-            lowest = min(lowest, max(marked, sealed_upto))
-        self._marked = lowest
+            reached.append(max(marked, sealed_upto))
+        self._marked = min(reached)
         self._indexed = True
 
     def _enter_older_prefixes(self, run: Run, many: Many, sealed_upto: int) -> None:

@@ -26,6 +26,12 @@ time it changes, each progress entry as the array of its fields (:func:`_stored`
 plantrail) is folded from its first event, until writers give its prefixes theirs, a few
 actions a write (:meth:`PrefixWriter.enter_older`).
 
+Each prefix also says whether its action's progress entries so far came in strictly
+increasing order of (effective date, recording instant) (``order``, :func:`~.fold.in_order`):
+almost always so, and then the whole plan lists them newest first by reversing them, not
+sorting them. The events after a prefix that are effective by a date are found through the
+index by aggregate and version (``tail_sql``), which holds each event's date.
+
 Written by the :class:`~.integrity.Sealer` in the transaction that stores the events; read by
 :meth:`~.queries.PlanReader.overview_at` and :meth:`~.queries.PlanReader.as_at`.
 """
