@@ -185,13 +185,16 @@ class DateIndex:
     mark called ``mark``. ``counts_sql``: how many events in a stretch of positions have a
     row, and how many there are; ``missing_sql``: those without one, as sealing reads them
     (position, aggregate id, version, topic, state); ``row``: the index row of one of those
-    and its effective date."""
+    and its effective date. ``copy_sql``, if any, makes the missing rows of a stretch in one
+    statement from the dates in the effective-date index (which is filled first), instead of
+    reading each event's JSON for its date."""
 
     mark: str
     insert_sql: str
     counts_sql: str
     missing_sql: str
     row: Callable[[Sequence[Any], str], Sequence[Any]]
+    copy_sql: str = ""
 
 
 class StaleRead(Exception):
@@ -291,7 +294,8 @@ class Sealer:
         self.indexing = False
         # An event's effective date never changes, so a row already there is the same row (a
         # log whose hashes are made after its index, when its older events are sealed at last).
-        # Each counted over the stretch after its last check only (its mark).
+        # Each counted over the stretch after its last check only (its mark). The effective-date
+        # index first: the index by version takes the dates of older events from it.
         self.indexes = [
             self._date_index(
                 "indexed", t.effective, "position, effective_on", "position",
@@ -302,6 +306,7 @@ class Sealer:
                 "originator_id, version",
                 "x.originator_id = e.originator_id AND x.version = e.originator_version",
                 lambda row, on: (row[1], row[2], on, row[0]),
+                copy_from=t.effective,
             ),
         ]  # fmt: skip
         # Marks by name: "indexed" (the effective-date index), "versioned" (the index by
@@ -446,9 +451,11 @@ class Sealer:
         key: str,
         joined: str,
         row: Callable[[Sequence[Any], str], Sequence[Any]],
+        copy_from: str = "",
     ) -> DateIndex:
         """A :class:`DateIndex` in ``table`` (its ``columns``, unique on ``key``), whose row
-        for an event is the one ``joined`` to it."""
+        for an event is the one ``joined`` to it; with ``copy_from``, an older event's row is
+        made from its date there (the index by version: aggregate, version, date, position)."""
         t, m = self.tables, self.tables.mark
         stretch = f"e.{t.position} > {m} AND e.{t.position} <= {m}"
         values = ", ".join([m] * len(columns.split(",")))
@@ -467,6 +474,14 @@ class Sealer:
                 f"AND {stretch} ORDER BY e.{t.position}"
             ),
             row=row,
+            copy_sql=(
+                f"INSERT INTO {table} ({columns}) SELECT e.originator_id, e.originator_version, "
+                f"d.effective_on, e.{t.position} FROM {t.events} e JOIN {copy_from} d ON "
+                f"d.position = e.{t.position} LEFT JOIN {table} x ON {joined} WHERE "
+                f"x.effective_on IS NULL AND {stretch} ON CONFLICT ({key}) DO NOTHING"
+                if copy_from
+                else ""
+            ),
         )
 
     def _index_older_events(self, run: Run, many: Many, sealed_upto: int) -> None:
@@ -490,19 +505,29 @@ class Sealer:
                 counts = run(index.counts_sql, (marked, sealed_upto))
                 if counts and counts[0][0] != counts[0][1]:
                     self.indexing = True
-                    try:  # a window of positions at a time: memory bounded in a long log
-                        for start in range(marked, sealed_upto, INDEX_WINDOW):
-                            end = min(start + INDEX_WINDOW, sealed_upto)
-                            older = run(index.missing_sql, (start, end))
-                            made = [index.row(r, effective_on_of(bytes(r[4]))) for r in older]
-                            if made:
-                                many(index.insert_sql, made)
+                    try:
+                        self._fill(run, many, index, marked, sealed_upto)
                     finally:
                         self.indexing = False
                 run(self.set_mark_sql, (index.mark, sealed_upto))
             reached.append(max(marked, sealed_upto))
         self._marked = min(reached)
         self._indexed = True
+
+    @staticmethod
+    def _fill(run: Run, many: Many, index: DateIndex, after: int, upto: int) -> None:
+        """Give the events after position ``after`` up to ``upto`` that have no row in
+        ``index`` theirs: in one statement where it can copy their dates from the
+        effective-date index (filled by then); otherwise each event's JSON read for its
+        date, a window of positions at a time (memory bounded in a long log)."""
+        if index.copy_sql:
+            run(index.copy_sql, (after, upto))
+            return
+        for start in range(after, upto, INDEX_WINDOW):
+            older = run(index.missing_sql, (start, min(start + INDEX_WINDOW, upto)))
+            made = [index.row(row, effective_on_of(bytes(row[4]))) for row in older]
+            if made:
+                many(index.insert_sql, made)
 
     def _enter_older_prefixes(self, run: Run, many: Many, sealed_upto: int) -> None:
         """On a process's first write, and again every ``REMARK_EVERY`` positions: give

@@ -236,7 +236,7 @@ def test_as_at_finds_the_events_after_prefixes_by_version_and_the_same_without_t
     through it. A log without that index (an older plantrail's), or with an event it lacks,
     is read by position as before, the same; the next process that writes gives every older
     event its row."""
-    from plantrail.store import prefixes
+    from plantrail.store import integrity, prefixes
     from plantrail.store.records import effective_on_of, hex_id
 
     monkeypatch.setattr(prefixes, "EVERY", 3)
@@ -289,9 +289,16 @@ def test_as_at_finds_the_events_after_prefixes_by_version_and_the_same_without_t
     assert not later.reader.versioned()
     plans_later, used = tails(later)
     assert plans_later == plans and set(used) == {"by position"}
-    # The next process that writes gives every older event its row (its own is effective
-    # after every date read here): the same plans, read by version.
+    # The next process that writes gives every older event its row, each date copied from
+    # the effective-date index (only its own event's JSON is read for a date; its event is
+    # effective after every date read here): the same plans, read by version.
+    read_date, dates_read = integrity.effective_on_of, []
+    monkeypatch.setattr(
+        integrity, "effective_on_of", lambda state: (dates_read.append(1), read_date(state))[1]
+    )
     progress_on(open_service(), PLAN_START + timedelta(days=90), "Day 90", "after the upgrade")
+    monkeypatch.setattr(integrity, "effective_on_of", read_date)
+    assert len(dates_read) == 1
     assert stored(later) == expected(later) and later.reader.versioned()
     plans_later, used = tails(later)
     assert plans_later == plans and set(used) == {"by version"}
