@@ -519,10 +519,14 @@ class Sealer:
         """Give the events after position ``after`` up to ``upto`` that have no row in
         ``index`` theirs: in one statement where it can copy their dates from the
         effective-date index (filled by then); otherwise each event's JSON read for its
-        date, a window of positions at a time (memory bounded in a long log)."""
+        date, a window of positions at a time (memory bounded in a long log). Any the copy
+        could not make (an event with no date there: never, unless the table was tampered
+        with) are then made the long way, so the mark set after this is never wrong."""
         if index.copy_sql:
             run(index.copy_sql, (after, upto))
-            return
+            counts = run(index.counts_sql, (after, upto))
+            if counts and counts[0][0] == counts[0][1]:
+                return
         for start in range(after, upto, INDEX_WINDOW):
             older = run(index.missing_sql, (start, min(start + INDEX_WINDOW, upto)))
             made = [index.row(row, effective_on_of(bytes(row[4]))) for row in older]

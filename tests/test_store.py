@@ -304,6 +304,35 @@ def test_as_at_finds_the_events_after_prefixes_by_version_and_the_same_without_t
     assert plans_later == plans and set(used) == {"by version"}
 
 
+def test_the_index_by_version_is_filled_whole_where_the_date_index_has_a_hole(open_service):
+    """An older log's index by version is filled by copying dates from the effective-date
+    index; an event that index lacks below its mark (a hole no writer would leave, but a
+    hand could) still gets its row, its date read from its own JSON."""
+    from plantrail.store.records import effective_on_of, hex_id
+
+    service = open_service()
+    make_plan(service)
+    progress_on(service, PLAN_START + timedelta(days=3), "Day 3", "before the hole")
+    t, last = service.tables, service.reader.position()
+    service.rows.write(
+        f"INSERT INTO {t.marks} (name, position) VALUES ('indexed', {last}) "
+        "ON CONFLICT (name) DO UPDATE SET position = excluded.position"
+    )
+    service.rows.write(f"DELETE FROM {t.effective} WHERE position = {last - 1}")
+    service.rows.write(f"DROP TABLE {t.versions}")
+    service.rows.write(f"DELETE FROM {t.marks} WHERE name = 'versioned'")
+    progress_on(open_service(), PLAN_START + timedelta(days=4), "Day 4", "after it")
+    reader = open_service()
+    found = reader.rows.fetch(
+        f"SELECT originator_id, version, effective_on, position FROM {t.versions}"
+    )
+    raw = reader.reader.raw()
+    assert sorted((hex_id(key), *rest) for key, *rest in found) == sorted(
+        (key, version, effective_on_of(state), seq) for seq, key, version, _, state in raw
+    )
+    assert reader.reader.versioned()
+
+
 def test_a_log_checked_up_to_its_last_event_reads_through_its_indexes(open_service):
     """A writer that checked both indexes up to the log's last event (its marks there, no
     event after them): a new reader finds them complete, with nothing after the marks to
