@@ -434,9 +434,14 @@ class Sealer:
         also closes the gap between reading an aggregate and committing: a lead whose access
         is revoked while their update is being made cannot save it."""
         read = self.read_at
+        if read is not None:
+            self.judge_read(run(self.changed_sql, (read.through,)))
+
+    def judge_read(self, changed: list[tuple[Any, ...]]) -> None:
+        """:meth:`check_read` given what :attr:`changed_sql` found (aggregate id, position)."""
+        read = self.read_at
         if read is None:
             return
-        changed = run(self.changed_sql, (read.through,))
         if changed:
             read.others = frozenset(_hex_id(row[0]) for row in changed)
             if read.others & read.read:

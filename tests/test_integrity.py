@@ -599,7 +599,8 @@ def test_a_failure_while_sealing_stores_nothing(
 ) -> None:
     """An event is stored with its seal or not at all. On PostgreSQL the library kept a
     failure raised while sealing until its transaction block ended, and the block committed:
-    the event was stored unsealed."""
+    the event was stored unsealed. The connection the failed save used is left ready: the
+    next save is stored and sealed."""
     from plantrail.store import integrity
 
     service = open_service()
@@ -619,4 +620,9 @@ def test_a_failure_while_sealing_stores_nothing(
     assert service.last_position() == end
     reader = open_service()
     assert "Lost" not in [p.period for p in reader.action_at("1.1").progress]
+    assert reader.verify_log({}).ok
+    service.record_progress(
+        c.validate(c.RecordProgress, ref="1.1", period="Kept", narrative="n"), "Ada Quill"
+    )
+    assert "Kept" in [p.period for p in reader.action_at("1.1").progress]
     assert reader.verify_log({}).ok
