@@ -79,6 +79,38 @@ def test_an_update_loads_the_write_path_but_not_the_interface_or_exports(
     )
     assert "plantrail.store.service" in modules  # it did write
     assert not {"textual", "plantrail.exports.jobs", "openpyxl", "docx"} & modules
+    # pydantic's search for plugins is off, and so is its import of package metadata (~20 ms)
+    assert "importlib.metadata" not in modules
+
+
+STAND_IN = """
+import os, sys
+os.environ["PYDANTIC_DISABLE_PLUGINS"] = sys.argv[1]
+from plantrail.tui.cli.startup import skip_plugin_discovery
+skip_plugin_discovery()
+before = "pydantic.plugin._loader" in sys.modules
+from pydantic.plugin._loader import get_plugins
+stood_in = not before and "importlib.metadata" not in sys.modules
+plugins = list(get_plugins())
+from pydantic.plugin._loader import PYDANTIC_ENTRY_POINT_GROUP
+print(stood_in, plugins, PYDANTIC_ENTRY_POINT_GROUP, "importlib.metadata" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(
+    ("disabled", "printed"),
+    [
+        ("__all__", "True [] pydantic True"),  # stood in; the real loader when asked for more
+        ("some_plugin", "False [] pydantic True"),  # plugins are searched for: the real loader
+    ],
+)
+def test_pydantic_s_plugin_loader_is_stood_in_for_only_while_every_plugin_is_off(
+    disabled: str, printed: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", STAND_IN, disabled], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.strip() == printed, done.stderr
 
 
 def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
