@@ -442,6 +442,50 @@ def test_keys_init_writes_a_private_key_only_its_owner_can_read(tmp_path):
     assert main(["keys", "init", "--path", str(path)]) == 1  # never replaced
 
 
+def test_a_signing_key_is_read_as_cryptography_reads_it(tmp_path):
+    """A key as ``keys init`` writes it is read without cryptography's PEM loading: the same
+    key, public PEM and fingerprint as that loading gives, and its signatures verify. Any
+    other key file is read by cryptography as before: encrypted, with CRLF line ends, or not
+    an Ed25519 key at all."""
+    from cryptography.hazmat.primitives import serialization as pem
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from plantrail.store.signing import KeyProblem, PublicKey, create_key
+
+    for n in range(5):
+        path = tmp_path / f"key{n}.pem"
+        made = create_key(path)
+        loaded = load_signer(path)
+        assert loaded is not None
+        theirs = pem.load_pem_private_key(path.read_bytes(), password=None)
+        public = theirs.public_key()
+        expected = public.public_bytes(pem.Encoding.PEM, pem.PublicFormat.SubjectPublicKeyInfo)
+        assert loaded.public.pem == made.public.pem == expected.decode()
+        assert loaded.key_id == made.key_id == PublicKey(expected.decode()).key_id
+        assert PublicKey(loaded.public.pem).verifies(b"statement", loaded.sign(b"statement"))
+        public.verify(loaded.sign(b"statement"), b"statement")  # raises if it does not
+    crlf = tmp_path / "crlf.pem"
+    crlf.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert load_signer(crlf).key_id == loaded.key_id  # type: ignore[union-attr]
+    encrypted = tmp_path / "encrypted.pem"
+    encrypted.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            pem.Encoding.PEM, pem.PrivateFormat.PKCS8, pem.BestAvailableEncryption(b"secret")
+        )
+    )
+    with pytest.raises(KeyProblem, match="cannot read the signing key"):
+        load_signer(encrypted)
+    other = tmp_path / "ec.pem"
+    other.write_bytes(
+        ec.generate_private_key(ec.SECP256R1()).private_bytes(
+            pem.Encoding.PEM, pem.PrivateFormat.PKCS8, pem.NoEncryption()
+        )
+    )
+    with pytest.raises(KeyProblem, match="is not an Ed25519 key"):
+        load_signer(other)
+
+
 def test_a_report_footer_carries_the_signed_checkpoint(demo, capsys):
     assert main(["--db", demo, "report", "--as-at", "2026-10-31"]) == 0
     out = capsys.readouterr().out

@@ -81,6 +81,9 @@ def test_an_update_loads_the_write_path_but_not_the_interface_or_exports(
     assert not {"textual", "plantrail.exports.jobs", "openpyxl", "docx"} & modules
     # pydantic's search for plugins is off, and so is its import of package metadata (~20 ms)
     assert "importlib.metadata" not in modules
+    # it signed (the tests' key), reading the key without cryptography's PEM loading
+    assert "cryptography.hazmat.primitives.asymmetric.ed25519" in modules
+    assert "cryptography.hazmat.primitives.serialization.ssh" not in modules
 
 
 STAND_IN = """
