@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -583,3 +583,46 @@ def test_a_csv_line_is_what_the_csv_module_writes(row: list[object]) -> None:
     assert csv_line(row) == expected.getvalue()
     cells = ["" if cell is None else str(cell) for cell in row]
     assert next(csv.reader(io.StringIO(csv_line(row), newline=""))) == cells
+
+
+#: Cells for audit records: mostly plain (so most records are, as in real trails), some with
+#: what needs quoting, making visible or marking as not a formula.
+_PLAIN_CELL = st.text(
+    alphabet=st.sampled_from(["a", "Z", " ", "0", "é", "=", "+", "-", "@"]), max_size=6
+)
+_ANY_CELL = st.text(
+    alphabet=st.sampled_from(
+        ["a", " ", ",", '"', "\r", "\n", "\t", "=", "+", "-", "@", "é", "\xa0", "\x07", "\x7f"]
+    ),
+    max_size=6,
+)
+_AUDIT_CELL = st.one_of(_PLAIN_CELL, _PLAIN_CELL, _PLAIN_CELL, _ANY_CELL)
+
+
+@settings(max_examples=500, deadline=None)
+@example([(7, ["a", None, "b", "", "c", "d", "e", "f", "g", "h"])])  # a cell of None: empty
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 10**6), st.lists(_AUDIT_CELL, min_size=10, max_size=10)),
+        max_size=8,
+    )
+)
+def test_an_audit_csv_is_its_cells_made_safe_as_the_csv_module_writes_them(
+    records: list[tuple[int, list[str | None]]],
+) -> None:
+    """Most records are checked whole and written as their cells joined; every record, plain
+    or not (a comma, a quote, a line end, a control or separator character, a formula's first
+    character, anywhere), is what the csv module writes of its cells, the typed ones made safe
+    (visible, and an apostrophe before a formula)."""
+    from plantrail.exports.audit_export import COLUMNS, TYPED, _csv
+    from plantrail.exports.outputs import safe_cell
+
+    rows = [[seq, *cells] for seq, cells in records]
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([safe_cell(v) if i in TYPED and v else v for i, v in enumerate(row)])
+    written = io.StringIO()
+    _csv(iter([list(row) for row in rows]), written, "")
+    assert written.getvalue() == expected.getvalue()
