@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 from typing import IO, Any
 
 import orjson
@@ -52,54 +52,48 @@ TYPED = frozenset(
 class LondonTimes:
     """Stored UTC instants as ISO text in UTC and in Europe/London.
 
-    London's offset changes only on the hour, so it is looked up once per UTC hour and added,
-    not converted through the zone database for every row (a fifth of an export's time).
+    London's offset is a whole hour and changes only on the hour, so each UTC hour's London
+    text is worked out once (its date and hour, and its offset) and the minutes, seconds and
+    fraction are carried over as written, not converted through the zone database and
+    formatted again for every row (a fifth of an export's time; in summer, when London is
+    not UTC, 1.5 µs a row).
     """
 
     def __init__(self) -> None:
-        self._offsets: dict[str, timezone] = {}
+        #: A UTC hour as stored (``2026-07-01T09``) → London's date and hour, and offset.
+        self._hours: dict[str, tuple[str, str]] = {}
 
     def pair(self, stored: str) -> tuple[str, str]:
-        if not stored.endswith("+00:00"):  # not as plantrail stores it: the long way
+        if not stored.endswith("+00:00") or stored[13:14] != ":":  # not as plantrail stores it
             moment = datetime.fromisoformat(stored)
             return moment.isoformat(), in_london(moment).isoformat()
         hour = stored[:13]
-        zone = self._offsets.get(hour)
-        if zone is None:
-            offset = in_london(datetime.fromisoformat(stored)).utcoffset() or timedelta(0)
-            zone = self._offsets[hour] = timezone(offset)
-        if zone == UTC:  # Greenwich Mean Time: London's time is the stored text itself
+        london = self._hours.get(hour)
+        if london is None:
+            shown = in_london(datetime.fromisoformat(hour + ":00:00+00:00")).isoformat()
+            london = self._hours[hour] = (shown[:13], shown[-6:])
+        if london[1] == "+00:00":  # Greenwich Mean Time: London's time is the stored text
             return stored, stored
-        return stored, datetime.fromisoformat(stored).astimezone(zone).isoformat()
+        return stored, london[0] + stored[13:-6] + london[1]
 
 
 def flat_rows(entries: Iterable[AuditEntry]) -> Iterator[list[Any]]:
     """Audit entries as flat lists in :data:`COLUMNS` order, one per field change."""
-    times = LondonTimes()
-    for entry in entries:
-        utc, london = times.pair(entry.recorded_at)
-        head = [
-            entry.seq,
-            utc,
-            london,
-            entry.effective_on,
-            entry.actor,
-            entry.ref,
-            entry.event,
-            entry.summary,
-        ]
-        if not entry.changes:
-            yield [*head, "", "", ""]
-        for change in entry.changes:
-            ref = change["ref"]
-            field = change["field"] if ref == entry.ref else f"{ref} {change['field']}"
+    pair = LondonTimes().pair
+    for seq, recorded_at, effective_on, actor, ref, event, summary, changes, _ in entries:
+        utc, london = pair(recorded_at)
+        if not changes:
+            yield [seq, utc, london, effective_on, actor, ref, event, summary, "", "", ""]
+        for change in changes:
+            field = change["field"]
+            if change["ref"] != ref:
+                field = f"{change['ref']} {field}"
             before, after = change["before"], change["after"]
             yield [
-                *head,
-                field,
+                seq, utc, london, effective_on, actor, ref, event, summary, field,
                 before if before.__class__ is str else value_text(before),
                 after if after.__class__ is str else value_text(after),
-            ]
+            ]  # fmt: skip
 
 
 def write(
