@@ -135,6 +135,11 @@ def bench_size(events: int, folder: Path) -> list[list[str]]:
     replayed = timed(lambda: CurrentPlan.from_full_view(fold(reader.records())), 1)
     reader.close()
     raw_ms = f"SELECT + orjson {raw * 1000:.0f} ms"
+    # The plan file as it is between a lead's updates: on disk. Just generated and updated,
+    # its pages wait for the kernel's writeback (up to 30 s), and the first update processes'
+    # fsyncs (their commit, and the checkpoint as they close) wrote ~100 MB of them: 60-150 ms
+    # more each, by how far the writeback had got.
+    os.sync()
     process(PLANTRAIL, "--db", db, "show")  # bytecode cached, file in the page cache
     show = timed(lambda: process(PLANTRAIL, "--db", db, "show"), 5)
     show_one = timed(lambda: process(PLANTRAIL, "--db", db, "show", refs[0]), 5)
