@@ -9,6 +9,8 @@ signed checkpoint (in a report footer, an evidence pack, a backup) pins the log 
 
 The public half is PEM (``openssl pkeyutl -verify -pubin -rawin`` checks a signature with it)
 and is named by its fingerprint, ``SHA256:`` and the base64 of the SHA-256 of its raw bytes.
+A key file as :func:`create_key` writes it is read from RFC 8410's fixed DER (its 32-byte seed
+handed to ``cryptography``); any other is read by ``cryptography``'s PEM loading.
 """
 
 from __future__ import annotations
