@@ -115,6 +115,41 @@ def _cell(value: Any, style: str = "") -> str:
 
 
 def _row(number: int, values: Sequence[Any], style: str = "") -> str:
+    """One row's XML. A row of a number and then text (every audit trail row) whose text is
+    all printable ASCII with no ``&``, ``<`` or ``>`` (checked at once, in C) needs nothing
+    made visible, escaped or cut: its cells are written straight (each cell through
+    :func:`_cell` took 3 µs, most of an export's time). Any other row goes cell by cell."""
+    if not style and values and values[0].__class__ is int:
+        texts = values[1:]
+        try:
+            joined = "".join(texts)
+        except TypeError:  # a cell that is not text
+            joined = "\x00"
+        if (
+            joined.isascii()
+            and len(joined) <= CELL_LIMIT
+            and not joined.encode().translate(None, _PLAIN_XML_ASCII)
+        ):
+            return (
+                f'<row r="{number}"><c><v>{values[0]}</v></c>'
+                + "".join(
+                    [
+                        f'<c t="inlineStr"><is><t>{text}</t></is></c>'
+                        if text and text[0] != " " and text[-1] != " "
+                        else _cell(text)
+                        for text in texts
+                    ]
+                )
+                + "</row>"
+            )
+    return _row_cell_by_cell(number, values, style)
+
+
+#: Printable ASCII but what XML must escape: text made only of these is written as it is.
+_PLAIN_XML_ASCII = bytes(c for c in range(0x20, 0x7F) if c not in b"&<>")
+
+
+def _row_cell_by_cell(number: int, values: Sequence[Any], style: str = "") -> str:
     return f'<row r="{number}">' + "".join(_cell(v, style) for v in values) + "</row>"
 
 

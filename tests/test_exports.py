@@ -599,6 +599,46 @@ _ANY_CELL = st.text(
 _AUDIT_CELL = st.one_of(_PLAIN_CELL, _PLAIN_CELL, _PLAIN_CELL, _ANY_CELL)
 
 
+_XML_CELL = st.one_of(
+    st.text(alphabet=st.sampled_from(["a", "Z", "0", " ", '"', "'", "="]), max_size=6),
+    st.text(alphabet=st.sampled_from(["a", "Z", "0", " ", '"', "'", "="]), max_size=6),
+    st.text(
+        alphabet=st.sampled_from(["a", " ", "&", "<", ">", "\t", "\n", "\x07", "é", "\u202e"]),
+        max_size=6,
+    ),
+    st.none(),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.integers(1, 10**6),
+    st.integers(0, 10**6),
+    st.lists(_XML_CELL, min_size=1, max_size=11),
+)
+def test_an_xlsx_row_written_whole_is_the_row_written_cell_by_cell(
+    number: int, seq: int, cells: list[str | None]
+) -> None:
+    """A row of a number and plain text is written straight; every row, plain or holding
+    what XML escapes, a control character, a leading or trailing space or no text, is the
+    same XML as written cell by cell (made visible, escaped, spaces preserved)."""
+    from plantrail.exports.xlsx_stream import _row, _row_cell_by_cell
+
+    row = [seq, *cells]
+    assert _row(number, row) == _row_cell_by_cell(number, row)
+
+
+def test_an_xlsx_row_longer_than_excel_s_limit_is_cut_as_cell_by_cell() -> None:
+    from plantrail.exports.xlsx_stream import CELL_LIMIT, _row, _row_cell_by_cell
+
+    row = [1, "a" * (CELL_LIMIT - 5), "b" * 10]
+    assert _row(2, row) == _row_cell_by_cell(2, row)
+    assert "cut at Excel's cell limit" not in _row(2, row)
+    row = [1, "a" * (CELL_LIMIT + 5)]
+    assert _row(2, row) == _row_cell_by_cell(2, row)
+    assert "cut at Excel's cell limit" in _row(2, row)
+
+
 @settings(max_examples=500, deadline=None)
 @example([(7, ["a", None, "b", "", "c", "d", "e", "f", "g", "h"])])  # a cell of None: empty
 @given(
