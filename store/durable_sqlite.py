@@ -84,14 +84,25 @@ class DurableSQLiteConnectionPool(SQLiteConnectionPool):
         return SQLiteConnection(sqlite_conn=raw, max_age=self.max_age)
 
 
+#: How long a writer that finds the turn taken sleeps before trying again, doubling up to the
+#: longest. With twenty writers on two cores, every try is a wake-up that takes the CPU from
+#: the writer whose turn it is: from 0.1 ms up to 1 ms, each update's writer tried ~35 times,
+#: spent 3.3 ms of CPU and held its turn 2.0 ms (~390 updates/s); from 2 ms up to 16 ms, ~5
+#: times, 1.8 ms and 1.2 ms (~590/s, same-hour runs alternating).
+FIRST_PAUSE = 0.002
+LONGEST_PAUSE = 0.016
+
+
 class WriterQueue:
     """Writers of one SQLite file take turns through an advisory lock on a file beside it.
 
     SQLite makes a writer that finds the file locked sleep and try again, for 1 ms, then 2, 5,
     10 and up to 100 ms at a time: with twenty leads saving at once the file sat idle between
-    turns. A writer waiting here is woken within a fraction of a millisecond of its turn. It
-    gives up (and SQLite's own wait, with plantrail's patience and message, takes over) after
-    ``patience`` seconds, so a stuck process can never block the others for ever.
+    turns. A writer waiting here tries again after 2 ms, then 4, 8 and 16 ms at most
+    (:data:`FIRST_PAUSE`), so the turn is taken again within milliseconds without waiting
+    writers taking the CPU from the one whose turn it is. It gives up (and SQLite's own wait,
+    with plantrail's patience and message, takes over) after ``patience`` seconds, so a stuck
+    process can never block the others for ever.
     """
 
     def __init__(self, db_path: str, patience: float) -> None:
@@ -119,7 +130,7 @@ class WriterQueue:
 
     def _acquire(self, fd: int) -> bool:
         give_up = time.monotonic() + self.patience
-        pause = 0.0001
+        pause = FIRST_PAUSE
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -128,7 +139,7 @@ class WriterQueue:
                 if time.monotonic() > give_up:
                     return False
                 time.sleep(pause)
-                pause = min(pause * 2, 0.001)
+                pause = min(pause * 2, LONGEST_PAUSE)
 
     def close(self) -> None:
         if self._fd is not None:
