@@ -22,15 +22,18 @@ from .support import POSTGRES_URL, PostgresSchema, demo_db
 @pytest.fixture(scope="session", autouse=True)
 def signing_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Every test (and every process a test starts) signs checkpoints with a key made for the
-    run, never the key of the person running the tests; crash logs go to the run's folder."""
+    run, never the key of the person running the tests; configuration and caches go to the
+    run's folder."""
     from plantrail.store.signing import create_key
 
     folder = tmp_path_factory.mktemp("keys")
     path = folder / "signing-key.pem"
     create_key(path)
-    saved = {k: os.environ.get(k) for k in ("PLANTRAIL_SIGNING_KEY", "XDG_CONFIG_HOME")}
+    names = ("PLANTRAIL_SIGNING_KEY", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")
+    saved = {k: os.environ.get(k) for k in names}
     os.environ["PLANTRAIL_SIGNING_KEY"] = str(path)
     os.environ["XDG_CONFIG_HOME"] = str(folder / "config")
+    os.environ["XDG_CACHE_HOME"] = str(folder / "cache")
     yield path
     for key, value in saved.items():
         if value is None:

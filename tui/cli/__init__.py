@@ -20,9 +20,6 @@ import os
 import sys
 from collections.abc import Sequence
 
-from ...domain.errors import InvalidInput, PlanError
-from ...domain.text import shown, visible
-
 #: Names the layers below use for a value → the flag a person typed for it.
 FLAGS = {
     "db": "--db",
@@ -41,6 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # plantrail uses no pydantic plugins; without this, the first model made scans every
     # installed package's entry points (about 70 ms of each command's start).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from .codecache import install
+
+    install()  # before any dataclass is made: their methods compiled once, not every start
     from .parser import build_parser
     from .startup import skip_plugin_discovery
 
@@ -53,6 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> int:
     """Run parsed arguments: a command's handler, the TUI, or an SSH session (which runs its
     client's command through here again, as the key's person)."""
+    from ...domain.errors import InvalidInput, PlanError
+    from ...domain.text import shown, visible
+
     flags = {**FLAGS, **getattr(args, "flags", {})}
     try:
         if getattr(args, "session", False):
