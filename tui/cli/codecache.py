@@ -98,7 +98,8 @@ def _read(path: str) -> dict[str, CodeType]:
             status = os.fstat(file.fileno())
             if status.st_uid != os.getuid() or status.st_mode & 0o022:
                 return {}
-            build, codes = marshal.load(file)
+            # Read whole: marshal.load from a file reads it in small pieces (10 ms, not 2).
+            build, codes = marshal.loads(file.read())
     except (OSError, EOFError, ValueError, TypeError):
         return {}
     if build != _build() or not isinstance(codes, dict):
