@@ -8,6 +8,7 @@ import marshal
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -186,3 +187,34 @@ def test_a_command_s_second_start_compiles_nothing_and_writes_no_cache(tmp_path:
     shown = subprocess.run([PLANTRAIL, "--db", db, "history", "2.1"], env=env, text=True,
                            capture_output=True)  # fmt: skip
     assert shown.returncode == 0 and "second" in shown.stdout
+
+
+def test_a_cache_being_saved_is_never_read_half_written(tmp_path: Path) -> None:
+    """Saves from many processes at once replace the file whole: a reader finds one whole."""
+    path = str(tmp_path / "codes.marshal")
+    writers = []
+    for n in range(4):
+        writer = CodeCache(path)
+        writer.codes = {
+            f"w = {n}; x = {i}": compile(f"w = {n}; x = {i}", "<string>", "exec")
+            for i in range(2000)
+        }
+        writer.compiled = 1
+        writers.append(writer)
+    stop = threading.Event()
+
+    def save_again_and_again(writer: CodeCache) -> None:
+        while not stop.is_set():
+            writer.save()
+
+    threads = [threading.Thread(target=save_again_and_again, args=(w,)) for w in writers]
+    for thread in threads:
+        thread.start()
+    try:
+        sizes = {len(CodeCache(path).codes) for _ in range(200)}
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert sizes <= {0, 2000} and 2000 in sizes
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -78,11 +78,16 @@ class CodeCache:
         codes = self.codes
         if len(codes) > MOST_KEPT:
             codes = {text: codes[text] for text in self.used if text in codes}
-        folder = os.path.dirname(self.path)
-        temporary = f"{self.path}.{os.getpid()}.tmp"
         try:
-            os.makedirs(folder, mode=0o700, exist_ok=True)
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
+            import tempfile  # (only when saving, which is rare)
+
+            descriptor, temporary = tempfile.mkstemp(
+                prefix=".saving-", suffix=".tmp", dir=os.path.dirname(self.path)
+            )  # (mode 0600, a name no other save uses)
+        except OSError:
+            return
+        try:
             with os.fdopen(descriptor, "wb") as file:
                 file.write(marshal.dumps((_build(), codes)))  # (dump writes in small pieces)
             os.replace(temporary, self.path)  # whole or not at all, for a process reading it
