@@ -39,7 +39,7 @@ def raw_select(schema: str) -> float:
     with psycopg.connect(POSTGRES_URL) as conn:
         conn.execute(f"SET search_path TO {schema}")
         start = time.perf_counter()
-        cursor = conn.cursor()
+        cursor = conn.cursor(binary=True)  # as plantrail reads: bytes, not hex digits
         cursor.execute("SELECT state FROM plantrail_events ORDER BY notification_id")
         while cursor.fetchmany(10_000):
             pass

@@ -161,7 +161,10 @@ class LibraryRows:
                 # Tuples straight from psycopg: the library's cursors make a dict per row, and
                 # turning each back into a tuple was a fifth of verify at 1,000,000 events.
                 cursor.row_factory = tuple_row
-                cursor.execute(sql, params)
+                # Results in binary: a bytea (every event's state, prefix and entry) comes as
+                # its bytes, not twice as many hex digits to decode (the entries of the whole
+                # plan as at a date at 100,000 events 75-98 -> 29-36 ms); the same types.
+                cursor.execute(sql, params, binary=True)
                 found: list[Row] = cursor.fetchall()
                 return found
             raw = cursor.sqlite_cursor  # plain tuples: sqlite3.Row costs more per row
