@@ -10,7 +10,8 @@ Modules: ``parser`` (the arguments), ``context`` (where, who, opening the store)
 (reports, exports, imports), ``interface`` (the TUI and the demo), ``integrity`` (verify,
 checkpoints, signing keys), ``access`` (the access list and sshd's keys command),
 ``session`` (what an SSH connection runs), ``render`` (what is printed, made safe for a
-terminal), ``startup`` (what a command's start leaves out).
+terminal), ``startup`` (what a command's start leaves out), ``codecache`` (dataclasses'
+methods compiled once, not at every start).
 """
 
 from __future__ import annotations
