@@ -48,14 +48,19 @@ def using(monkeypatch: pytest.MonkeyPatch, cache: CodeCache) -> CodeCache:
     return cache
 
 
+def saved(monkeypatch: pytest.MonkeyPatch, path: str) -> CodeCache:
+    """A cache at ``path`` that has compiled :func:`make_classes`'s methods and saved them."""
+    cache = using(monkeypatch, CodeCache(path))
+    make_classes()
+    cache.save()
+    return cache
+
+
 def test_classes_made_from_the_cache_behave_as_compiled_ones(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     path = str(tmp_path / "codes.marshal")
-    first = using(monkeypatch, CodeCache(path))
-    make_classes()
-    assert first.compiled > 5
-    first.save()
+    assert saved(monkeypatch, path).compiled > 5
     assert Path(path).stat().st_mode & 0o777 == 0o600
 
     second = using(monkeypatch, CodeCache(path))
@@ -126,9 +131,7 @@ def test_a_cache_written_by_another_python_build_is_ignored(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     path = str(tmp_path / "codes.marshal")
-    cache = using(monkeypatch, CodeCache(path))
-    make_classes()
-    cache.save()
+    saved(monkeypatch, path)
     assert CodeCache(path).codes
     (_, tag, version), codes = marshal.loads(Path(path).read_bytes())
     for build in [(codecache.FORMAT, tag, version + 1), (codecache.FORMAT + 1, tag, version)]:
