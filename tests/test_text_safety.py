@@ -358,3 +358,15 @@ def test_json_made_safe_for_a_terminal_decodes_to_the_same_text(text):
     safe = json_safe(raw)
     assert safe == "".join(f"\\u{ord(c):04x}" if unsafe(c) else c for c in raw)
     assert json.loads(safe) == {"words": text}
+
+
+def test_a_stored_text_tabulate_takes_for_a_rule_is_shown_not_dropped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by the test above: an evidence title "\\x01", tabulate's mark for a rule between
+    rows, made ``show 1.1`` fail (and in a table without number columns hid its row)."""
+    db = str(tmp_path / "plan.db")
+    _hostile_plan(db, ["0"] * 4 + ["\x01"] + ["0"] * 11)
+    assert main(["--db", db, "show", "1.1"]) == 0
+    evidence = capsys.readouterr().out.split("\nEvidence\n")[1].splitlines()
+    assert len(evidence) >= 3 and visible("\x01") in evidence[2]

@@ -96,3 +96,24 @@ def test_text_table_reads_numbers_only_where_asked() -> None:
     assert column(table, "Ref") == ["1.10", "1.10"]
     assert column(table, "Login") == ["007", "0.50"]
     assert table.splitlines()[2].endswith(" 5")  # counts still right-aligned as numbers
+
+
+@pytest.mark.parametrize("tablefmt", ["simple", "grid", "github"])
+@pytest.mark.parametrize("cell", ["\x01", " \x01 "])
+@pytest.mark.parametrize("column_at", [0, 1])
+@pytest.mark.parametrize("numbers", [[], [2]])
+def test_a_cell_of_tabulate_s_separating_line_is_a_row_like_any_other(
+    tablefmt: str, cell: str, column_at: int, numbers: list[int]
+) -> None:
+    """tabulate takes a row whose first or second cell is "\\x01" for a rule between rows: it
+    was dropped, or with columns named as numbers the table failed (an evidence title so)."""
+    row = ["keep-me", "and-me", 3]
+    row[column_at] = cell
+    plain = ["keep-me", "and-me", 3]
+    plain[column_at] = "x"
+    table = text_table([row, ["next", "row", 4]], ["A", "B", "N"], numbers=numbers,
+                       tablefmt=tablefmt)  # fmt: skip
+    alike = text_table([plain, ["next", "row", 4]], ["A", "B", "N"], numbers=numbers,
+                       tablefmt=tablefmt)  # fmt: skip
+    assert "\x01" in table and ["keep-me", "and-me"][1 - column_at] in table
+    assert len(table.splitlines()) == len(alike.splitlines())
