@@ -2,13 +2,20 @@
 
 Export → import → export gives the same document (tests/test_import.py). Text stored by an
 older version may hold what the plan format no longer accepts (a control character, a line
-break in a title): it is written made visible, one-line fields on one line, so the export never
-fails and re-imports as it reads.
+break in a title): it is written made visible, one-line fields on one line, so that it
+re-imports as it reads. A text the format requires that is blank as stored (only whitespace,
+which no plantrail input accepts) cannot be written: the export is refused, naming its place,
+and nothing is written.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import ValidationError
+
 from ..domain.document import PlanDocument
+from ..domain.errors import PlanError
 from ..domain.text import one_line, visible
 from ..store.views import PlanOut
 
@@ -66,6 +73,23 @@ def from_plan(plan: PlanOut) -> PlanDocument:
         }
         for a in plan.actions()
     ]
+    try:
+        return _document(plan, actions)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = _place(error["loc"], [a.ref for a in plan.actions()])
+        problem = (
+            "is blank as stored, which the plan format cannot hold (no plantrail input "
+            "accepts it: it came from elsewhere)"
+            if error["type"] == "string_too_short"
+            else f"cannot be written as stored ({error['msg']})"
+        )
+        raise PlanError(
+            f"the plan document was not written: {where} {problem}; change it, then export again"
+        ) from exc
+
+
+def _document(plan: PlanOut, actions: list[dict[str, Any]]) -> PlanDocument:
     return PlanDocument.model_validate(
         {
             "title": _line(plan.title),
@@ -88,6 +112,22 @@ def from_plan(plan: PlanOut) -> PlanDocument:
             "actions": actions,
         }
     )
+
+
+def _place(loc: tuple[int | str, ...], refs: list[str]) -> str:
+    """Where in the document a field is, as people name it: "action 1.2, progress 1,
+    narrative" (the nth item of a list counted from 1)."""
+    parts = list(loc)
+    named: list[str] = []
+    if len(parts) >= 2 and parts[0] == "actions" and isinstance(parts[1], int):
+        named.append(f"action {refs[parts[1]]}")
+        parts = parts[2:]
+    for part in parts:
+        if isinstance(part, int) and named:
+            named[-1] += f" {part + 1}"
+        else:
+            named.append(str(part).replace("_", " "))
+    return ", ".join(named)
 
 
 def to_yaml(document: PlanDocument) -> str:

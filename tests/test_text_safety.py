@@ -370,3 +370,25 @@ def test_a_stored_text_tabulate_takes_for_a_rule_is_shown_not_dropped(
     assert main(["--db", db, "show", "1.1"]) == 0
     evidence = capsys.readouterr().out.split("\nEvidence\n")[1].splitlines()
     assert len(evidence) >= 3 and visible("\x01") in evidence[2]
+
+
+@pytest.mark.parametrize(
+    ("texts", "where"),
+    [
+        (["0"] * 15 + ["\t"], "action 1.1, progress 1, narrative"),
+        (["\t"] + ["0"] * 15, "the plan document was not written: title"),
+    ],
+)
+def test_a_required_text_blank_as_stored_is_named_and_no_plan_document_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], texts: list[str], where: str
+) -> None:
+    """Only whitespace, which no input accepts (an older log, a restored backup): the plan
+    format cannot hold it, so ``export plan`` says where it is, and writes nothing (it raised
+    pydantic's error, a traceback)."""
+    db = str(tmp_path / "plan.db")
+    _hostile_plan(db, texts)
+    target = tmp_path / "plan.yaml"
+    assert main(["--db", db, "export", "plan", "-o", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and where in err and "is blank as stored" in err
+    assert not target.exists()
