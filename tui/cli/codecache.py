@@ -116,16 +116,15 @@ def _read(path: str) -> dict[str, CodeType]:
     }
 
 
-def install(path: str | None = None) -> CodeCache | None:
-    """Compile dataclasses' methods through a cache from now on, and save it at exit.
+def install() -> None:
+    """Compile dataclasses' methods through this user's cache from now on, and save it at exit.
 
     Does nothing if ``dataclasses`` has already been given a stand-in for ``exec``.
     """
     import dataclasses
 
     if "exec" in vars(dataclasses):
-        return None
-    cache = CodeCache(path or cache_path())
+        return
+    cache = CodeCache(cache_path())
     dataclasses.exec = cache.exec  # type: ignore[attr-defined]
     atexit.register(cache.save)
-    return cache
