@@ -240,6 +240,36 @@ def test_as_at_mode_shows_the_past_and_refuses_every_write(db):
     assert positions(db) == before
 
 
+async def _ask_as_at(pilot, day: str) -> None:
+    await pilot.press("a")
+    await settle(pilot)
+    await type_text(pilot, day)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def test_as_at_a_date_before_the_plan_existed_keeps_labelling_what_is_shown(db):
+    """The plan cannot be read as at a date before it began: the screen says so and goes on
+    labelling the plan it still shows, never the date asked for: an inspector must not read
+    today's plan as the plan of 1900."""
+
+    async def scenario(pilot):
+        await _ask_as_at(pilot, "1900-01-01")
+        assert any("did not exist as at 1900-01-01" in n for n in notices(pilot.app))
+        assert any("still showing the plan as it is now" in n for n in notices(pilot.app))
+        assert "now (20 Nov 2026)" in status(pilot) and "1900" not in status(pilot)
+        assert not pilot.app.screen.query_one("#banner", Static).display
+        assert pilot.app.as_at is None
+        assert "Amber" in head(pilot)  # today's plan, still labelled as today's
+        assert "u" in footer_keys(pilot)  # and it can still be changed
+
+        await _ask_as_at(pilot, "2026-05-20")  # and the past can still be shown
+        assert "AS AT 20 May 2026, read only" in status(pilot)
+        assert "Amber" not in head(pilot)
+
+    drive(db, scenario)
+
+
 def test_quick_filter_shows_only_overdue_actions(db):
     async def scenario(pilot):
         await pilot.press("f")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from textual.message import Message
@@ -17,6 +18,8 @@ class PlanLoaded(Message):
     """A fresh overview of the plan (now, or as at the date being viewed)."""
 
     plan: PlanOverview
+    #: The date it was read as at (None: now), so a screen never labels it with another.
+    as_at: date | None
 
 
 @dataclass
@@ -31,6 +34,15 @@ class LoadFailed(Message):
     """Loading failed: say why instead of showing stale data as current."""
 
     error: str
+
+
+@dataclass
+class PlanLoadFailed(Message):
+    """The overview as at ``as_at`` (None: now) could not be read, e.g. a date before the
+    plan existed: the screen goes back to saying what it still shows."""
+
+    error: str
+    as_at: date | None
 
 
 @dataclass

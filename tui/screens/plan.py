@@ -39,6 +39,7 @@ from ..messages import (
     DraftChecked,
     LoadFailed,
     PlanLoaded,
+    PlanLoadFailed,
     Saved,
     SaveFailed,
     StoreChanged,
@@ -82,6 +83,9 @@ class PlanScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.plan: PlanOverview | None = None
+        #: The date the plan on screen was read as at (None: now); ``pt.as_at`` is the one asked
+        #: for, which differs while it loads and goes back to this if it cannot be read.
+        self.plan_as_at: date | None = None
         self.action: ActionOut | None = None
         self.position = 0
         self.wanted = ActionFilter()
@@ -134,10 +138,10 @@ class PlanScreen(Screen[None]):
             position = service.last_position()
             plan = service.overview_at(as_at) if as_at else service.overview(self.pt.today())
         except PlanError as exc:
-            self.post_message(LoadFailed(str(exc)))
+            self.post_message(PlanLoadFailed(str(exc), as_at))
             return
         self.position = position
-        self.post_message(PlanLoaded(plan))
+        self.post_message(PlanLoaded(plan, as_at))
 
     @work(thread=True, exclusive=True, group="action")
     def load_action(self, ref: str) -> None:
@@ -197,7 +201,9 @@ class PlanScreen(Screen[None]):
     # -- message handlers (the only code that touches widgets) ---------------------------------
 
     def on_plan_loaded(self, message: PlanLoaded) -> None:
-        self.plan = message.plan
+        if message.as_at != self.pt.as_at:
+            return  # read for a date no longer asked for: the load for the new one follows
+        self.plan, self.plan_as_at = message.plan, message.as_at
         self.pt.title = one_line(message.plan.title)
         self.pt.sub_title = one_line(message.plan.organisation)
         banner = self.query_one("#banner", Static)
@@ -220,6 +226,20 @@ class PlanScreen(Screen[None]):
 
     def on_load_failed(self, message: LoadFailed) -> None:
         self.notify(message.error, title="Could not load", severity="error")
+
+    def on_plan_load_failed(self, message: PlanLoadFailed) -> None:
+        """Say why, and label the screen with what it still shows: a plan on screen is never
+        labelled "as at" a date it was not read as at (nor "now" if it was)."""
+        if message.as_at != self.pt.as_at:
+            return  # a date no longer asked for
+        error = message.error
+        if self.plan is not None and self.plan_as_at != self.pt.as_at:
+            self.pt.as_at = self.plan_as_at
+            shown = f"as at {self.plan_as_at:%d %B %Y}" if self.plan_as_at else "as it is now"
+            error = f"{error}; still showing the plan {shown}"
+            self._status()
+            self._refresh_keys()
+        self.notify(error, title="Could not load", severity="error")
 
     def on_store_changed(self, message: StoreChanged) -> None:
         self.load_plan()
