@@ -152,6 +152,29 @@ def test_a_form_open_when_the_terminal_dies_is_offered_back(env):
     assert history[-1]["actor"] == "Ellis Lead"
 
 
+@pytest.mark.slow
+def test_keys_arriving_together_go_to_the_fields_they_were_typed_for(env):
+    """A paste, or an SSH link that stalls and then delivers what was typed at once: every key
+    after Tab lands in the next field, as it would have typed slowly."""
+    terminal = Terminal(["--as", "Ellis Lead"], env)
+    try:
+        terminal.wait_for("Action 1.1")
+        terminal.keys("e")
+        terminal.wait_for("Add evidence to 1.1")
+        terminal.child.send("Screening audit\tTeam drive, audits folder\t")  # one write
+        time.sleep(0.5)
+        terminal.keys("\x13")
+        terminal.wait_for("Saved")
+        terminal.keys("q")
+        terminal.child.expect(pexpect.EOF, timeout=10)
+    finally:
+        terminal.child.close(force=True)
+    shown = json.loads(plantrail(env, "show", "1.1", "--format", "json").stdout)
+    added = shown["evidence"][-1]
+    assert (added["title"], added["location"]) == ("Screening audit", "Team drive, audits folder")
+    assert added["added_by"] == "Ellis Lead"
+
+
 #: pyte's names for the 16 ANSI colours, as the RGB a console shows them.
 NAMED = {
     "black": (0, 0, 0),

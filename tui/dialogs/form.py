@@ -26,6 +26,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static,
 
 from ...domain.errors import ChangedSinceRead, InvalidInput, PlanError
 from ..format import shown_value, when_london
+from ..tab_keys import FIELD_TAB_BINDINGS
 from .confirm import ConfirmDialog
 
 Kind = Literal["input", "text", "select", "multi"]
@@ -61,6 +62,7 @@ class FormDialog(ModalScreen[FormResult | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
+        *FIELD_TAB_BINDINGS,
     ]
 
     def __init__(

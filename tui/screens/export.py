@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from ...domain.errors import InvalidInput
 from ..dialogs.confirm import ConfirmDialog
 from ..forms import export_file
+from ..tab_keys import FIELD_TAB_BINDINGS
 
 Choice = tuple[str, str, str]
 
@@ -44,7 +45,7 @@ def export_options(day: date) -> list[tuple[str, str]]:
 class ExportDialog(ModalScreen[Choice | None]):
     """Pick an export with ↑↓ and Enter, check the file name, Enter again to write it."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), *FIELD_TAB_BINDINGS]
 
     def __init__(self, day: date) -> None:
         super().__init__()

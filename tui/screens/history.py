@@ -20,6 +20,7 @@ from ...store.views import AuditRow
 from ..dialogs.event_detail import EventDetailDialog
 from ..format import london, plain_line, plural
 from ..messages import LoadFailed
+from ..tab_keys import FIELD_TAB_BINDINGS
 
 if TYPE_CHECKING:
     from ..app import PlantrailApp
@@ -37,6 +38,7 @@ class HistoryScreen(Screen[None]):
         Binding("ctrl+f", "focus_filters", "Filters"),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
+        *FIELD_TAB_BINDINGS,
     ]
 
     def __init__(self, ref: str | None) -> None:
