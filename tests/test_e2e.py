@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pexpect
@@ -122,7 +123,8 @@ def test_lead_records_progress_on_an_unrated_action_with_keys_only(env):
 
 @pytest.mark.slow
 def test_a_form_open_when_the_terminal_dies_is_offered_back(env):
-    """The connection drops mid-form (the terminal is killed): nothing typed is lost."""
+    """The connection drops mid-form (the terminal is killed): nothing typed is lost, not
+    even to keys typed ahead of the question that offers it back."""
     terminal = Terminal(["--as", "Ellis Lead"], env)
     try:
         terminal.wait_for("Action 1.1")
@@ -137,10 +139,13 @@ def test_a_form_open_when_the_terminal_dies_is_offered_back(env):
     again = Terminal(["--as", "Ellis Lead"], env)
     try:
         again.wait_for("Action 1.1")
-        again.keys("u")
+        # Typed on at once: not into the question (n would discard the draft): dropped.
+        again.child.send("unot now")
         again.wait_for("unsaved draft")
+        time.sleep(0.5)
         again.keys("y")
-        again.wait_for("Typed before the line dropped")
+        shown = again.wait_for("Typed before the line dropped")
+        assert "not now" not in shown
         again.keys("\x13")
         again.wait_for("Saved")
         again.keys("q")
@@ -173,6 +178,44 @@ def test_keys_arriving_together_go_to_the_fields_they_were_typed_for(env):
     added = shown["evidence"][-1]
     assert (added["title"], added["location"]) == ("Screening audit", "Team drive, audits folder")
     assert added["added_by"] == "Ellis Lead"
+
+
+def progress_entries(env: dict[str, str], actor: str = "Ellis Lead") -> int:
+    history = json.loads(plantrail(env, "history", "--format", "json").stdout)
+    return sum(r["event"] == "ProgressRecorded" and r["actor"] == actor for r in history)
+
+
+def wait_until(terminal: Terminal, done: Callable[[], bool], timeout: float = 20) -> None:
+    """Wait for ``done``, reading the screen meanwhile (a full pseudo-terminal blocks)."""
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, f"timed out; the screen shows:\n{terminal.text()}"
+        terminal.pump()
+
+
+@pytest.mark.slow
+def test_a_lead_typing_ahead_of_the_form_fills_it_in(env):
+    """Keys to move, open the form, fill it in and save, all typed before the form appears:
+    the moves act first, and every key after u goes into the form, not to the plan screen
+    (where e, m, w … would open other things)."""
+    terminal = Terminal(["--as", "Ellis Lead"], env)
+    try:
+        terminal.wait_for("Action 1.1")
+        terminal.child.send("uOctober 2026\tHuddle times moved\x13")  # 1.1, shown: u opens it
+        wait_until(terminal, lambda: progress_entries(env) == 1)
+        # Moved to 1.3, u pressed while it loads: the form opens once it has loaded.
+        terminal.child.send("jjuNovember 2026\tMet the emergency duty team\x13")
+        wait_until(terminal, lambda: progress_entries(env) == 2)
+        terminal.keys("q")
+        terminal.child.expect(pexpect.EOF, timeout=10)
+    finally:
+        terminal.child.close(force=True)
+    history = json.loads(plantrail(env, "history", "--format", "json").stdout)
+    entries = [(r["actor"], r["ref"], r["changes"][0]["after"]) for r in history[-2:]]
+    assert entries == [
+        ("Ellis Lead", "1.1", "October 2026: Huddle times moved"),
+        ("Ellis Lead", "1.3", "November 2026: Met the emergency duty team"),
+    ]
 
 
 #: pyte's names for the 16 ANSI colours, as the RGB a console shows them.

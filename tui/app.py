@@ -7,10 +7,12 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import WorkerFailed
 
 from ..domain.clock import today_in_london
@@ -19,6 +21,7 @@ from .crash import crash_message, write_crash_log
 from .palette import PlanCommands
 from .screens.help import HelpScreen
 from .screens.plan import PlanScreen
+from .typeahead import KEEP_AT_MOST, KeptKeys, ReleaseKeys
 
 
 class PlantrailApp(App[None]):
@@ -51,6 +54,9 @@ class PlantrailApp(App[None]):
         self.poll_seconds = poll_seconds
         self.as_at: date | None = None
         self.crash_log: Path | None = None
+        #: Keys typed while a form opens (None: keys are handled as they come); typeahead.py.
+        self._kept_keys: KeptKeys | None = None
+        self._keep_timer: Timer | None = None
 
     def on_mount(self) -> None:
         self.push_screen(PlanScreen())
@@ -66,6 +72,36 @@ class PlantrailApp(App[None]):
     ) -> None:
         """Notifications quote stored text (names, refusals): never read it as markup."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def keep_keys(self) -> None:
+        """Keep keys and pastes from now on: a form is opening and they are meant for it."""
+        if self._kept_keys is None:
+            self._kept_keys = KeptKeys()
+            self._keep_timer = self.set_timer(KEEP_AT_MOST, lambda: self.release_keys(False))
+
+    def release_keys(self, replay: bool) -> None:
+        """Handle the kept keys (``replay``: as typed into what has focus now) or drop them.
+        Done from the app's own queue, after any key that is still waiting there."""
+        if self._kept_keys is not None:
+            self.post_message(ReleaseKeys(replay))
+
+    async def on_event(self, event: events.Event) -> None:
+        if self._kept_keys is not None and self._kept_keys.keep(event):
+            return
+        await super().on_event(event)
+
+    async def on_release_keys(self, message: ReleaseKeys) -> None:
+        kept, self._kept_keys = self._kept_keys, None
+        if self._keep_timer is not None:
+            self._keep_timer.stop()
+            self._keep_timer = None
+        if kept is None or not kept.events:
+            return
+        if not message.replay:
+            self.bell()
+            return
+        for event in kept.as_typed():
+            await super().on_event(event)
 
     def action_help(self) -> None:
         from .widgets.pane_keys import ACTION_KEYS, PLAN_KEYS, STEP_KEYS, help_bindings

@@ -10,6 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from ..typeahead import ReleaseKeys
+
 
 class ChoiceDialog(ModalScreen[str | None]):
     """A titled list; Enter picks, Escape cancels."""
@@ -28,6 +30,8 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
+        # Keys typed while it opened (a change key straight after a move) go to the list.
+        self.app.post_message(ReleaseKeys(replay=True))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

@@ -27,6 +27,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static,
 from ...domain.errors import ChangedSinceRead, InvalidInput, PlanError
 from ..format import shown_value, when_london
 from ..tab_keys import FIELD_TAB_BINDINGS
+from ..typeahead import ReleaseKeys
 from .confirm import ConfirmDialog
 
 Kind = Literal["input", "text", "select", "multi"]
@@ -137,6 +138,8 @@ class FormDialog(ModalScreen[FormResult | None]):
         first = self.query(f"#field-{self.fields[0].name}").first() if self.fields else None
         if first is not None:
             first.focus()
+        # Keys typed while the form opened go to its first field: posted after the focus is.
+        self.app.post_message(ReleaseKeys(replay=True))
         self._started = self.values()
         if isinstance(self.error, ChangedSinceRead):
             self.show_conflict(self.error)

@@ -91,6 +91,9 @@ class PlanScreen(Screen[None]):
         self.wanted = ActionFilter()
         self.shown = 0
         self._pending_step: str | None = None
+        #: A change key pressed while its action was still loading: made once it has loaded.
+        self._pending_change: str | None = None
+        self._forms_opened = 0
         self._keys_state: tuple[bool, bool] | None = None
         self._wanted_ref: str | None = None
         self._changes: dict[str, Callable[[], None]] = {
@@ -223,9 +226,24 @@ class PlanScreen(Screen[None]):
         self.action = message.action
         self.query_one(ActionPane).show(self.plan, message.action)
         self._refresh_keys()
+        if self._pending_change is not None:
+            self._make_pending_change()
+
+    def _make_pending_change(self) -> None:
+        """Make the change asked for while the action loaded. If it opens nothing (it says
+        why it cannot act), the keys typed after it are not for the plan screen: drop them."""
+        name, self._pending_change = self._pending_change, None
+        opened = self._forms_opened
+        if name is not None:
+            self._changes[name]()
+        if self._forms_opened == opened and self.app.screen is self:
+            self.pt.release_keys(replay=False)
 
     def on_load_failed(self, message: LoadFailed) -> None:
         self.notify(message.error, title="Could not load", severity="error")
+        if self._pending_change is not None:
+            self._pending_change = None
+            self.pt.release_keys(replay=False)
 
     def on_plan_load_failed(self, message: PlanLoadFailed) -> None:
         """Say why, and label the screen with what it still shows: a plan on screen is never
@@ -261,6 +279,8 @@ class PlanScreen(Screen[None]):
         if draft is None:
             self._show_form(spec)
             return
+
+        self.pt.release_keys(replay=False)  # not typed into a yes/no question: n discards
 
         def answered(restore: bool | None) -> None:
             if restore:
@@ -469,7 +489,9 @@ class PlanScreen(Screen[None]):
             return None
         action = self.action
         if action is None or action.ref != tree.selected_ref:
-            self.notify("The action is still loading; try again in a moment")
+            # Typed ahead (u straight after j): made once it has loaded, keys kept till then.
+            self._pending_change = change
+            self.pt.keep_keys()
             return None
         if change in NEEDS_OPEN and action.state != "open":
             self.notify(
@@ -488,7 +510,10 @@ class PlanScreen(Screen[None]):
         return bool(action.steps)
 
     def _open(self, spec: forms.FormSpec[Any, Any]) -> None:
-        """Open ``spec``'s form, first offering back a draft the person left unsaved."""
+        """Open ``spec``'s form, first offering back a draft the person left unsaved. Keys
+        typed meanwhile are kept for the form (``typeahead.py``)."""
+        self.pt.keep_keys()
+        self._forms_opened += 1
         self.check_draft(spec)
 
     def _show_form(
@@ -521,6 +546,7 @@ class PlanScreen(Screen[None]):
         dialog = FormDialog(
             prompt.title, prompt.fields, prompt.build, note=prompt.note, submit=prompt.submit
         )
+        self.pt.keep_keys()
         self.app.push_screen(dialog, done)
 
     def _step(self) -> str | None:

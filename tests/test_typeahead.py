@@ -1,0 +1,133 @@
+"""Keys typed while a form opens are kept for it (``tui/typeahead.py``), with Textual's Pilot.
+
+The end-to-end tests in ``test_e2e.py`` type ahead into the real command; these check the
+app's keeping itself, where Pilot can decide exactly when each key arrives."""
+
+from __future__ import annotations
+
+from textual import events
+
+from plantrail.tui.dialogs.form import FormDialog
+from plantrail.tui.screens.my_key_actions import MyKeyActionsScreen
+from plantrail.tui.screens.plan import PlanScreen
+from plantrail.tui.typeahead import KeptKeys
+
+from .support import drive, goto, notices, positions, settle
+
+
+def test_kept_keys_come_back_in_the_order_they_were_typed():
+    """Keys bubbling back from the plan screen were read before any key read since."""
+    kept = KeptKeys()
+    read_later = events.Key("b", "b")
+    bubbling = events.Key("a", "a")
+    bubbling._set_forwarded()
+    assert kept.keep(read_later) and kept.keep(bubbling)
+    assert kept.keep(events.Paste("pasted"))
+    assert not kept.keep(events.Resize.from_dimensions((80, 24), None))
+    again = list(kept.as_typed())
+    assert [getattr(e, "key", None) or getattr(e, "text", None) for e in again] == [
+        "a",
+        "b",
+        "pasted",
+    ]
+    assert not any(e.is_forwarded for e in again)  # handled afresh, as the terminal gave them
+
+
+def test_kept_keys_do_nothing_until_released_then_act_in_order_or_are_dropped(db):
+    before = positions(db)
+
+    async def scenario(pilot):
+        app = pilot.app
+        app.keep_keys()
+        await pilot.press("m")  # would open "my key actions"
+        await settle(pilot)
+        assert isinstance(app.screen, PlanScreen)
+
+        app.release_keys(replay=False)  # the form did not open: dropped
+        await settle(pilot)
+        assert isinstance(app.screen, PlanScreen)
+        await pilot.press("m")  # and keys act again once released
+        await settle(pilot)
+        assert isinstance(app.screen, MyKeyActionsScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+
+        app.keep_keys()
+        await pilot.press("m")
+        app.release_keys(replay=True)  # handled as typed
+        await settle(pilot)
+        assert isinstance(app.screen, MyKeyActionsScreen)
+
+    drive(db, scenario)
+    assert positions(db) == before
+
+
+def test_keys_kept_for_a_form_that_never_opens_are_dropped_in_the_end(db, monkeypatch):
+    """A store too slow to answer: after ``KEEP_AT_MOST`` the keys are dropped, not kept for
+    ever, and the keyboard works again."""
+    monkeypatch.setattr("plantrail.tui.app.KEEP_AT_MOST", 0.2)
+
+    async def scenario(pilot):
+        pilot.app.keep_keys()
+        await pilot.press("m")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, PlanScreen)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, MyKeyActionsScreen)
+
+    drive(db, scenario)
+
+
+async def _press_while_loading(pilot, ref: str, *keys: str, read: str = "") -> None:
+    """Press ``keys`` with action ``ref`` highlighted but not yet read, as straight after j;
+    then the read finishes (of ``read`` if given: one that fails)."""
+    await goto(pilot, ref)
+    await settle(pilot)
+    screen = pilot.app.screen
+    screen.action = None  # as if its detail were still being read
+    for key in keys:
+        await pilot.press(key)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, PlanScreen)  # nothing acted yet
+    screen._load(read or ref)
+    await settle(pilot)
+
+
+def test_a_change_key_pressed_while_its_action_loads_opens_the_form_with_the_keys_after_it(db):
+    async def scenario(pilot):
+        await _press_while_loading(pilot, "1.3", "u", "M", "a", "y")
+        assert isinstance(pilot.app.screen, FormDialog)
+        assert pilot.app.screen.values()["period"] == "May"
+
+    drive(db, scenario)
+
+
+def test_keys_after_a_change_key_that_cannot_act_once_loaded_are_dropped(db):
+    """u on a closed action: it says so, and the keys typed for the form do not act on the
+    plan screen (m would open "my key actions", e evidence)."""
+    before = positions(db)
+
+    async def scenario(pilot):
+        await _press_while_loading(pilot, "4.2", "u", "m", "e")
+        assert isinstance(pilot.app.screen, PlanScreen)
+        assert any("4.2 is closed" in n for n in notices(pilot.app))
+        await pilot.press("m")  # the keyboard acts again
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, MyKeyActionsScreen)
+
+    drive(db, scenario)
+    assert positions(db) == before
+
+
+def test_keys_after_a_change_key_whose_action_cannot_be_read_are_dropped(db):
+    async def scenario(pilot):
+        await _press_while_loading(pilot, "1.3", "u", "m", read="9.9")
+        assert any("9.9" in n for n in notices(pilot.app))  # why it could not be read
+        assert isinstance(pilot.app.screen, PlanScreen)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, MyKeyActionsScreen)
+
+    drive(db, scenario)
