@@ -5,7 +5,7 @@ the other person's value, and drafts that survive the session ending."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Button, Select, Static
+from textual.widgets import Button, OptionList, Select, Static
 
 from plantrail.domain import commands as c
 from plantrail.store.service import PlanService
@@ -423,3 +423,108 @@ def test_one_field_prompts_name_what_they_do_and_submit_on_enter(db, key, button
         assert not isinstance(pilot.app.screen, FormDialog)
 
     drive(db, scenario)
+
+
+def _underneath(pilot):
+    """The plan screen under the open form, and the action it shows."""
+    return pilot.app.screen_stack[-2].action
+
+
+def test_choosing_another_entry_to_correct_shows_its_words_and_keeps_what_was_typed(db):
+    """The correct form opens on the newest entry, its words filled in. Choosing an older entry
+    fills in that entry's words, so saving never puts one entry's words on another; a field
+    already typed into is kept as typed, and the form says so."""
+
+    async def scenario(pilot):
+        await goto(pilot, "2.1")
+        await pilot.press("c")
+        await settle(pilot)
+        form = pilot.app.screen
+        entries = [p for p in _underneath(pilot).progress if p.state == "current"]
+        newest, oldest = entries[0], entries[-1]
+        assert form.values()["narrative"] == newest.narrative
+        form.query_one("#field-entry", Select).value = oldest.id
+        await settle(pilot)
+        values = form.values()
+        assert (values["period"], values["narrative"], values["next_actions"]) == (
+            oldest.period,
+            oldest.narrative,
+            oldest.next_actions,
+        )
+        assert text_of(form.query_one("#form-error", Static)).strip() == ""
+
+        form.query_one("#field-narrative").load_text("Guidance refreshed; issued to all teams")
+        form.query_one("#field-entry", Select).value = entries[1].id  # typed, then changed
+        await settle(pilot)
+        values = form.values()
+        assert values["narrative"] == "Guidance refreshed; issued to all teams"
+        assert values["period"] == entries[1].period  # not typed into: follows the choice
+        assert "Kept what you typed in Corrected progress" in text_of(
+            form.query_one("#form-error", Static)
+        )
+        form.query_one("#field-entry", Select).value = oldest.id
+        form.query_one("#field-reason").value = "Said all teams too early"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    drive(db, scenario)
+    event = last_events(db)[0]
+    assert event.name == "ProgressCorrected"
+    assert event.data["narrative"] == "Guidance refreshed; issued to all teams"
+    assert event.data["period"] == "June 2026"  # the oldest entry's, as it was chosen last
+
+
+@pytest.mark.parametrize(
+    ("key", "field", "held"),
+    [
+        ("s", "status", lambda step: step.status),
+        ("l", "leads", lambda step: sorted(step.leads)),
+    ],
+)
+def test_choosing_another_key_action_shows_what_it_holds(db, key, field, held):
+    """Opened on 2.1.1 (completed, Grace Okafor), switched to 2.1.3: the status and the leads
+    shown are 2.1.3's, so saving at once never gives 2.1.3 the status or leads of 2.1.1."""
+
+    async def scenario(pilot):
+        await goto(pilot, "2.1")
+        await pilot.press(key)
+        await settle(pilot)
+        form = pilot.app.screen
+        steps = {s.ref: s for s in _underneath(pilot).steps}
+        first, other = steps["2.1.1"], steps["2.1.3"]
+        assert form.values()["step"] == "2.1.1"
+        assert _sorted(form.values()[field]) == held(first)
+        form.query_one("#field-step", Select).value = "2.1.3"
+        await settle(pilot)
+        assert held(first) != held(other)
+        assert _sorted(form.values()[field]) == held(other)
+
+    drive(db, scenario)
+
+
+def test_choosing_another_key_action_to_reword_shows_its_wording(db):
+    async def scenario(pilot):
+        await goto(pilot, "2.1")
+        await pilot.press("n")
+        await settle(pilot)
+        choice = pilot.app.screen
+        options = choice.query_one(OptionList)
+        options.highlighted = next(
+            i
+            for i in range(options.option_count)
+            if options.get_option_at_index(i).id == "reword_step"
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        form = pilot.app.screen
+        steps = {s.ref: s for s in _underneath(pilot).steps}
+        assert form.values()["text"] == steps["2.1.1"].text
+        form.query_one("#field-step", Select).value = "2.1.2"
+        await settle(pilot)
+        assert form.values()["text"] == steps["2.1.2"].text
+
+    drive(db, scenario)
+
+
+def _sorted(value):
+    return sorted(value) if isinstance(value, list) else value

@@ -22,6 +22,7 @@ from ..domain.vocabulary import Brag, StepStatus
 from ..store import changes
 from ..store.changes import Change
 from ..store.files import fingerprint
+from ..store.steps import StepOut
 from ..store.views import ActionOut, PlanOverview
 from .dialogs.form import Field
 from .format import brag_label
@@ -91,10 +92,24 @@ def _effective() -> Field:
     )
 
 
-def _step_field(action: ActionOut, step: str | None, label: str = "Key action") -> Field:
+def _step_field(
+    action: ActionOut,
+    step: str | None,
+    label: str = "Key action",
+    fills: Callable[[StepOut], dict[str, Any]] | None = None,
+) -> Field:
+    """The key action to change; ``fills``: the fields that show what the chosen one holds."""
     options = [(f"{s.ref} {one_line(s.text)[:50]}", s.ref) for s in action.steps]
     known = {ref for _, ref in options}
-    return Field("step", label, "select", value=step if step in known else "", options=options)
+    by_ref = {s.ref: s for s in action.steps}
+    return Field(
+        "step",
+        label,
+        "select",
+        value=step if step in known else "",
+        options=options,
+        fills=(lambda ref: fills(by_ref[ref]) if ref in by_ref else {}) if fills else None,
+    )
 
 
 def _lead_options(plan: PlanOverview) -> list[tuple[str, str]]:
@@ -169,7 +184,7 @@ def change_status(action: ActionOut, step: str | None) -> FormSpec[c.ChangeStepS
         f"status:{action.ref}",
         f"Change the status of a key action of {action.ref}",
         [
-            _step_field(action, step),
+            _step_field(action, step, fills=lambda s: {"status": s.status}),
             Field("status", "New status", "select", value=current, options=STATUS_OPTIONS),
             Field("note", "Note"),
             _effective(),
@@ -205,7 +220,7 @@ def assign_leads(
         f"leads:{action.ref}",
         f"Assign lead(s) to a key action of {action.ref}",
         [
-            _step_field(action, step),
+            _step_field(action, step, fills=lambda s: {"leads": list(s.leads)}),
             Field(
                 "leads",
                 "Leads (Space to pick, several allowed)",
@@ -328,7 +343,7 @@ def reword_step(action: ActionOut, step: str | None) -> FormSpec[c.RewordStep, N
         f"reword-key-action:{action.ref}",
         f"Reword a key action of {action.ref}",
         [
-            _step_field(action, step),
+            _step_field(action, step, fills=lambda s: {"text": s.text}),
             Field("text", "New wording", "text", value=current),
             Field("reason", "Reason"),
             _effective(),
@@ -342,6 +357,18 @@ def reword_step(action: ActionOut, step: str | None) -> FormSpec[c.RewordStep, N
 
 def correct_progress(action: ActionOut) -> FormSpec[c.CorrectProgress, str]:
     latest = next((p for p in action.progress if p.state == "current"), None)
+    entries = {p.id: p for p in action.progress}
+
+    def entry_says(entry_id: str) -> dict[str, Any]:
+        entry = entries.get(entry_id)
+        if entry is None:
+            return {}
+        return {
+            "period": entry.period,
+            "narrative": entry.narrative,
+            "next_actions": entry.next_actions,
+        }
+
     return FormSpec(
         f"correct:{action.ref}",
         f"Correct a progress entry of {action.ref}",
@@ -352,6 +379,7 @@ def correct_progress(action: ActionOut) -> FormSpec[c.CorrectProgress, str]:
                 "select",
                 value=latest.id if latest else "",
                 options=_entries(action),
+                fills=entry_says,
             ),
             Field("period", "Period", value=latest.period if latest else ""),
             Field(

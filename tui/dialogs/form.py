@@ -46,6 +46,9 @@ class Field:
     value: Any = ""
     options: list[tuple[str, str]] = field(default_factory=list)
     placeholder: str = ""
+    #: For a choice that other fields describe (the entry to correct, the key action whose
+    #: status, leads or wording change): the values those fields start from for an option.
+    fills: Callable[[Any], dict[str, Any]] | None = None
 
 
 @dataclass
@@ -89,6 +92,9 @@ class FormDialog(ModalScreen[FormResult | None]):
         self.unsaved = unsaved  # opened with typed input not yet saved (a retry, a draft)
         self._started: dict[str, Any] = {}
         self._draft_timer: Timer | None = None
+        #: Per choice that fills other fields: the option chosen, and what it filled in.
+        self._chosen: dict[str, Any] | None = None
+        self._filled: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
@@ -141,6 +147,13 @@ class FormDialog(ModalScreen[FormResult | None]):
         # Keys typed while the form opened go to its first field: posted after the focus is.
         self.app.post_message(ReleaseKeys(replay=True))
         self._started = self.values()
+        self._chosen = {}
+        for spec in self.fields:
+            if spec.fills is not None:
+                chosen = self._chosen[spec.name] = self._started[spec.name]
+                self._filled.update(self._started)
+                if chosen is not None:  # as first filled: a draft's own words count as typed
+                    self._filled.update(spec.fills(chosen))
         if isinstance(self.error, ChangedSinceRead):
             self.show_conflict(self.error)
         elif isinstance(self.error, InvalidInput):
@@ -239,6 +252,51 @@ class FormDialog(ModalScreen[FormResult | None]):
         if self.is_prompt:
             self.action_save()
 
+    @on(Select.Changed)
+    def _fill_from_choice(self, event: Select.Changed) -> None:
+        """A different option chosen: the fields it fills show what it holds, so that saving
+        never puts one entry's words, or one key action's status or leads, on another. A field
+        typed into since is kept as typed, and the form says so."""
+        spec = next((f for f in self.fields if f"field-{f.name}" == event.select.id), None)
+        if spec is None or spec.fills is None or self._chosen is None:
+            return
+        chosen = None if event.select.is_blank() else event.value
+        if chosen == self._chosen.get(spec.name):
+            return  # the value it opened with, announced
+        self._chosen[spec.name] = chosen
+        if chosen is None:
+            return
+        now, kept = self.values(), []
+        for name, value in spec.fills(chosen).items():
+            if _same(now.get(name), self._filled.get(name)):
+                self._set_value(name, value)
+                self._filled[name] = value
+            else:
+                kept.append(next(f.label for f in self.fields if f.name == name))
+        self.query_one("#form-error", Static).update(
+            f"Kept what you typed in {', '.join(kept)}, typed while another "
+            f"{spec.label.lower()} was chosen: check it before saving."
+            if kept
+            else ""
+        )
+
+    def _set_value(self, name: str, value: Any) -> None:
+        widget = self.query_one(f"#field-{name}")
+        if isinstance(widget, TextArea):
+            widget.load_text(str(value))
+        elif isinstance(widget, Select):
+            known = {option for _, option in next(f for f in self.fields if f.name == name).options}
+            if value in known:
+                widget.value = value
+            else:
+                widget.clear()
+        elif isinstance(widget, SelectionList):
+            widget.deselect_all()
+            for option in value:
+                widget.select(option)
+        elif isinstance(widget, Input):
+            widget.value = str(value)
+
     # -- drafts ---------------------------------------------------------------------------------
 
     @on(Input.Changed)
@@ -259,3 +317,10 @@ class FormDialog(ModalScreen[FormResult | None]):
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
+
+
+def _same(shown: Any, filled: Any) -> bool:
+    """Whether a field still holds what was filled in (several chosen leads in any order)."""
+    if isinstance(shown, list) and isinstance(filled, list):
+        return sorted(shown) == sorted(filled)
+    return bool(shown == filled)
