@@ -409,7 +409,7 @@ def test_declining_a_draft_discards_it(db):
 
 
 @pytest.mark.parametrize(
-    ("key", "button"), [("a", "Show as at (Enter)"), ("slash", "Apply filter (Enter)")]
+    ("key", "button"), [("a", "Show (Enter)"), ("slash", "Apply filter (Enter)")]
 )
 def test_one_field_prompts_name_what_they_do_and_submit_on_enter(db, key, button):
     async def scenario(pilot):

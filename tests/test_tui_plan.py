@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from plantrail.domain import commands as c
@@ -216,7 +217,7 @@ def test_as_at_mode_shows_the_past_and_refuses_every_write(db):
         await pilot.press("a")
         await settle(pilot)
         form = pilot.app.screen
-        assert "Show as at (Enter)" in str(form.query_one("#save").label)
+        assert "Show (Enter)" in str(form.query_one("#save").label)
         await type_text(pilot, "2026-05-20")
         await pilot.press("enter")
         await settle(pilot)
@@ -362,5 +363,57 @@ def test_steps_table_rows_are_key_actions(db):
         assert isinstance(table, DataTable)
         assert [str(k.value) for k in table.rows] == ["1.1.1", "1.1.2", "1.1.3"]
         assert "Key actions (1/3 done)" in head(pilot)
+
+    drive(db, scenario)
+
+
+def test_as_recorded_by_a_time_shows_only_what_had_been_recorded_by_then(db):
+    """An inspector's question, "what did the plan say on the day?": with a time, the plan as
+    recorded by then. 4.2's August entry, dated 31 August but recorded on 4 September, is in
+    the plan as at 1 September (by effective date) and not in what had been recorded by
+    noon that day. Exports, which are as at a date, say so rather than export another view."""
+
+    async def scenario(pilot):
+        await _ask_as_at(pilot, "2026-09-01")
+        await goto(pilot, "4.2")
+        await settle(pilot)
+        assert [p.period for p in pilot.app.screen.action.progress] == ["August 2026"]
+        await pilot.press("escape")
+        await settle(pilot)
+
+        await _ask_as_at(pilot, "2026-09-01 12:00")
+        assert "AS RECORDED BY 01 Sep 2026 12:00, read only" in status(pilot)
+        banner = text_of(pilot.app.screen.query_one("#banner", Static))
+        assert "AS RECORDED BY 01 September 2026 12:00 (London)" in banner
+        await goto(pilot, "4.2")
+        await settle(pilot)
+        assert pilot.app.screen.action.progress == []
+        await pilot.press("u")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, FormDialog)
+        assert any("as recorded by 01 September 2026 12:00" in n for n in notices(pilot.app))
+        await pilot.press("x")
+        await settle(pilot)
+        assert any("Exports are of the plan as at a date" in n for n in notices(pilot.app))
+
+    drive(db, scenario)
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("2026-11-21", "is in the future"),
+        ("2026-11-20 23:59", "is in the future"),
+        ("2026-09-01 25:00", "is not a date or a time"),
+        ("yesterday", "is not a date or a time"),
+    ],
+)
+def test_as_at_refuses_a_date_or_time_it_cannot_show(db, typed, says):
+    async def scenario(pilot):
+        await _ask_as_at(pilot, typed)
+        form = pilot.app.screen
+        assert isinstance(form, FormDialog)
+        assert says in text_of(form.query_one("#error-day", Static))
+        assert pilot.app.as_at is None
 
     drive(db, scenario)

@@ -24,6 +24,7 @@ from ..store.changes import Change
 from ..store.files import fingerprint
 from ..store.steps import StepOut
 from ..store.views import ActionOut, PlanOverview
+from . import viewpoint
 from .dialogs.form import Field
 from .format import brag_label
 
@@ -487,11 +488,13 @@ def export_file(kind: str, fmt: str, day: date) -> Prompt[Path]:
 
 
 def as_at_prompt(today: date) -> Prompt[date]:
+    """A date (the plan as at it, by effective dates) or a date and time (what had been
+    recorded by then): ``viewpoint.py``."""
     return Prompt(
-        "Show the plan as at a date (read only)",
-        [Field("day", "Date", placeholder="YYYY-MM-DD, e.g. the date of the last inspection")],
-        lambda v: as_at_date(v["day"], today),
-        "Show as at",
+        "Show the plan as at a date, or as recorded by a time (read only)",
+        [Field("day", "Date, or date and time (London)", placeholder=viewpoint.HINT)],
+        lambda v: viewpoint.read(v["day"], today),
+        "Show",
     )
 
 
@@ -502,14 +505,3 @@ def filter_prompt(current: str) -> Prompt[str]:
         lambda v: str(v["text"]).strip(),
         "Apply filter",
     )
-
-
-def as_at_date(text: str, today: date) -> date:
-    """Read the date typed into the "as at" prompt: ISO, not in the future."""
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput.one("day", "is not a date (YYYY-MM-DD)", text) from None
-    if day > today:
-        raise InvalidInput.one("day", "is in the future", text)
-    return day

@@ -29,7 +29,7 @@ from ...domain.text import one_line
 from ...store.changes import describe
 from ...store.filters import QUICK_FILTERS, ActionFilter
 from ...store.views import ActionOut, PlanOverview
-from .. import forms
+from .. import forms, viewpoint
 from ..dialogs.choice import ChoiceDialog
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.form import FormDialog, FormResult
@@ -139,7 +139,7 @@ class PlanScreen(Screen[None]):
         service, as_at = self.pt.service, self.pt.as_at
         try:
             position = service.last_position()
-            plan = service.overview_at(as_at) if as_at else service.overview(self.pt.today())
+            plan = viewpoint.overview(service, as_at, self.pt.today())
         except PlanError as exc:
             self.post_message(PlanLoadFailed(str(exc), as_at))
             return
@@ -149,7 +149,7 @@ class PlanScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="action")
     def load_action(self, ref: str) -> None:
         try:
-            action = self.pt.service.action_at(ref, self.pt.as_at, today=self.pt.today())
+            action = viewpoint.action(self.pt.service, ref, self.pt.as_at, self.pt.today())
         except PlanError as exc:
             self.post_message(LoadFailed(str(exc)))
             return
@@ -212,7 +212,7 @@ class PlanScreen(Screen[None]):
         banner = self.query_one("#banner", Static)
         banner.display = self.pt.as_at is not None
         if self.pt.as_at:
-            banner.update(f"AS AT {self.pt.as_at:%d %B %Y} — read only (Esc or a to return to now)")
+            banner.update(viewpoint.banner(self.pt.as_at))
         self._show_tree()
 
     def _load(self, ref: str) -> None:
@@ -253,7 +253,7 @@ class PlanScreen(Screen[None]):
         error = message.error
         if self.plan is not None and self.plan_as_at != self.pt.as_at:
             self.pt.as_at = self.plan_as_at
-            shown = f"as at {self.plan_as_at:%d %B %Y}" if self.plan_as_at else "as it is now"
+            shown = viewpoint.phrase(self.plan_as_at) if self.plan_as_at else "as it is now"
             error = f"{error}; still showing the plan {shown}"
             self._status()
             self._refresh_keys()
@@ -467,9 +467,9 @@ class PlanScreen(Screen[None]):
                 severity="warning",
             )
             return None
-        if self.read_only:
+        if (as_at := self.pt.as_at) is not None:  # read only: a view of the past
             self.notify(
-                f"Read only: you are viewing the plan as at {self.pt.as_at:%d %B %Y}. "
+                f"Read only: you are viewing the plan {viewpoint.phrase(as_at)}. "
                 "Press a or Esc to return to now.",
                 severity="warning",
             )
@@ -661,6 +661,13 @@ class PlanScreen(Screen[None]):
         from .export import ExportDialog
 
         day = self.pt.as_at or self.pt.today()
+        if viewpoint.recorded_by(self.pt.as_at):
+            self.notify(
+                "Exports are of the plan as at a date, by effective dates: press a to return "
+                "to now, then a again and give a date without a time",
+                severity="warning",
+            )
+            return
         if self.pt.remote:
             self.notify(
                 "Over SSH, exports are not written on the server: run them from your own "

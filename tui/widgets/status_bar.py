@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ...store.filters import ActionFilter
+from .. import viewpoint
 from ..format import plain_line, plural
 
 
@@ -31,7 +32,7 @@ class StatusBar(Static):
             text.append(f" ({role}{', read only' if role == 'viewer' else ''})")
         if as_at:
             text.append(" · ")
-            text.append(f"AS AT {as_at:%d %b %Y}, read only", style="bold reverse")
+            text.append(f"{viewpoint.label(as_at)}, read only", style="bold reverse")
         else:
             text.append(f" · now ({today:%d %b %Y})")
         text.append(f" · filter: {wanted.describe()}")
