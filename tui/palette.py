@@ -26,7 +26,11 @@ class PlanCommands(Provider):
             ("Open: dashboard", "overdue, due soon, not updated (d)", screen.action_dashboard),
             ("Open: my key actions", "what I lead, by due date (m)", screen.action_my_key_actions),
             ("Open: export", "reports, audit trail, tracker (x)", screen.action_export),
-            ("Show the plan as at a date", "read only (a)", screen.action_as_at),
+            (
+                "Show the plan as at a date, or as recorded by a time",
+                "read only (a)",
+                screen.action_as_at,
+            ),
         ]
         for key, label in QUICK_FILTERS:
             commands.append(
