@@ -32,6 +32,9 @@ from .confirm import ConfirmDialog
 
 Kind = Literal["input", "text", "select", "multi"]
 
+#: How the form starts saying it kept typed text when another option was chosen.
+KEPT = "Kept what you typed in"
+
 #: Where a conflict about a stored value is shown when the form names the field differently.
 FIELD_ALIASES = {"brag": ("brag", "rating"), "text": ("text", "value")}
 
@@ -273,12 +276,14 @@ class FormDialog(ModalScreen[FormResult | None]):
                 self._filled[name] = value
             else:
                 kept.append(next(f.label for f in self.fields if f.name == name))
-        self.query_one("#form-error", Static).update(
-            f"Kept what you typed in {', '.join(kept)}, typed while another "
-            f"{spec.label.lower()} was chosen: check it before saving."
-            if kept
-            else ""
-        )
+        note = self.query_one("#form-error", Static)
+        if kept:
+            note.update(
+                f"{KEPT} {', '.join(kept)}, typed while another {spec.label.lower()} was "
+                "chosen: check it before saving."
+            )
+        elif str(note.content).startswith(KEPT):  # an earlier choice's note, not a refusal's
+            note.update("")
 
     def _set_value(self, name: str, value: Any) -> None:
         widget = self.query_one(f"#field-{name}")
