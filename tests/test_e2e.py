@@ -56,6 +56,11 @@ class Terminal:
             time.sleep(0.15)
             self.pump()
 
+    def quit(self) -> None:
+        """Press q and wait for the program to end (the interface's own way out)."""
+        self.keys("q")
+        self.child.expect(pexpect.EOF, timeout=10)
+
     def find(self, text: str) -> tuple[int, int]:
         """Row and column of ``text`` on screen."""
         for y, line in enumerate(self.screen.display):
@@ -107,8 +112,7 @@ def test_lead_records_progress_on_an_unrated_action_with_keys_only(env):
         )  # fmt: skip
         assert update.returncode == 0, update.stderr
         terminal.wait_for("2.2 [G]", timeout=10)
-        terminal.keys("q")
-        terminal.child.expect(pexpect.EOF, timeout=10)
+        terminal.quit()
     finally:
         terminal.child.close(force=True)
 
@@ -148,8 +152,7 @@ def test_a_form_open_when_the_terminal_dies_is_offered_back(env):
         assert "not now" not in shown
         again.keys("\x13")
         again.wait_for("Saved")
-        again.keys("q")
-        again.child.expect(pexpect.EOF, timeout=10)
+        again.quit()
     finally:
         again.child.close(force=True)
     history = json.loads(plantrail(env, "history", "--format", "json").stdout)
@@ -170,8 +173,7 @@ def test_keys_arriving_together_go_to_the_fields_they_were_typed_for(env):
         time.sleep(0.5)
         terminal.keys("\x13")
         terminal.wait_for("Saved")
-        terminal.keys("q")
-        terminal.child.expect(pexpect.EOF, timeout=10)
+        terminal.quit()
     finally:
         terminal.child.close(force=True)
     shown = json.loads(plantrail(env, "show", "1.1", "--format", "json").stdout)
@@ -206,8 +208,7 @@ def test_a_lead_typing_ahead_of_the_form_fills_it_in(env):
         # Moved to 1.3, u pressed while it loads: the form opens once it has loaded.
         terminal.child.send("jjuNovember 2026\tMet the emergency duty team\x13")
         wait_until(terminal, lambda: progress_entries(env) == 2)
-        terminal.keys("q")
-        terminal.child.expect(pexpect.EOF, timeout=10)
+        terminal.quit()
     finally:
         terminal.child.close(force=True)
     history = json.loads(plantrail(env, "history", "--format", "json").stdout)
@@ -280,7 +281,6 @@ def test_every_mark_is_readable_without_colour_and_on_16_colours(env, extra):
         if "NO_COLOR" not in extra:
             r, g, _ = shown_colours(amber)[1]
             assert g > 0.6 * r, f"Amber shows as red: {amber}"  # yellow has green in it
-        terminal.keys("q")
-        terminal.child.expect(pexpect.EOF, timeout=10)
+        terminal.quit()
     finally:
         terminal.child.close(force=True)
