@@ -417,3 +417,25 @@ def test_as_at_refuses_a_date_or_time_it_cannot_show(db, typed, says):
         assert pilot.app.as_at is None
 
     drive(db, scenario)
+
+
+def test_the_footer_on_a_closed_action_lists_only_the_keys_that_work_on_it(db):
+    """4.2 is closed: progress, rating, evidence and key action changes wait for it to be
+    reopened, so the footer does not list them; pressed anyway, each says why."""
+
+    async def scenario(pilot):
+        await goto(pilot, "4.1")
+        await settle(pilot)
+        assert {"u", "b", "e", "c", "w", "n"} <= footer_keys(pilot)
+        await goto(pilot, "4.2")
+        await settle(pilot)
+        assert {"c", "w", "n"} <= footer_keys(pilot)
+        assert not {"u", "b", "e"} & footer_keys(pilot)
+        await pilot.press("tab")  # into its key actions
+        await settle(pilot)
+        assert not {"s", "r", "l", "u"} & footer_keys(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert any("4.2 is closed: reopen it" in n for n in notices(pilot.app))
+
+    drive(db, scenario)

@@ -94,7 +94,9 @@ class PlanScreen(Screen[None]):
         #: A change key pressed while its action was still loading: made once it has loaded.
         self._pending_change: str | None = None
         self._forms_opened = 0
-        self._keys_state: tuple[bool, bool] | None = None
+        #: Each action's state (open, closed, withdrawn) in the plan on screen, by reference.
+        self._states: dict[str, str] = {}
+        self._keys_state: tuple[bool, bool, bool] | None = None
         self._wanted_ref: str | None = None
         self._changes: dict[str, Callable[[], None]] = {
             "record_progress": self.action_record_progress,
@@ -207,6 +209,7 @@ class PlanScreen(Screen[None]):
         if message.as_at != self.pt.as_at:
             return  # read for a date no longer asked for: the load for the new one follows
         self.plan, self.plan_as_at = message.plan, message.as_at
+        self._states = {action.ref: action.state for action in message.plan.actions()}
         self.pt.title = one_line(message.plan.title)
         self.pt.sub_title = one_line(message.plan.organisation)
         banner = self.query_one("#banner", Static)
@@ -438,7 +441,7 @@ class PlanScreen(Screen[None]):
 
     def _refresh_keys(self) -> None:
         """Redraw the footer only when what the change keys can do has changed (it is slow)."""
-        state = (self.can_change, self.read_only)
+        state = (self.can_change, self.read_only, self.highlighted_open)
         if state != self._keys_state:
             self._keys_state = state
             self.refresh_bindings()
@@ -454,6 +457,17 @@ class PlanScreen(Screen[None]):
 
         Loading is not part of it: the footer stays steady while the cursor moves."""
         return not self.read_only and self.query_one(PlanTree).selected_ref is not None
+
+    @property
+    def highlighted_open(self) -> bool:
+        """Whether the highlighted action is open (as the tree shows it), so the keys that
+        need an open action are listed."""
+        ref = self.query_one(PlanTree).selected_ref
+        return ref is None or self._states.get(ref, "open") == "open"
+
+    def can_make(self, name: str) -> bool:
+        """Whether change ``name`` can act on the highlighted row (shows its pane key)."""
+        return self.can_change and (name not in NEEDS_OPEN or self.highlighted_open)
 
     def run_change(self, name: str) -> None:
         self._changes[name]()

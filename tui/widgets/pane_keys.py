@@ -5,7 +5,8 @@ always does something: opens its form, or says why it cannot (read only "as at" 
 standard highlighted rather than an action, nothing left visible by a filter). The tree and
 the key-actions table also bind the keys that make sense in them, shown in the footer; each
 pane hides its keys when they cannot act, so the footer lists only keys that work there
-(``n``, new, works with a standard highlighted too, but not on a read-only plan).
+(``n``, new, works with a standard highlighted too, but not on a read-only plan; on a closed or
+withdrawn action only ``c``, ``w`` and ``n`` work until it is reopened).
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ class ChangeTarget(Protocol):
     @property
     def read_only(self) -> bool:
         """Whether nothing can be changed (the plan as at a date, or a viewer)."""
+        ...
+
+    def can_make(self, name: str) -> bool:
+        """Whether change ``name`` can act on the highlighted row now (an open action for
+        progress, a rating, evidence and key action changes)."""
         ...
 
     def run_change(self, name: str) -> None:
@@ -84,6 +90,8 @@ class PaneKeysMixin:
         if action == "do":
             if parameters and parameters[0] in _PLAN_ACTIONS:
                 return not self._target.read_only
+            if parameters:
+                return self._target.can_make(str(parameters[0]))
             return self._target.can_change
         return True
 
