@@ -131,3 +131,15 @@ def test_keys_after_a_change_key_whose_action_cannot_be_read_are_dropped(db):
         assert isinstance(pilot.app.screen, MyKeyActionsScreen)
 
     drive(db, scenario)
+
+
+def test_ctrl_q_quits_at_once_even_while_keys_are_kept(db):
+    """A store that does not answer must not take away the way out."""
+
+    async def scenario(pilot):
+        pilot.app.keep_keys()
+        await pilot.press("m", "ctrl+q")
+        await pilot.pause()
+        assert pilot.app._exit  # quitting, with "m" still kept
+
+    drive(db, scenario)

@@ -9,7 +9,7 @@ of filling in the period. From the key that opens a form until the form has put 
 first field, the app keeps every key and paste instead, and then hands them to the form in the
 order they were typed. If the form does not open (a draft is offered first, as a yes/no
 question that "n" would answer, or nothing answers within ``KEEP_AT_MOST`` seconds), they are
-dropped, with a bell.
+dropped, with a bell. Ctrl+Q is never kept: it quits at once.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from textual.message import Message
 
 #: How long keys are kept for a form that has not opened (a slow store): then they are dropped.
 KEEP_AT_MOST = 5.0
+#: Never kept: Ctrl+Q quits at once, whatever is opening (a store that does not answer).
+NEVER_KEPT = {"ctrl+q"}
 
 Typed = events.Key | events.Paste
 
@@ -47,6 +49,8 @@ class KeptKeys:
     def keep(self, event: events.Event) -> bool:
         """Keep ``event`` if it is a key or a paste; say whether it was kept."""
         if not isinstance(event, events.Key | events.Paste):
+            return False
+        if isinstance(event, events.Key) and event.key in NEVER_KEPT:
             return False
         (self.bubbling if event.is_forwarded else self.read_since).append(event)
         return True
