@@ -5,8 +5,12 @@ app's keeping itself, where Pilot can decide exactly when each key arrives."""
 
 from __future__ import annotations
 
+import threading
+
 from textual import events
 
+from plantrail.domain.errors import NotFound
+from plantrail.tui import viewpoint
 from plantrail.tui.dialogs.form import FormDialog
 from plantrail.tui.screens.my_key_actions import MyKeyActionsScreen
 from plantrail.tui.screens.plan import PlanScreen
@@ -80,37 +84,48 @@ def test_keys_kept_for_a_form_that_never_opens_are_dropped_in_the_end(db, monkey
     drive(db, scenario)
 
 
-async def _press_while_loading(pilot, ref: str, *keys: str, read: str = "") -> None:
-    """Press ``keys`` with action ``ref`` highlighted but not yet read, as straight after j;
-    then the read finishes (of ``read`` if given: one that fails)."""
+async def _press_while_loading(pilot, monkeypatch, ref: str, *keys: str, fails=False) -> None:
+    """Press ``keys`` with action ``ref`` highlighted while its detail is still being read (the
+    read waits at a gate, as a slow store would; none is in flight before the keys, as after
+    one that failed); then the read finishes, or fails if ``fails``."""
     await goto(pilot, ref)
     await settle(pilot)
-    screen = pilot.app.screen
-    screen.action = None  # as if its detail were still being read
+    gate, read = threading.Event(), viewpoint.action
+
+    def slow_read(*args, **kwargs):
+        gate.wait(10)
+        if fails:
+            raise NotFound(f"action {ref} could not be read just now")
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(viewpoint, "action", slow_read)
+    pilot.app.screen.action = None  # its detail not read yet
     for key in keys:
         await pilot.press(key)
-    await settle(pilot)
+    await pilot.pause(0.3)
     assert isinstance(pilot.app.screen, PlanScreen)  # nothing acted yet
-    screen._load(read or ref)
+    gate.set()
     await settle(pilot)
 
 
-def test_a_change_key_pressed_while_its_action_loads_opens_the_form_with_the_keys_after_it(db):
+def test_a_change_key_pressed_while_its_action_loads_opens_the_form_with_the_keys_after_it(
+    db, monkeypatch
+):
     async def scenario(pilot):
-        await _press_while_loading(pilot, "1.3", "u", "M", "a", "y")
+        await _press_while_loading(pilot, monkeypatch, "1.3", "u", "M", "a", "y")
         assert isinstance(pilot.app.screen, FormDialog)
         assert pilot.app.screen.values()["period"] == "May"
 
     drive(db, scenario)
 
 
-def test_keys_after_a_change_key_that_cannot_act_once_loaded_are_dropped(db):
+def test_keys_after_a_change_key_that_cannot_act_once_loaded_are_dropped(db, monkeypatch):
     """u on a closed action: it says so, and the keys typed for the form do not act on the
     plan screen (m would open "my key actions", e evidence)."""
     before = positions(db)
 
     async def scenario(pilot):
-        await _press_while_loading(pilot, "4.2", "u", "m", "e")
+        await _press_while_loading(pilot, monkeypatch, "4.2", "u", "m", "e")
         assert isinstance(pilot.app.screen, PlanScreen)
         assert any("4.2 is closed" in n for n in notices(pilot.app))
         await pilot.press("m")  # the keyboard acts again
@@ -121,10 +136,10 @@ def test_keys_after_a_change_key_that_cannot_act_once_loaded_are_dropped(db):
     assert positions(db) == before
 
 
-def test_keys_after_a_change_key_whose_action_cannot_be_read_are_dropped(db):
+def test_keys_after_a_change_key_whose_action_cannot_be_read_are_dropped(db, monkeypatch):
     async def scenario(pilot):
-        await _press_while_loading(pilot, "1.3", "u", "m", read="9.9")
-        assert any("9.9" in n for n in notices(pilot.app))  # why it could not be read
+        await _press_while_loading(pilot, monkeypatch, "1.3", "u", "m", fails=True)
+        assert any("could not be read just now" in n for n in notices(pilot.app))
         assert isinstance(pilot.app.screen, PlanScreen)
         await pilot.press("m")
         await settle(pilot)

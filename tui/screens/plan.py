@@ -504,8 +504,11 @@ class PlanScreen(Screen[None]):
         action = self.action
         if action is None or action.ref != tree.selected_ref:
             # Typed ahead (u straight after j): made once it has loaded, keys kept till then.
+            # Read it (again) now, so that a read surely follows: one that failed earlier
+            # would leave the change waiting with nothing to wake it.
             self._pending_change = change
             self.pt.keep_keys()
+            self._load(tree.selected_ref)
             return None
         if change in NEEDS_OPEN and action.state != "open":
             self.notify(
