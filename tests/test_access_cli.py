@@ -278,3 +278,15 @@ def test_exports_write_no_file_on_the_server_in_a_session(db, granted, tmp_path)
     app = run_app(db, "Tom Ashby", ["x"], remote=True)
     assert any("Over SSH, exports are not written on the server" in n for n in notices(app))
     assert "Tom Ashby (lead)" in app.shown  # type: ignore[attr-defined]
+
+
+def test_evidence_in_a_session_reads_no_file_on_the_server(db, granted):
+    """Over SSH a path names a file on the server: the evidence form asks for none (its size
+    and hash would tell the lead what the server holds), as a command sent over SSH may not
+    name one with --file. On the person's own machine the form fingerprints a file."""
+    app = run_app(db, "Tom Ashby", ["e"], remote=True)
+    shown = app.shown  # type: ignore[attr-defined]
+    assert "Add evidence to 1.1" in shown
+    assert "File to fingerprint" not in shown and "Over SSH no file is read" in shown
+    local = run_app(db, "Tom Ashby", ["e"])
+    assert "File to fingerprint" in local.shown  # type: ignore[attr-defined]

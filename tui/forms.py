@@ -238,7 +238,13 @@ def assign_leads(
     )
 
 
-def add_evidence(action: ActionOut, step: str | None) -> FormSpec[c.AddEvidence, str]:
+def add_evidence(
+    action: ActionOut, step: str | None, *, remote: bool = False
+) -> FormSpec[c.AddEvidence, str]:
+    """``remote``: an SSH session, where a path names a file on the server, not on the
+    person's own machine: no file is read (its size and hash would tell them what the server
+    holds), as ``session.py`` refuses ``--file`` to a command sent over SSH."""
+
     def build(values: dict[str, Any], seen: int | None) -> c.AddEvidence:
         values = _clean(values)
         path = values.pop("file", "")
@@ -255,14 +261,29 @@ def add_evidence(action: ActionOut, step: str | None) -> FormSpec[c.AddEvidence,
         [
             Field("title", "Title"),
             Field("location", "Where it is kept (path, URL, system)"),
-            Field(
-                "file", "File to fingerprint (SHA-256 and size are recorded)", placeholder="path"
+            *(
+                []
+                if remote
+                else [
+                    Field(
+                        "file",
+                        "File to fingerprint (SHA-256 and size are recorded)",
+                        placeholder="path",
+                    )
+                ]
             ),
             _step_field(action, step, "Key action it evidences (optional)"),
             _effective(),
         ],
         changes.ADD_EVIDENCE,
         build,
+        note=(
+            "Over SSH no file is read: this records where the evidence is kept. To record a "
+            "file's SHA-256 and size, add it with plantrail evidence add --file on a machine "
+            "that holds both the file and the plan."
+            if remote
+            else ""
+        ),
     )
 
 

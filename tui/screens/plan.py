@@ -591,7 +591,7 @@ class PlanScreen(Screen[None]):
 
     def action_add_evidence(self) -> None:
         if action := self._target("add_evidence"):
-            self._open(forms.add_evidence(action, self._step()))
+            self._open(forms.add_evidence(action, self._step(), remote=self.pt.remote))
 
     def action_correct(self) -> None:
         if action := self._target("correct"):
