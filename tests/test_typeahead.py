@@ -158,3 +158,16 @@ def test_ctrl_q_quits_at_once_even_while_keys_are_kept(db):
         assert pilot.app._exit  # quitting, with "m" still kept
 
     drive(db, scenario)
+
+
+def test_keys_after_a_menu_key_pressed_while_its_action_loads_go_to_the_menu(db, monkeypatch):
+    """n straight after a move, then ↓ and Enter: the menu opens once the action is read, and
+    the keys kept meanwhile choose in it (its second entry), as typed."""
+
+    async def scenario(pilot):
+        await _press_while_loading(pilot, monkeypatch, "1.3", "n", "down", "enter")
+        form = pilot.app.screen
+        assert isinstance(form, FormDialog)
+        assert form.title_text == "New key action for 1.3"
+
+    drive(db, scenario)

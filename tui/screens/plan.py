@@ -604,6 +604,10 @@ class PlanScreen(Screen[None]):
         if self.read_only:
             self._target("new")
             return
+        selected = self.query_one(PlanTree).selected_ref
+        if selected is not None and (self.action is None or self.action.ref != selected):
+            self._target("new")  # its action is still being read: the menu opens once it is
+            return
         action, plan = self.action, self.plan
         if plan is None:
             return
