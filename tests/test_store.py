@@ -158,6 +158,12 @@ def test_as_at_uses_effective_dates_and_as_known_at_uses_recording_times(service
     assert march.steps[0].overdue  # due end of Feb, not done by 31 March
     known = service.as_known_at(datetime(2026, 3, 31, 12, 0, tzinfo=UTC)).find("1.1")
     assert known.latest_progress is None  # on 31 March nobody had written it yet
+    # The reads the interface makes for its "as at" and "as recorded by" views (viewpoint.py).
+    then = datetime(2026, 3, 31, 12, 0, tzinfo=UTC)
+    assert service.overview_at(moment=then).find("1.1").latest_progress is None
+    assert service.action_at("1.1", moment=then).progress == []
+    dated = service.action_at("1.1", date(2026, 3, 31)).progress
+    assert [p.narrative for p in dated] == ["late entry"]
     with pytest.raises(NotFound):
         service.as_at(date(2025, 12, 31))
 
